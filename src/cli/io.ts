@@ -1,0 +1,29 @@
+/** Everything the CLI does to the outside world, injectable for tests. */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): string;
+  /** Writes files into a folder, each atomically (temp file + rename). */
+  writeFiles(dir: string, files: ReadonlyArray<{ name: string; content: string; mode: number }>): string[];
+  now(): Date;
+}
+
+export const nodeIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readFile: (path) => readFileSync(path, 'utf8'),
+  writeFiles(dir, files) {
+    mkdirSync(dir, { recursive: true });
+    return files.map((f) => {
+      const path = join(dir, f.name);
+      const tmp = `${path}.tmp-${process.pid}`;
+      writeFileSync(tmp, f.content, { mode: f.mode });
+      renameSync(tmp, path);
+      return path;
+    });
+  },
+  now: () => new Date(),
+};

@@ -1,0 +1,68 @@
+/**
+ * The command line: parses arguments, runs one command, returns the exit code
+ * (0 ok, 1 unexpected failure, 2 bad input). Only bin/sipwall.js sets process.exitCode.
+ */
+import yargs from 'yargs';
+import { InputError } from '../net/errors.js';
+import type { Provider } from '../providers/types.js';
+import { VERSION } from '../version.js';
+import { quoteCommand, type Context } from './context.js';
+import type { Io } from './io.js';
+import { runProviders } from './providers.js';
+import { renderOptions, runRender, type RenderArgs } from './render.js';
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  // yaml and zod are loaded only when a profile file is given: they cost start-up time.
+  const profiles = argv.some((a) => a === '--profile' || a.startsWith('--profile='))
+    ? await import('../providers/profile-file.js')
+    : undefined;
+  const ctx: Context = {
+    io,
+    command: quoteCommand(argv),
+    parseProfile: (text: string, file: string): Provider => {
+      if (!profiles) throw new Error('profile parser not loaded');
+      return profiles.parseProfileText(text, file);
+    },
+  };
+  let code = 0;
+  let failure: string | undefined;
+  try {
+    await yargs([...argv])
+      .scriptName('sipwall')
+      .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, proven and watched.')
+      .command('render', 'Write firewall rules for one or more providers', renderOptions, (args) => {
+        code = runRender(args as unknown as RenderArgs, ctx);
+      })
+      .command(
+        'providers',
+        'List built-in provider profiles (source URL, retrieval date) and PBX presets',
+        (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'),
+        (args) => {
+          code = runProviders(args, ctx);
+        },
+      )
+      .demandCommand(1, 'name a command: render or providers')
+      .strict()
+      .version(VERSION)
+      .help()
+      .wrap(Math.min(100, process.stdout.columns ?? 100))
+      .fail((message, error) => {
+        if (error && !(error instanceof InputError)) throw error;
+        failure = error ? error.message : message;
+      })
+      .exitProcess(false)
+      .parseAsync();
+  } catch (error) {
+    if (error instanceof InputError) {
+      failure = error.message;
+    } else {
+      io.stderr(`sipwall: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      return 1;
+    }
+  }
+  if (failure !== undefined) {
+    io.stderr(`sipwall: ${failure.split('\n')[0]}\n`);
+    return 2;
+  }
+  return code;
+}

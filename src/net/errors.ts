@@ -1,0 +1,16 @@
+/**
+ * An error caused by what the user gave us (a flag, a profile, a CIDR). The CLI prints
+ * `message` as one line and exits with code 2; nothing is written.
+ */
+export class InputError extends Error {
+  /** The input the error is about, e.g. `--rtp-ports` or `profile roles.sip.sources[2]`. */
+  readonly input: string;
+  /** What the user should do instead. */
+  readonly fix: string;
+  constructor(input: string, problem: string, fix: string) {
+    super(`${input}: ${problem}; ${fix}`);
+    this.name = 'InputError';
+    this.input = input;
+    this.fix = fix;
+  }
+}

@@ -1,0 +1,226 @@
+/** Builds the policy from providers and the host profile. Pure. */
+import type { Family } from '../net/address.js';
+import { collapse, formatPrefix, isWholeFamily, type Prefix } from '../net/cidr.js';
+import { InputError } from '../net/errors.js';
+import { formatPortRange, unionPorts, type PortRange } from '../net/ports.js';
+import { l4Of, TRANSPORTS, type HostProfile, type Provider, type Transport } from '../providers/types.js';
+import { ANY_ADDRESS, type Addresses, type AddressSet, type Direction, type Policy, type Ports, type SshAccess, type Term } from './types.js';
+
+export interface PolicyInput {
+  readonly providers: readonly Provider[];
+  /** A preset or the default host. */
+  readonly host: HostProfile;
+  /** `--rtp-ports`: overrides the preset's RTP range. */
+  readonly rtpPorts?: PortRange[];
+  /** `--sip-ports`: overrides the preset's listening ports. */
+  readonly sipPorts?: Partial<Record<Transport, number[]>>;
+  readonly direction: 'in' | 'out' | 'both';
+  readonly families: readonly Family[];
+  /** SSH kept open on a standalone host; undefined turns it off. */
+  readonly ssh?: { readonly port: number; readonly sources: readonly Prefix[] | 'any' };
+}
+
+const formatRanges = (ranges: readonly PortRange[]) => ranges.map((r) => formatPortRange(r, '-')).join(',');
+
+export function buildPolicy(input: PolicyInput): Policy {
+  if (input.providers.length === 0) {
+    throw new InputError('--provider', 'no provider given', 'name one, e.g. --provider flynumber, or --profile FILE');
+  }
+  const ids = new Set<string>();
+  for (const p of input.providers) {
+    if (ids.has(p.id)) throw new InputError('--provider', `provider "${p.id}" given twice`, 'name each provider once');
+    ids.add(p.id);
+  }
+  const notes: string[] = [];
+  const warnings: string[] = [];
+  const sets: AddressSet[] = [];
+  const subsumed: Array<Policy['subsumed'][number]> = [];
+  const sipPorts = input.sipPorts ?? input.host.sip;
+  const rtp = resolveHostRtp(input, notes, warnings);
+  const host = { ...input.host, sip: sipPorts, rtp };
+  const directions: Direction[] = input.direction === 'both' ? ['in', 'out'] : [input.direction];
+
+  /** One collapsed set per (provider, role, family), or `any` when a set covers a whole family. */
+  const addressesFor = (provider: Provider, role: 'sip' | 'media', family: Family, list: readonly Prefix[]) => {
+    const ofFamily = list.filter((p) => p.family === family);
+    if (ofFamily.length === 0) return undefined;
+    const name = `${provider.id.replaceAll('-', '_')}_${role}_v${family}`;
+    const result = collapse(ofFamily);
+    subsumed.push(...result.subsumed.map((s) => ({ ...s, set: name })));
+    if (result.prefixes.length === 1 && isWholeFamily(result.prefixes[0]!)) {
+      warnings.push(`${provider.id} ${role}: ${formatPrefix(result.prefixes[0]!)} covers every address; the rule matches any source`);
+      return ANY_ADDRESS;
+    }
+    const set: AddressSet = { name, family, prefixes: result.prefixes, description: `${provider.name} ${role} IPv${family}` };
+    sets.push(set);
+    return { kind: 'set', set } as const;
+  };
+
+  const terms: Term[] = [];
+  const addTerm = (t: Omit<Term, 'name'>) => {
+    const fam = t.family === 'both' ? '' : `-v${t.family}`;
+    terms.push({ name: `${t.provider}-${t.role}-${t.protocol}-${t.direction}${fam}`, ...t });
+  };
+
+  for (const provider of input.providers) {
+    if (provider.sip) addSipTerms(provider, provider.sip, sipPorts);
+    if (provider.media) addMediaTerms(provider, provider.media);
+  }
+
+  function addSipTerms(provider: Provider, sip: NonNullable<Provider['sip']>, listening: HostProfile['sip']) {
+    const shared = TRANSPORTS.filter((t) => sip.transports[t] !== undefined && (listening[t]?.length ?? 0) > 0);
+    if (shared.length === 0) {
+      const theirs = TRANSPORTS.filter((t) => sip.transports[t] !== undefined).join(', ');
+      throw new InputError(
+        '--sip-ports',
+        `${provider.id} speaks SIP over ${theirs} only and the PBX listens on none of them`,
+        `let the PBX listen on one, e.g. --sip-ports ${theirs.split(', ')[0]}:${sip.transports[shared[0] ?? 'tls'] ?? 5061}`,
+      );
+    }
+    for (const family of input.families) {
+      const addresses = addressesFor(provider, 'sip', family, [...sip.addresses, ...sip.gateways]);
+      if (!addresses) continue;
+      for (const protocol of ['udp', 'tcp'] as const) {
+        const onWire = shared.filter((t) => l4Of(t) === protocol);
+        if (onWire.length === 0) continue;
+        const names = onWire.join('+');
+        const local = unionPorts(onWire.flatMap((t) => (listening[t] ?? []).map((p) => ({ from: p, to: p }))));
+        const remote = unionPorts(onWire.map((t) => ({ from: sip.transports[t]!, to: sip.transports[t]! })));
+        const base = { provider: provider.id, role: 'sip' as const, family, protocol };
+        if (directions.includes('in')) {
+          addTerm({
+            ...base,
+            direction: 'in',
+            sources: addresses,
+            destinations: ANY_ADDRESS,
+            sourcePorts: 'any',
+            destinationPorts: local,
+            description: `${provider.name} SIP ${names} in`,
+          });
+        }
+        if (directions.includes('out')) {
+          addTerm({
+            ...base,
+            direction: 'out',
+            sources: ANY_ADDRESS,
+            destinations: addresses,
+            sourcePorts: 'any',
+            destinationPorts: remote,
+            description: `${provider.name} SIP ${names} out`,
+          });
+        }
+      }
+    }
+  }
+
+  function addMediaTerms(provider: Provider, media: NonNullable<Provider['media']>) {
+    const perFamily: Array<[Family | 'both', Addresses]> = [];
+    if (media.addresses === 'any') {
+      perFamily.push([input.families.length === 2 ? 'both' : input.families[0]!, ANY_ADDRESS]);
+    } else {
+      for (const family of input.families) {
+        const addresses = addressesFor(provider, 'media', family, media.addresses);
+        if (addresses) perFamily.push([addresses.kind === 'any' ? family : family, addresses]);
+      }
+    }
+    const theirPorts: Ports = media.providerPorts;
+    for (const [family, addresses] of perFamily) {
+      const base = { provider: provider.id, role: 'media' as const, family, protocol: 'udp' as const };
+      const origin = addresses.kind === 'any' ? ' (any address)' : '';
+      if (directions.includes('in')) {
+        addTerm({
+          ...base,
+          direction: 'in',
+          sources: addresses,
+          destinations: ANY_ADDRESS,
+          sourcePorts: theirPorts,
+          destinationPorts: rtp,
+          description: `${provider.name} RTP in${origin}`,
+        });
+      }
+      if (directions.includes('out')) {
+        addTerm({
+          ...base,
+          direction: 'out',
+          sources: ANY_ADDRESS,
+          destinations: addresses,
+          sourcePorts: rtp,
+          destinationPorts: theirPorts,
+          description: `${provider.name} RTP out${origin}`,
+        });
+      }
+    }
+  }
+
+  if (terms.length === 0) {
+    throw new InputError('--family', `no rule left for ${input.families.map((f) => `IPv${f}`).join('+')}`, 'the providers publish no address of that family: use --family dual or ipv4');
+  }
+  if (input.host.notOpened) notes.push(`Not opened: ${input.host.notOpened}.`);
+  const groups = new Map<string, string[]>();
+  for (const s of subsumed) {
+    const key = `${formatPrefix(s.by)} (${s.set})`;
+    groups.set(key, [...(groups.get(key) ?? []), formatPrefix(s.prefix)]);
+  }
+  for (const [by, inside] of groups) notes.push(`${inside.join(', ')} lie inside ${by}: no rules of their own.`);
+
+  return {
+    providers: input.providers,
+    host,
+    families: input.families,
+    directions,
+    statefulReturn: true,
+    sets,
+    terms,
+    ...(input.ssh === undefined ? {} : { ssh: sshAccess(input.ssh, input.families) }),
+    notes,
+    warnings,
+    subsumed,
+  };
+}
+
+/** The RTP range media arrives at: the preset's or --rtp-ports, else what the providers instruct. */
+function resolveHostRtp(input: PolicyInput, notes: string[], warnings: string[]): PortRange[] {
+  const withMedia = input.providers.filter((p) => p.media);
+  const instructed = withMedia.filter((p) => p.media?.hostPorts);
+  const explicit = input.rtpPorts ?? input.host.rtp;
+  if (explicit) {
+    const origin = input.rtpPorts ? '--rtp-ports' : `the ${input.host.preset} preset`;
+    for (const p of instructed) {
+      const theirs = formatRanges(p.media!.hostPorts!);
+      if (theirs !== formatRanges(explicit)) {
+        notes.push(
+          `${p.name} documents RTP to ${theirs}; media arrives where the PBX's SDP says, so ${origin}'s ${formatRanges(explicit)} is opened instead.`,
+        );
+      }
+    }
+    return unionPorts(explicit);
+  }
+  if (withMedia.length === 0) return [];
+  const missing = withMedia.filter((p) => !p.media?.hostPorts).map((p) => p.id);
+  if (instructed.length === 0) {
+    throw new InputError(
+      '--rtp-ports',
+      `${missing.join(', ')} state no RTP range for the PBX side and no PBX range was given`,
+      'name the PBX with --pbx asterisk|freepbx|freeswitch|3cx or give its range, e.g. --rtp-ports 10000-20000',
+    );
+  }
+  const range = unionPorts(instructed.flatMap((p) => p.media!.hostPorts!));
+  const message =
+    `no --pbx or --rtp-ports: RTP is opened on ${formatRanges(range)} as documented by ${instructed.map((p) => p.name).join(' and ')}; ` +
+    `the PBX's own RTP range must match (e.g. Asterisk rtp.conf rtpstart/rtpend) or calls get one-way audio`;
+  notes.push(message);
+  warnings.push(message);
+  return range;
+}
+
+function sshAccess(ssh: NonNullable<PolicyInput['ssh']>, families: readonly Family[]): SshAccess {
+  if (ssh.sources === 'any') return { port: ssh.port, sources: 'any' };
+  const sources: Addresses[] = [];
+  for (const family of families) {
+    const list = ssh.sources.filter((p) => p.family === family);
+    if (list.length === 0) continue;
+    const prefixes = collapse(list).prefixes;
+    sources.push({ kind: 'set', set: { name: `ssh_v${family}`, family, prefixes, description: `SSH IPv${family}` } });
+  }
+  return { port: ssh.port, sources };
+}

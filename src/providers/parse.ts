@@ -1,0 +1,68 @@
+/** Turns a raw profile (built-in data or a user's file) into a checked Provider. Pure. */
+import { parseCidr, type Prefix } from '../net/cidr.js';
+import { InputError } from '../net/errors.js';
+import { parsePort, parsePortRange } from '../net/ports.js';
+import type { RawProfile } from './schema.js';
+import type { Provider, Transport } from './types.js';
+
+/** `where` names the origin in error messages, e.g. `profile ./my.yaml` or `built-in vapi`. */
+export function toProvider(raw: RawProfile, where: string): Provider {
+  const field = (path: string) => `${where}: ${path}`;
+  const prefixes = (list: readonly string[], path: string): Prefix[] =>
+    list.map((text, i) => parseCidr(text, field(`${path}[${i}]`)));
+  const { sip, media } = raw.roles;
+  const transports: Partial<Record<Transport, number>> = {};
+  for (const [t, port] of Object.entries(sip?.transports ?? {})) {
+    if (port !== undefined) transports[t as Transport] = parsePort(port, field(`roles.sip.transports.${t}`));
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw.retrieved) || Number.isNaN(Date.parse(`${raw.retrieved}T00:00:00Z`))) {
+    throw new InputError(field('retrieved'), `"${raw.retrieved}" is not a date`, 'write the date as YYYY-MM-DD');
+  }
+  return {
+    id: raw.id,
+    name: raw.name,
+    source: raw.source,
+    retrieved: raw.retrieved,
+    ...(raw.notes === undefined ? {} : { notes: raw.notes }),
+    ...(sip === undefined
+      ? {}
+      : {
+          sip: {
+            addresses: prefixes(sip.addresses, 'roles.sip.addresses'),
+            gateways: prefixes(sip.gateways ?? [], 'roles.sip.gateways'),
+            transports,
+          },
+        }),
+    ...(media === undefined
+      ? {}
+      : {
+          media: {
+            addresses: media.addresses === 'any' ? 'any' : prefixes(media.addresses, 'roles.media.addresses'),
+            providerPorts:
+              media.providerPorts === undefined || media.providerPorts === 'any'
+                ? 'any'
+                : [parsePortRange(media.providerPorts, field('roles.media.providerPorts'))],
+            ...(media.hostPorts === undefined
+              ? {}
+              : { hostPorts: [parsePortRange(media.hostPorts, field('roles.media.hostPorts'))] }),
+          },
+        }),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Age of a profile in whole days at `now`. */
+export function profileAgeDays(provider: Provider, now: Date): number {
+  return Math.floor((now.getTime() - Date.parse(`${provider.retrieved}T00:00:00Z`)) / DAY_MS);
+}
+
+/** A warning when the provider's facts were read more than `maxAgeDays` ago. */
+export function stalenessWarning(provider: Provider, now: Date, maxAgeDays: number): string | undefined {
+  const age = profileAgeDays(provider, now);
+  if (age <= maxAgeDays) return undefined;
+  return (
+    `profile ${provider.id} was retrieved ${provider.retrieved} (${age} days ago, over ${maxAgeDays}): ` +
+    `re-check ${provider.source} for changed addresses or ports`
+  );
+}

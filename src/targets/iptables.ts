@@ -1,0 +1,230 @@
+/**
+ * iptables and ip6tables in iptables-restore format (+ optional ipset), or one shell script.
+ * Facts: shared/reference/target-formats.md §2.1 (colon ranges, multiport 15 with range = 2,
+ * `--noflush` re-declaring a chain flushes it, `-D` in a restore file aborts it, ipset
+ * create/swap idiom that can be restored twice).
+ */
+import type { Family } from '../net/address.js';
+import { formatPrefix } from '../net/cidr.js';
+import type { Addresses, AddressSet, Direction, Policy, Term } from '../policy/types.js';
+import { headerLines, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
+import { packPorts, portMatch } from './multiport.js';
+import { iptablesComment } from './quote.js';
+import { renderTemplate } from './templates.js';
+import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+
+export const meta: TargetMeta = {
+  id: 'iptables',
+  title: 'iptables + ip6tables (iptables-restore files or shell script; optional ipset)',
+  rangeSeparator: ':',
+  forms: ['restore', 'shell'],
+  modes: ['standalone', 'into'],
+  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true },
+  limits: { portsPerRule: 15, commentBytes: 255 },
+  validators: ['iptables-restore --test', 'ip6tables-restore --test', 'iptables-legacy-restore --test', 'ipset restore'],
+};
+
+const CHAIN = /^[A-Za-z][A-Za-z0-9_-]{0,28}$/;
+/** ipset names: IPSET_MAXNAMELEN 32 with the terminator. */
+const IPSET_NAME_MAX = 31;
+/** Constant create parameters, so `create … -exist` matches the set a previous run swapped in. */
+const IPSET_MAXELEM = 1_048_576;
+/** Lists longer than this are better matched through ipset than rule by rule. */
+const LARGE_LIST = 64;
+
+const CHAIN_OF: Record<Direction, string> = { in: 'SIPWALL-IN', out: 'SIPWALL-OUT' };
+const BUILTIN_OF: Record<Direction, string> = { in: 'INPUT', out: 'OUTPUT' };
+
+/** Parses `--into INPUT` or `--into filter/INPUT`. */
+export function parseIntoChain(value: string | undefined, flag: string): string {
+  const text = value ?? '';
+  const chain = text.startsWith('filter/') ? text.slice('filter/'.length) : text;
+  if (!CHAIN.test(chain)) {
+    throw new TargetError('E_INTO_SYNTAX', flag, `"${text}" is not a chain of the filter table`, 'write e.g. INPUT or filter/INPUT');
+  }
+  return chain;
+}
+
+/** FNV-1a, for short stable ipset names. */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+/** `sipwall-<set>`; long names keep a readable head and a hash, and leave room for `-tmp`. */
+export function ipsetName(set: AddressSet): string {
+  const name = `sipwall-${set.name}`;
+  const max = IPSET_NAME_MAX - 4;
+  return name.length <= max ? name : `${name.slice(0, max - 9)}-${shortHash(name)}`;
+}
+
+interface Rule {
+  readonly chain: string;
+  readonly match: string;
+  readonly comment?: string;
+  readonly verdict: string;
+}
+
+const ICMP: Record<Family, { proto: string; module: string; option: string; types: string[] }> = {
+  4: { proto: 'icmp', module: 'icmp', option: '--icmp-type', types: ['destination-unreachable', 'time-exceeded', 'parameter-problem', 'echo-request'] },
+  6: {
+    proto: 'ipv6-icmp',
+    module: 'icmp6',
+    option: '--icmpv6-type',
+    types: [
+      'destination-unreachable', 'packet-too-big', 'time-exceeded', 'parameter-problem', 'echo-request',
+      'router-solicitation', 'router-advertisement', 'neighbour-solicitation', 'neighbour-advertisement',
+    ],
+  },
+};
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const warnings: string[] = [];
+  const into = options.mode === 'into';
+  const hookChains: Partial<Record<Direction, string>> = {};
+  if (into) {
+    hookChains.in = parseIntoChain(options.into, '--into');
+    if (policy.directions.includes('out')) hookChains.out = parseIntoChain(options.intoOutput ?? 'OUTPUT', '--into-output');
+  } else {
+    warnings.push(STANDALONE_SHORT);
+  }
+  const useIpset = options.ipset;
+  const largest = Math.max(0, ...policy.sets.map((s) => s.prefixes.length));
+  if (!useIpset && largest > LARGE_LIST) {
+    warnings.push(`an address list has ${largest} prefixes: --ipset matches it in one rule instead of ${largest}`);
+  }
+  for (const s of policy.sets) {
+    if (useIpset && s.prefixes.some((p) => p.length === 0)) {
+      throw new TargetError('E_IPSET_ZERO_PREFIX', s.name, 'ipset hash:net cannot hold a /0 prefix', 'drop the /0 or render without --ipset');
+    }
+    if (useIpset && s.prefixes.length > IPSET_MAXELEM) {
+      throw new TargetError('E_IPSET_TOO_LARGE', s.name, `${s.prefixes.length} prefixes exceed ipset maxelem ${IPSET_MAXELEM} by ${s.prefixes.length - IPSET_MAXELEM}`, 'split the profile');
+    }
+  }
+
+  const families: Family[] = into
+    ? ([4, 6] as const).filter((f) => policy.terms.some((t) => t.family === f || t.family === 'both'))
+    : [4, 6];
+  const restore = families.map((family) => familyView(policy, family, into, useIpset, hookChains));
+  const ipsets = useIpset ? policy.sets.map(ipsetView) : [];
+  const shell = options.form === 'shell';
+  const fileOf = (f: Family) => (f === 4 ? 'iptables.rules.v4' : 'iptables.rules.v6');
+  const apply = shell
+    ? ['Apply: sh iptables.sh (run as root).']
+    : [
+        ...(ipsets.length > 0 ? ['Apply: ipset restore < iptables.ipset (first: the rules refer to the sets)'] : []),
+        ...restore.map((r) => `Apply: ${r.restoreCommand} < ${fileOf(r.family)}${r.hooks.map((h) => `; once: ${h.check} || ${h.insert}`).join('')}`),
+      ];
+  const how = [
+    into
+      ? `Into: sipwall owns chain(s) ${policy.directions.map((d) => CHAIN_OF[d]).join(', ')} (filter table), re-created on every run, hooked once at the top of ${Object.values(hookChains).join(', ')}.`
+      : STANDALONE_WARNING,
+    ...(into ? [] : ['Standalone restores the whole filter table (iptables-restore without --noflush). Try it with a dead-man revert: iptables-apply -t 60 FILE.']),
+    ...apply,
+  ];
+  const header = headerLines(policy, options, how);
+  const view = { headerLines: header, families: restore, ipsets };
+  if (shell) {
+    return { files: [{ name: 'iptables.sh', content: renderTemplate('iptables-shell', view), mode: 0o755 }], warnings };
+  }
+  const files = restore.map((r) => ({ name: fileOf(r.family), content: renderTemplate('iptables', { headerLines: header, ...r }), mode: 0o644 }));
+  if (ipsets.length > 0) files.unshift({ name: 'iptables.ipset', content: renderTemplate('ipset', view), mode: 0o644 });
+  return { files, warnings };
+}
+
+function familyView(policy: Policy, family: Family, into: boolean, useIpset: boolean, hookChains: Partial<Record<Direction, string>>) {
+  const rules: Rule[] = [];
+  const builtins: Array<{ chain: string; policy: string }> = [];
+  if (!into) {
+    const filtersOut = policy.directions.includes('out');
+    builtins.push({ chain: 'INPUT', policy: 'DROP' }, { chain: 'FORWARD', policy: 'DROP' }, { chain: 'OUTPUT', policy: filtersOut ? 'DROP' : 'ACCEPT' });
+    rules.push(...baseline(policy, family, 'in'));
+    if (filtersOut) rules.push(...baseline(policy, family, 'out'));
+  }
+  for (const d of policy.directions) {
+    const chain = CHAIN_OF[d];
+    if (into) rules.push({ chain, match: '-m conntrack --ctstate ESTABLISHED,RELATED', comment: iptablesComment('sipwall: return traffic'), verdict: 'ACCEPT' });
+    for (const term of policy.terms) {
+      if (term.direction !== d || (term.family !== family && term.family !== 'both')) continue;
+      rules.push(...termRules(term, chain, useIpset));
+    }
+    rules.push({ chain, match: '', verdict: 'RETURN' });
+  }
+  const command = family === 4 ? 'iptables' : 'ip6tables';
+  return {
+    family,
+    restoreCommand: `${command}-restore${into ? ' --noflush' : ''}`,
+    builtins,
+    chains: policy.directions.map((d) => CHAIN_OF[d]),
+    rules: rules.map((r) => ({ ...r, match: r.match === '' ? '' : ` ${r.match}`, comment: r.comment ?? '' })),
+    hooks: Object.entries(hookChains).map(([d, chain]) => ({
+      check: `${command} -C ${chain} -j ${CHAIN_OF[d as Direction]} 2>/dev/null`,
+      insert: `${command} -I ${chain} 1 -j ${CHAIN_OF[d as Direction]}`,
+    })),
+  };
+}
+
+/** Standalone host baseline: loopback, return traffic, the ICMP the family needs, SSH. */
+function baseline(policy: Policy, family: Family, direction: Direction): Rule[] {
+  const chain = BUILTIN_OF[direction];
+  const icmp = ICMP[family];
+  const lo = direction === 'in' ? '-i lo' : '-o lo';
+  const rules: Rule[] = [
+    { chain, match: lo, verdict: 'ACCEPT' },
+    { chain, match: '-m conntrack --ctstate ESTABLISHED,RELATED', comment: iptablesComment('return traffic'), verdict: 'ACCEPT' },
+  ];
+  if (direction === 'in') {
+    rules.push(...icmp.types.map((type) => ({ chain, match: `-p ${icmp.proto} -m ${icmp.module} ${icmp.option} ${type}`, verdict: 'ACCEPT' })));
+    rules.push({ chain, match: '-m conntrack --ctstate INVALID', verdict: 'DROP' });
+    if (policy.ssh) {
+      const ssh = `-p tcp -m tcp --dport ${policy.ssh.port}`;
+      const sources = policy.ssh.sources === 'any' ? [''] : policy.ssh.sources.flatMap((a) => (a.kind === 'set' && a.set.family === family ? a.set.prefixes.map((p) => `-s ${formatPrefix(p)} `) : []));
+      rules.push(...sources.map((s) => ({ chain, match: `${s}${ssh}`, comment: iptablesComment('ssh'), verdict: 'ACCEPT' })));
+    }
+  } else {
+    rules.push({ chain, match: `-p ${icmp.proto}`, verdict: 'ACCEPT' });
+    rules.push(...['udp', 'tcp'].map((p) => ({ chain, match: `-p ${p} -m ${p} --dport 53`, comment: iptablesComment('DNS'), verdict: 'ACCEPT' })));
+  }
+  if (policy.directions.includes(direction)) rules.push({ chain, match: '', verdict: CHAIN_OF[direction] });
+  return rules;
+}
+
+function addressMatches(a: Addresses, flag: '-s' | '-d', useIpset: boolean): string[] {
+  if (a.kind === 'any') return [''];
+  if (useIpset) return [`-m set --match-set ${ipsetName(a.set)} ${flag === '-s' ? 'src' : 'dst'} `];
+  return a.set.prefixes.map((p) => `${flag} ${formatPrefix(p)} `);
+}
+
+/** Rules for one term: one per prefix (without ipset) × port chunk, each multiport ≤ 15 slots. */
+function termRules(term: Term, chain: string, useIpset: boolean): Rule[] {
+  const comment = iptablesComment(`sipwall: ${term.description}`);
+  const sports = term.sourcePorts === 'any' ? [''] : packPorts(term.sourcePorts).map((c) => ` ${portMatch(term.protocol, 'sport', c)}`);
+  const dports = term.destinationPorts === 'any' ? [''] : packPorts(term.destinationPorts).map((c) => ` ${portMatch(term.protocol, 'dport', c)}`);
+  const rules: Rule[] = [];
+  for (const src of addressMatches(term.sources, '-s', useIpset)) {
+    for (const dst of addressMatches(term.destinations, '-d', useIpset)) {
+      for (const sp of sports) {
+        for (const dp of dports) {
+          // A multiport and a plain udp match may both appear: multiport needs `-p` first.
+          rules.push({ chain, match: `${src}${dst}-p ${term.protocol}${sp}${dp}`, comment, verdict: 'ACCEPT' });
+        }
+      }
+    }
+  }
+  return rules;
+}
+
+function ipsetView(set: AddressSet) {
+  const name = ipsetName(set);
+  const tmp = `${name}-tmp`;
+  return {
+    name,
+    tmp,
+    family: set.family === 4 ? 'inet' : 'inet6',
+    maxelem: IPSET_MAXELEM,
+    adds: set.prefixes.map((p) => `add ${tmp} ${formatPrefix(p)}`).join('\n'),
+  };
+}
+
+export const iptables: Target = { meta, render };

@@ -1,0 +1,201 @@
+/**
+ * nftables: one `inet sipwall` table (standalone) or one chain inside the user's table (into).
+ * Facts: shared/reference/target-formats.md §2.2 (hyphen ranges, `flags interval` for prefixes,
+ * `delete table` prologue because a re-load merges set elements, no `destroy` in nft 1.0.6).
+ */
+import { formatPrefixShort } from '../net/cidr.js';
+import { formatPortRange } from '../net/ports.js';
+import type { Addresses, AddressSet, Direction, Policy, Ports, Term } from '../policy/types.js';
+import { headerLines, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
+import { nftString, shellWord } from './quote.js';
+import { renderTemplate } from './templates.js';
+import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+
+export const meta: TargetMeta = {
+  id: 'nftables',
+  title: 'nftables (nft -f file or shell script)',
+  rangeSeparator: '-',
+  forms: ['restore', 'shell'],
+  modes: ['standalone', 'into'],
+  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true },
+  limits: { commentBytes: 128 },
+  validators: ['nft -c -f'],
+};
+
+/** Where sipwall's chains live. */
+interface Place {
+  readonly family: 'inet' | 'ip' | 'ip6';
+  readonly table: string;
+  /** Prefix for sipwall's sets and chains inside someone else's table. */
+  readonly prefix: string;
+}
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
+
+/** Parses `--into inet/filter/input`. */
+export function parseChainRef(value: string | undefined, flag: string): Place & { chain: string } {
+  const parts = (value ?? '').split('/');
+  const [family, table, chain] = parts;
+  if (parts.length !== 3 || !['inet', 'ip', 'ip6'].includes(family!) || !IDENTIFIER.test(table!) || !IDENTIFIER.test(chain!)) {
+    throw new TargetError(
+      'E_INTO_SYNTAX',
+      flag,
+      `"${value ?? ''}" is not FAMILY/TABLE/CHAIN`,
+      'write e.g. inet/filter/input (family inet, ip or ip6; names of letters, digits, _ and -)',
+    );
+  }
+  return { family: family as Place['family'], table: table!, chain: chain!, prefix: 'sipwall_' };
+}
+
+const ICMP_V4 = '{ destination-unreachable, time-exceeded, parameter-problem, echo-request }';
+const ICMP_V6 =
+  '{ destination-unreachable, packet-too-big, time-exceeded, parameter-problem, echo-request, ' +
+  'nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert }';
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const warnings: string[] = [];
+  const into = options.mode === 'into';
+  const hooks: Partial<Record<Direction, Place & { chain: string }>> = {};
+  let place: Place = { family: 'inet', table: 'sipwall', prefix: '' };
+  if (into) {
+    hooks.in = parseChainRef(options.into, '--into');
+    place = hooks.in;
+    if (policy.directions.includes('out')) {
+      hooks.out = parseChainRef(options.intoOutput, '--into-output');
+      if (hooks.out.family !== place.family || hooks.out.table !== place.table) {
+        throw new TargetError('E_INTO_TABLE', '--into-output', 'must name a chain in the same table as --into', `write ${place.family}/${place.table}/CHAIN`);
+      }
+    }
+  } else {
+    warnings.push(STANDALONE_SHORT);
+  }
+  checkFamilies(policy, place);
+
+  const setName = (s: AddressSet) => `${place.prefix}${s.name}`;
+  const chainName = (d: Direction) => `sipwall_${d}`;
+  const chains = policy.directions.map((d) => ({
+    name: chainName(d),
+    rules: [
+      ...(into ? ['ct state established,related accept comment "sipwall: return traffic"'] : []),
+      ...policy.terms.filter((t) => t.direction === d).map((t) => termRule(t, setName)),
+    ],
+  }));
+  const sshSets = !into && policy.ssh && policy.ssh.sources !== 'any' ? policy.ssh.sources : [];
+  const indent = into ? '\n\t' : '\n\t\t\t';
+  const sets = [...policy.sets, ...sshSets.flatMap((a) => (a.kind === 'set' ? [a.set] : []))].map((s) => ({
+    name: setName(s),
+    type: s.family === 4 ? 'ipv4_addr' : 'ipv6_addr',
+    elements: s.prefixes.map(formatPrefixShort).join(`,${indent}`),
+  }));
+
+  const baseChains = into ? [] : standaloneBaseChains(policy, chainName, warnings);
+  const where = `${place.family} ${place.table}`;
+  const fileName = options.form === 'shell' ? 'nftables.sh' : 'nftables.nft';
+  const how = into
+    ? [
+        `Into: sipwall owns chain(s) ${policy.directions.map(chainName).join(', ')} and sets ${place.prefix}* in table ${where}; re-running replaces them atomically.`,
+        options.form === 'shell'
+          ? `Apply: sh ${fileName} (adds the jump rule once; run as root).`
+          : `Apply: nft -f ${fileName}; once: ${hookCommands(hooks).map((h) => h.insert).join('; ')}`,
+      ]
+    : [
+        STANDALONE_WARNING,
+        options.form === 'shell' ? `Apply: sh ${fileName} (run as root).` : `Apply: nft -f ${fileName} (atomic; re-running replaces table inet sipwall).`,
+      ];
+  const view = {
+    headerLines: headerLines(policy, options, how),
+    standalone: !into,
+    where,
+    sets,
+    baseChains,
+    chains,
+    hooks: hookCommands(hooks),
+  };
+  const content = renderTemplate(options.form === 'shell' ? 'nftables-shell' : 'nftables', view);
+  return { files: [{ name: fileName, content, mode: options.form === 'shell' ? 0o755 : 0o644 }], warnings };
+}
+
+/** A table of family ip cannot hold IPv6 addresses (and ip6 no IPv4): refuse, never drop. */
+function checkFamilies(policy: Policy, place: Place): void {
+  if (place.family === 'inet') return;
+  const foreign = place.family === 'ip' ? 6 : 4;
+  const term = policy.terms.find((t) => t.family === foreign);
+  if (term) {
+    throw new TargetError(
+      'E_FAMILY_UNSUPPORTED',
+      '--into',
+      `table ${place.family} ${place.table} cannot hold IPv${foreign} rule ${term.name}`,
+      `add --family ipv${foreign === 6 ? 4 : 6} or hook into an inet table`,
+    );
+  }
+}
+
+function addressMatch(a: Addresses, field: 'saddr' | 'daddr', setName: (s: AddressSet) => string): string[] {
+  if (a.kind === 'any') return [];
+  return [`${a.set.family === 4 ? 'ip' : 'ip6'} ${field} @${setName(a.set)}`];
+}
+
+function portValue(ports: Exclude<Ports, 'any'>): string {
+  const items = ports.map((r) => formatPortRange(r, '-'));
+  return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
+}
+
+/** The rule for one term, e.g. `ip saddr @flynumber_sip_v4 udp dport 5060 counter accept comment "…"`. */
+export function termRule(t: Term, setName: (s: AddressSet) => string): string {
+  const parts = [...addressMatch(t.sources, 'saddr', setName), ...addressMatch(t.destinations, 'daddr', setName)];
+  // A family-specific term without an address set still must not match the other family.
+  if (parts.length === 0 && t.family !== 'both') parts.push(`meta nfproto ${t.family === 4 ? 'ipv4' : 'ipv6'}`);
+  if (t.sourcePorts !== 'any') parts.push(`${t.protocol} sport ${portValue(t.sourcePorts)}`);
+  if (t.destinationPorts !== 'any') parts.push(`${t.protocol} dport ${portValue(t.destinationPorts)}`);
+  if (t.sourcePorts === 'any' && t.destinationPorts === 'any') parts.push(`meta l4proto ${t.protocol}`);
+  return `${parts.join(' ')} counter accept comment ${nftString(`sipwall: ${t.description}`)}`;
+}
+
+function standaloneBaseChains(policy: Policy, chainName: (d: Direction) => string, warnings: string[]) {
+  const input = [
+    'iif "lo" accept',
+    'ct state established,related accept comment "return traffic"',
+    `meta l4proto icmp icmp type ${ICMP_V4} accept`,
+    `meta l4proto ipv6-icmp icmpv6 type ${ICMP_V6} accept`,
+    'ct state invalid drop',
+    ...sshRules(policy),
+    ...(policy.directions.includes('in') ? [`jump ${chainName('in')}`] : []),
+  ];
+  const chains = [{ name: 'input', hook: 'input', rules: input }];
+  if (policy.directions.includes('out')) {
+    warnings.push('Standalone with --direction out: output policy drop; only loopback, DNS, ICMP, return traffic and the SIP/RTP rules leave the host.');
+    chains.push({
+      name: 'output',
+      hook: 'output',
+      rules: [
+        'oif "lo" accept',
+        'ct state established,related accept comment "return traffic"',
+        'meta l4proto { icmp, ipv6-icmp } accept',
+        'meta l4proto { tcp, udp } th dport 53 accept comment "DNS"',
+        `jump ${chainName('out')}`,
+      ],
+    });
+  }
+  return chains;
+}
+
+function sshRules(policy: Policy): string[] {
+  if (!policy.ssh) return [];
+  const tail = `tcp dport ${policy.ssh.port} accept comment "ssh"`;
+  if (policy.ssh.sources === 'any') return [tail];
+  return policy.ssh.sources.map((a) => (a.kind === 'set' ? `${a.set.family === 4 ? 'ip' : 'ip6'} saddr @${a.set.name} ${tail}` : tail));
+}
+
+function hookCommands(hooks: Partial<Record<Direction, Place & { chain: string }>>) {
+  return Object.entries(hooks).map(([d, h]) => {
+    const target = `sipwall_${d}`;
+    const chain = `${h.family} ${h.table} ${h.chain}`;
+    return {
+      list: `nft list chain ${chain}`,
+      pattern: shellWord(`jump ${target}( |$)`),
+      insert: `nft insert rule ${chain} jump ${target} comment ${shellWord('"sipwall"')}`,
+    };
+  });
+}
+
+export const nftables: Target = { meta, render };

@@ -1,0 +1,44 @@
+/**
+ * Quoting per target language. Every string that reaches an output goes through one of these in
+ * the target's view model; templates never see raw user text. Inputs are already free of control
+ * characters (the profile schema refuses them); these functions remove them again regardless.
+ */
+
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** Text for a `#` line comment (nft, iptables-restore, shell): one line, nothing can end it. */
+export function lineComment(text: string): string {
+  return text.replace(CONTROL, ' ');
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let out = text;
+  while (Buffer.byteLength(out) > maxBytes - 3) out = out.slice(0, -1);
+  return `${out}...`;
+}
+
+/**
+ * An nft quoted string. nft's scanner has no escape inside `"…"` (a `"` always ends the string),
+ * so double quotes become single quotes; comments are limited to 128 bytes (NFT_USERDATA_MAXLEN
+ * for comments in nftables 1.0.x: "comment too long").
+ */
+export function nftString(text: string): string {
+  return `"${truncateUtf8(lineComment(text).replaceAll('"', "'"), 128)}"`;
+}
+
+/**
+ * An iptables-restore token for `--comment`. iptables-restore splits on blanks and honours
+ * double quotes with `\"` escapes; the comment match takes at most 255 bytes
+ * (XT_MAX_COMMENT_LEN 256 with the terminator). Quotes and backslashes are replaced instead of
+ * escaped, so the text reads the same in `iptables -S`.
+ */
+export function iptablesComment(text: string): string {
+  return `"${truncateUtf8(lineComment(text).replaceAll('"', "'").replaceAll('\\', '/'), 255)}"`;
+}
+
+/** A POSIX shell word: single-quoted unless it is plainly safe. */
+export function shellWord(text: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replaceAll("'", `'"'"'`)}'`;
+}

@@ -1,0 +1,15 @@
+/** The table of targets: id → module. `sipwall render --target list` prints it. */
+import { InputError } from '../net/errors.js';
+import { iptables } from './iptables.js';
+import { nftables } from './nftables.js';
+import type { Target } from './types.js';
+
+export const TARGETS: readonly Target[] = [nftables, iptables];
+
+export function findTarget(id: string): Target {
+  const target = TARGETS.find((t) => t.meta.id === id);
+  if (!target) {
+    throw new InputError('--target', `unknown target "${id}"`, `use one of ${TARGETS.map((t) => t.meta.id).join(', ')} (or --target list)`);
+  }
+  return target;
+}

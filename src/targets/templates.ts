@@ -1,0 +1,26 @@
+/**
+ * Runs the precompiled templates of templates/*.hbs (compiled by scripts/gen-templates.mjs with
+ * noEscape: HTML escaping is wrong for every target, each view model quotes for its language;
+ * and strict: a field missing from a view model is an error, not an empty string).
+ */
+import Handlebars from 'handlebars/runtime';
+import { TEMPLATE_SPECS } from './templates.gen.js';
+
+type Compiled = (context: unknown) => string;
+
+const env = Handlebars.create();
+const compiled = new Map<string, Compiled>();
+for (const [name, spec] of Object.entries(TEMPLATE_SPECS)) {
+  const template = env.template(spec as TemplateSpecification) as Compiled;
+  compiled.set(name, template);
+  env.registerPartial(name, template);
+}
+
+type TemplateSpecification = Parameters<typeof env.template>[0];
+
+export function renderTemplate(name: string, view: object): string {
+  const template = compiled.get(name);
+  if (!template) throw new Error(`template ${name}.hbs is missing (run npm run build)`);
+  // Handlebars drops the newline after a closing block at the end of a partial: end with one.
+  return `${template(view).replace(/\n*$/, '')}\n`;
+}

@@ -1,0 +1,80 @@
+/** What a target is, what it can express, and what rendering returns. */
+import { InputError } from '../net/errors.js';
+import type { Policy } from '../policy/types.js';
+
+export type Mode = 'standalone' | 'into';
+export type Form = 'restore' | 'shell';
+
+export interface RenderOptions {
+  /** standalone: a complete host firewall; into: one chain inside the user's own ruleset. */
+  readonly mode: Mode;
+  /** With mode `into`: where inbound rules hook in (nftables FAMILY/TABLE/CHAIN, iptables CHAIN). */
+  readonly into?: string;
+  /** With mode `into` and direction out: where outbound rules hook in. */
+  readonly intoOutput?: string;
+  /** restore: the file for the native loader (nft -f, iptables-restore); shell: one re-runnable script. */
+  readonly form: Form;
+  /** iptables only: match address lists through ipset sets. */
+  readonly ipset: boolean;
+  readonly header: HeaderInfo;
+}
+
+export interface HeaderInfo {
+  readonly version: string;
+  /** The exact command line that made the output (already shell-quoted). */
+  readonly command: string;
+}
+
+export interface OutputFile {
+  /** File name, relative to --out. */
+  readonly name: string;
+  readonly content: string;
+  /** 0o755 for scripts. */
+  readonly mode: number;
+}
+
+export interface RenderResult {
+  readonly files: OutputFile[];
+  readonly warnings: string[];
+}
+
+/** Declared capabilities, checked before rendering (ESLint-style `meta`). */
+export interface TargetMeta {
+  /** kebab-case id, shared by the module file, templates and golden folder. */
+  readonly id: string;
+  readonly title: string;
+  /** Separator between the two ends of a port range in this language. */
+  readonly rangeSeparator: '-' | ':';
+  readonly forms: readonly Form[];
+  readonly modes: readonly Mode[];
+  readonly capabilities: {
+    /** One rule can carry both IPv4 and IPv6 addresses. */
+    readonly mixedFamilyPerRule: boolean;
+    readonly sourcePorts: boolean;
+    readonly namedSets: boolean;
+    readonly statefulReturn: boolean;
+    readonly deny: boolean;
+  };
+  readonly limits: {
+    /** Ports in one rule (a range counting 2 for iptables multiport); undefined = none. */
+    readonly portsPerRule?: number;
+    readonly commentBytes: number;
+  };
+  /** The real parsers that check this target's output. */
+  readonly validators: readonly string[];
+}
+
+export interface Target {
+  readonly meta: TargetMeta;
+  render(policy: Policy, options: RenderOptions): RenderResult;
+}
+
+/** A policy or option the target cannot express: rendering stops, nothing is written. */
+export class TargetError extends InputError {
+  readonly code: string;
+  constructor(code: string, input: string, problem: string, fix: string) {
+    super(input, problem, fix);
+    this.name = 'TargetError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,31 @@
+/** Runs the CLI in-process with a recording Io. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  written: Array<{ dir: string; name: string; content: string; mode: number }>;
+}
+
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+/** `now` defaults to a fixed day so staleness warnings do not change with the calendar. */
+export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00Z')): Promise<CliRun> {
+  const run: CliRun = { code: 0, stdout: '', stderr: '', written: [] };
+  const io: Io = {
+    stdout: (t) => void (run.stdout += t),
+    stderr: (t) => void (run.stderr += t),
+    readFile: (path) => readFileSync(path.startsWith('/') ? path : join(FIXTURES, path), 'utf8'),
+    writeFiles: (dir, files) => {
+      run.written.push(...files.map((f) => ({ dir, ...f })));
+      return files.map((f) => join(dir, f.name));
+    },
+    now: () => now,
+  };
+  run.code = await main(argv, io);
+  return run;
+}

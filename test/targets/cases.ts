@@ -1,0 +1,33 @@
+/** Golden cases: a folder each under test/golden/<target>/<case>/ holding the files rendered. */
+export interface GoldenCase {
+  readonly name: string;
+  readonly target: 'nftables' | 'iptables';
+  readonly args: readonly string[];
+  /** nft --into cases: what must exist before the file can load. */
+  readonly prelude?: string;
+}
+
+const INTO_PRELUDE = [
+  'table inet filter {',
+  '  chain input { type filter hook input priority filter; policy drop; }',
+  '  chain output { type filter hook output priority filter; policy accept; }',
+  '}',
+].join('\n');
+
+export const CASES: readonly GoldenCase[] = [
+  { name: 'flynumber-vapi', target: 'nftables', args: ['-p', 'flynumber', '-p', 'vapi'] },
+  { name: 'flynumber-asterisk', target: 'nftables', args: ['-p', 'flynumber', '--pbx', 'asterisk'] },
+  { name: 'vapi-freeswitch-both', target: 'nftables', args: ['-p', 'vapi', '--pbx', 'freeswitch', '--direction', 'both', '--ssh-from', '192.0.2.0/24,2001:db8:ff::/48'] },
+  { name: 'into-both', target: 'nftables', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', '3cx', '--into', 'inet/filter/input', '--direction', 'both', '--into-output', 'inet/filter/output'], prelude: INTO_PRELUDE },
+  { name: 'into-shell', target: 'nftables', args: ['-p', 'flynumber', '--into', 'inet/filter/input', '--form', 'shell'], prelude: INTO_PRELUDE },
+  { name: 'shell', target: 'nftables', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--form', 'shell', '--no-ssh'] },
+  { name: 'profile-dual', target: 'nftables', args: ['--profile', 'test-trunk.yaml', '--rtp-ports', '20000-20100'] },
+  { name: 'hostile', target: 'nftables', args: ['--profile', 'hostile.yaml', '--profile', 'many-ports.yaml', '--rtp-ports', '10000-10010,10020,10030,10040,10050,10060,10070,10080,10090,10100,10110,10120,10130,10140,10150,10160'] },
+  { name: 'flynumber-asterisk', target: 'iptables', args: ['-p', 'flynumber', '--pbx', 'asterisk'] },
+  { name: 'flynumber-vapi', target: 'iptables', args: ['-p', 'flynumber', '-p', 'vapi'] },
+  { name: 'into', target: 'iptables', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--into', 'INPUT'] },
+  { name: 'into-shell-both', target: 'iptables', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'freepbx', '--into', 'INPUT', '--direction', 'both', '--form', 'shell'] },
+  { name: 'ipset', target: 'iptables', args: ['--profile', 'test-trunk.yaml', '-p', 'vapi', '--rtp-ports', '20000-20100', '--ipset'] },
+  { name: 'ipset-shell', target: 'iptables', args: ['--profile', 'test-trunk.yaml', '--rtp-ports', '20000-20100', '--ipset', '--form', 'shell', '--direction', 'both'] },
+  { name: 'hostile', target: 'iptables', args: ['--profile', 'hostile.yaml', '--profile', 'many-ports.yaml', '--rtp-ports', '10000-10010,10020,10030,10040,10050,10060,10070,10080,10090,10100,10110,10120,10130,10140,10150,10160'] },
+];
