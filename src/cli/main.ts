@@ -24,45 +24,52 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return profiles.parseProfileText(text, file);
     },
   };
-  let code = 0;
+  // Handlers only pick the job: it runs after yargs has checked every argument, so a bad
+  // argument stops everything before anything is written.
+  let job: (() => number) | undefined;
   let failure: string | undefined;
+  let printed = '';
   try {
-    await yargs([...argv])
+    yargs()
       .scriptName('sipwall')
       .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, proven and watched.')
       .command('render', 'Write firewall rules for one or more providers', renderOptions, (args) => {
-        code = runRender(args as unknown as RenderArgs, ctx);
+        job = () => runRender(args as unknown as RenderArgs, ctx);
       })
       .command(
         'providers',
         'List built-in provider profiles (source URL, retrieval date) and PBX presets',
         (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'),
         (args) => {
-          code = runProviders(args, ctx);
+          job = () => runProviders(args, ctx);
         },
       )
       .demandCommand(1, 'name a command: render or providers')
       .strict()
       .version(VERSION)
       .help()
-      .wrap(Math.min(100, process.stdout.columns ?? 100))
+      // No wrapping: examples stay whole lines that can be copied.
+      .wrap(null)
       .fail((message, error) => {
         if (error && !(error instanceof InputError)) throw error;
         failure = error ? error.message : message;
       })
       .exitProcess(false)
-      .parseAsync();
+      .parse([...argv], {}, (_error, _args, output) => {
+        printed = output;
+      });
+    if (failure === undefined && job) return job();
   } catch (error) {
-    if (error instanceof InputError) {
-      failure = error.message;
-    } else {
+    if (!(error instanceof InputError)) {
       io.stderr(`sipwall: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       return 1;
     }
+    failure = error.message;
   }
   if (failure !== undefined) {
     io.stderr(`sipwall: ${failure.split('\n')[0]}\n`);
     return 2;
   }
-  return code;
+  if (printed !== '') io.stdout(`${printed}\n`);
+  return 0;
 }

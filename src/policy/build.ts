@@ -120,7 +120,7 @@ export function buildPolicy(input: PolicyInput): Policy {
     } else {
       for (const family of input.families) {
         const addresses = addressesFor(provider, 'media', family, media.addresses);
-        if (addresses) perFamily.push([addresses.kind === 'any' ? family : family, addresses]);
+        if (addresses) perFamily.push([family, addresses]);
       }
     }
     const theirPorts: Ports = media.providerPorts;
@@ -161,7 +161,7 @@ export function buildPolicy(input: PolicyInput): Policy {
     const key = `${formatPrefix(s.by)} (${s.set})`;
     groups.set(key, [...(groups.get(key) ?? []), formatPrefix(s.prefix)]);
   }
-  for (const [by, inside] of groups) notes.push(`${inside.join(', ')} lie inside ${by}: no rules of their own.`);
+  for (const [by, inside] of groups) notes.push(`${inside.join(', ')} ${inside.length === 1 ? 'lies' : 'lie'} inside ${by}: no rules of their own.`);
 
   return {
     providers: input.providers,

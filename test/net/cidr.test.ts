@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatAddress, parseAddress } from '../../src/net/address.js';
+import { collapse, formatPrefix, lastAddress, parseCidr, type Prefix } from '../../src/net/cidr.js';
+import { InputError } from '../../src/net/errors.js';
+
+const p = (s: string) => parseCidr(s, 'test');
+
+describe('addresses', () => {
+  it.each([
+    ['46.19.208.0', 4, '46.19.208.0'],
+    ['2001:DB8::1', 6, '2001:db8::1'],
+    ['2001:db8:0:0:1:0:0:1', 6, '2001:db8::1:0:0:1'],
+    ['::ffff:198.51.100.7', 6, '::ffff:c633:6407'],
+    ['::', 6, '::'],
+    ['1::', 6, '1::'],
+  ])('parses and formats %s', (text, family, formatted) => {
+    const a = parseAddress(text)!;
+    expect(a.family).toBe(family);
+    expect(formatAddress(a.family, a.value)).toBe(formatted);
+  });
+
+  it.each(['256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4.5', '2001:db8::1::2', '12345::', 'g::1', ':::', '1:2:3:4:5:6:7:8:9', ''])(
+    'refuses %j',
+    (text) => expect(parseAddress(text)).toBeUndefined(),
+  );
+
+  it('round-trips random IPv6 addresses', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (v) => {
+        expect(parseAddress(formatAddress(6, v))).toEqual({ family: 6, value: v });
+      }),
+    );
+  });
+});
+
+describe('parseCidr', () => {
+  it('reads prefixes and bare hosts', () => {
+    expect(formatPrefix(p('46.19.208.0/21'))).toBe('46.19.208.0/21');
+    expect(formatPrefix(p('46.19.209.14'))).toBe('46.19.209.14/32');
+    expect(formatPrefix(p('2001:db8::/32'))).toBe('2001:db8::/32');
+  });
+
+  it.each([
+    ['46.19.209.14/21', 'host bits set; write the network 46.19.208.0/21'],
+    ['10.0.0.0/33', 'prefix length outside 0..32'],
+    ['10.0.0.0/', 'prefix length outside'],
+    ['2001:db8::/129', 'prefix length outside 0..128'],
+    ['300.0.0.0/8', 'is not a CIDR prefix'],
+    ['example.com', 'is not a CIDR prefix'],
+  ])('refuses %s with a message naming the fix', (text, message) => {
+    expect(() => parseCidr(text, 'roles.sip.addresses[0]')).toThrow(InputError);
+    expect(() => parseCidr(text, 'roles.sip.addresses[0]')).toThrow(message);
+  });
+});
+
+describe('collapse', () => {
+  it('reports the five FlyNumber gateways as subsumed by the /21', () => {
+    const gateways = ['46.19.209.14', '46.19.210.14', '46.19.212.14', '46.19.213.14', '46.19.214.14'].map(p);
+    const result = collapse([p('46.19.208.0/21'), ...gateways]);
+    expect(result.prefixes.map(formatPrefix)).toEqual(['46.19.208.0/21']);
+    expect(result.subsumed.map((s) => formatPrefix(s.prefix))).toEqual(gateways.map(formatPrefix));
+    expect(result.subsumed.every((s) => formatPrefix(s.by) === '46.19.208.0/21')).toBe(true);
+  });
+
+  it('merges neighbours into the larger prefix', () => {
+    expect(collapse([p('10.0.0.0/25'), p('10.0.0.128/25')]).prefixes.map(formatPrefix)).toEqual(['10.0.0.0/24']);
+    expect(collapse([p('10.0.0.1'), p('10.0.0.2')]).prefixes.map(formatPrefix)).toEqual(['10.0.0.1/32', '10.0.0.2/32']);
+    expect(collapse([p('10.0.0.1'), p('10.0.0.2'), p('10.0.0.3'), p('10.0.0.0')]).prefixes.map(formatPrefix)).toEqual(['10.0.0.0/30']);
+  });
+
+  it('counts a duplicate as subsumed by its twin', () => {
+    const r = collapse([p('2001:db8::/48'), p('2001:db8::/48')]);
+    expect(r.prefixes.map(formatPrefix)).toEqual(['2001:db8::/48']);
+    expect(r.subsumed).toHaveLength(1);
+  });
+
+  const v4prefix = fc.tuple(fc.integer({ min: 0, max: 2 ** 16 - 1 }), fc.integer({ min: 20, max: 32 })).map(([n, len]): Prefix => {
+    const value = BigInt(0xc6336400 + n); // around 198.51.100.0, so prefixes overlap often
+    const mask = ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - len)) - 1n);
+    return { family: 4, network: value & mask, length: len };
+  });
+
+  it('covers exactly the addresses of its inputs, with no overlaps and no mergeable neighbours', () => {
+    fc.assert(
+      fc.property(fc.array(v4prefix, { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: -4096, max: 2 ** 16 + 4096 }), { maxLength: 50 }), (input, probes) => {
+        const { prefixes } = collapse(input);
+        const inside = (list: Prefix[], a: bigint) => list.some((q) => a >= q.network && a <= lastAddress(q));
+        for (const probe of [...probes.map((n) => BigInt(0xc6336400 + n)), ...input.flatMap((q) => [q.network, lastAddress(q), q.network - 1n, lastAddress(q) + 1n])]) {
+          expect(inside(prefixes, probe)).toBe(inside(input, probe));
+        }
+        for (let i = 1; i < prefixes.length; i++) expect(prefixes[i]!.network).toBeGreaterThan(lastAddress(prefixes[i - 1]!));
+        const again = collapse(prefixes);
+        expect(again.prefixes).toEqual(prefixes);
+        expect(again.subsumed).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
