@@ -1,0 +1,85 @@
+/**
+ * Network namespaces made by a test: a few hosts joined by veth pairs, documentation addresses
+ * only, removed afterwards. Needs root.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const PEER = join(import.meta.dirname, 'peer.mjs');
+let counter = 0;
+
+function run(args: string[], input?: string): string {
+  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8', input, timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+export class Lab {
+  private readonly prefix = `sw${process.pid % 10000}x${counter++}`;
+  private readonly namespaces: string[] = [];
+  private readonly children: ChildProcess[] = [];
+  private links = 0;
+
+  /** The namespace's full name for `ip netns exec`. */
+  ns(name: string): string {
+    return `${this.prefix}-${name}`;
+  }
+
+  add(...names: string[]): this {
+    for (const name of names) {
+      run(['ip', 'netns', 'add', this.ns(name)]);
+      this.namespaces.push(this.ns(name));
+      this.exec(name, 'ip link set lo up');
+    }
+    return this;
+  }
+
+  /** A veth pair between two hosts, each end with an IPv4 and an IPv6 address (`addr/len`). */
+  link(a: string, aAddrs: string[], b: string, bAddrs: string[]): this {
+    const id = this.links++;
+    const [ea, eb] = [`${this.prefix}${id}a`, `${this.prefix}${id}b`];
+    run(['ip', 'link', 'add', ea, 'netns', this.ns(a), 'type', 'veth', 'peer', 'name', eb, 'netns', this.ns(b)]);
+    for (const [host, dev, addrs] of [[a, ea, aAddrs], [b, eb, bAddrs]] as const) {
+      for (const addr of addrs) this.exec(host, `ip addr add ${addr} dev ${dev}${addr.includes(':') ? ' nodad' : ''}`);
+      this.exec(host, `ip link set ${dev} up`);
+    }
+    return this;
+  }
+
+  exec(host: string, script: string, input?: string): string {
+    return run(['ip', 'netns', 'exec', this.ns(host), 'sh', '-c', script], input);
+  }
+
+  /** Runs a script in the host; returns its exit status and output instead of throwing. */
+  try(host: string, script: string): { status: number; output: string } {
+    const r = spawnSync('ip', ['netns', 'exec', this.ns(host), 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 });
+    return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+  }
+
+  /** Starts the echo listener in a host and waits until it is bound. */
+  async listen(host: string, specs: string[]): Promise<void> {
+    const child = spawn('ip', ['netns', 'exec', this.ns(host), process.execPath, PEER, 'listen', ...specs], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('listener did not start in 10 s')), 10_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`listener exited with ${code}`)));
+    });
+  }
+
+  /** Probes ports of `address` from `host`; returns spec → open | no answer | refused. */
+  probe(host: string, address: string, specs: string[], timeoutMs = 400): Record<string, string> {
+    const out = run(['ip', 'netns', 'exec', this.ns(host), process.execPath, PEER, 'probe', address, ...specs, '--timeout', String(timeoutMs)]);
+    return JSON.parse(out) as Record<string, string>;
+  }
+
+  destroy(): void {
+    for (const c of this.children) c.kill('SIGKILL');
+    for (const ns of this.namespaces) spawnSync('ip', ['netns', 'del', ns]);
+  }
+}

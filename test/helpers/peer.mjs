@@ -1,0 +1,68 @@
+// A test peer run inside a network namespace.
+//   node peer.mjs listen udp:5060 tcp:5060 ...   echo UDP, answer TCP; prints "ready"; stops after 120 s
+//   node peer.mjs probe HOST udp:5060 tcp:5060 --timeout 400
+//        prints JSON {"udp:5060": "open" | "no answer", "tcp:5060": "open" | "refused" | "no answer"}
+// Every wait is bounded; the listener exits by itself.
+import dgram from 'node:dgram';
+import net from 'node:net';
+
+const [mode, ...rest] = process.argv.slice(2);
+
+if (mode === 'listen') {
+  const servers = [];
+  for (const spec of rest) {
+    const [proto, port] = spec.split(':');
+    if (proto === 'udp') {
+      const s = dgram.createSocket({ type: 'udp6', ipv6Only: false });
+      s.on('message', (msg, from) => s.send(msg, from.port, from.address));
+      servers.push(new Promise((resolve) => s.bind(Number(port), '::', resolve)));
+    } else {
+      const s = net.createServer((c) => {
+        c.on('error', () => {});
+        c.end('ok');
+      });
+      servers.push(new Promise((resolve) => s.listen({ port: Number(port), host: '::', ipv6Only: false }, resolve)));
+    }
+  }
+  await Promise.all(servers);
+  console.log('ready');
+  setTimeout(() => process.exit(0), 120_000).unref();
+  setInterval(() => {}, 1000);
+} else if (mode === 'probe') {
+  const timeoutIndex = rest.indexOf('--timeout');
+  const timeout = timeoutIndex >= 0 ? Number(rest.splice(timeoutIndex, 2)[1]) : 400;
+  const [host, ...specs] = rest;
+  const probeUdp = (port) =>
+    new Promise((resolve) => {
+      const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+      const done = (r) => {
+        clearTimeout(timer);
+        s.close();
+        resolve(r);
+      };
+      const timer = setTimeout(() => done('no answer'), timeout);
+      s.on('message', () => done('open'));
+      s.on('error', () => done('refused'));
+      s.send('sipwall-probe', port, host);
+    });
+  const probeTcp = (port) =>
+    new Promise((resolve) => {
+      const c = net.connect({ host, port });
+      const done = (r) => {
+        clearTimeout(timer);
+        c.destroy();
+        resolve(r);
+      };
+      const timer = setTimeout(() => done('no answer'), timeout);
+      c.on('connect', () => done('open'));
+      c.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : 'no answer'));
+    });
+  const results = await Promise.all(specs.map((spec) => {
+    const [proto, port] = spec.split(':');
+    return (proto === 'udp' ? probeUdp : probeTcp)(Number(port)).then((r) => [spec, r]);
+  }));
+  console.log(JSON.stringify(Object.fromEntries(results)));
+} else {
+  console.error('usage: peer.mjs listen SPEC... | probe HOST SPEC... [--timeout MS]');
+  process.exit(2);
+}
