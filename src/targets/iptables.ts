@@ -124,7 +124,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     ...apply,
   ];
   const header = headerLines(policy, options, how);
-  const view = { headerLines: header, families: restore, ipsets };
+  const view = { headerLines: header, families: restore, ipsets, cleanup: useIpset };
   if (shell) {
     return { files: [{ name: 'iptables.sh', content: renderTemplate('iptables-shell', view), mode: 0o755 }], warnings };
   }

@@ -26,8 +26,6 @@ export const meta: TargetMeta = {
 interface Place {
   readonly family: 'inet' | 'ip' | 'ip6';
   readonly table: string;
-  /** Prefix for sipwall's sets and chains inside someone else's table. */
-  readonly prefix: string;
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
@@ -44,7 +42,7 @@ export function parseChainRef(value: string | undefined, flag: string): Place & 
       'write e.g. inet/filter/input (family inet, ip or ip6; names of letters, digits, _ and -)',
     );
   }
-  return { family: family as Place['family'], table: table!, chain: chain!, prefix: 'sipwall_' };
+  return { family: family as Place['family'], table: table!, chain: chain! };
 }
 
 const ICMP_V4 = '{ destination-unreachable, time-exceeded, parameter-problem, echo-request }';
@@ -56,7 +54,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const warnings: string[] = [];
   const into = options.mode === 'into';
   const hooks: Partial<Record<Direction, Place & { chain: string }>> = {};
-  let place: Place = { family: 'inet', table: 'sipwall', prefix: '' };
+  let place: Place = { family: 'inet', table: 'sipwall' };
   if (into) {
     hooks.in = parseChainRef(options.into, '--into');
     place = hooks.in;
@@ -71,29 +69,35 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   }
   checkFamilies(policy, place);
 
-  const setName = (s: AddressSet) => `${place.prefix}${s.name}`;
+  // Standalone: named sets in sipwall's own table (deleted with it). Into: anonymous sets inside
+  // the rules, so `flush chain` removes every address of an earlier run; named sets would
+  // outlive a provider that was dropped from the command.
+  const setRef = into
+    ? (s: AddressSet) => `{ ${s.prefixes.map(formatPrefixShort).join(', ')} }`
+    : (s: AddressSet) => `@${s.name}`;
   const chainName = (d: Direction) => `sipwall_${d}`;
   const chains = policy.directions.map((d) => ({
     name: chainName(d),
     rules: [
       ...(into ? ['ct state established,related accept comment "sipwall: return traffic"'] : []),
-      ...policy.terms.filter((t) => t.direction === d).map((t) => termRule(t, setName)),
+      ...policy.terms.filter((t) => t.direction === d).map((t) => termRule(t, setRef)),
     ],
   }));
   const sshSets = !into && policy.ssh && policy.ssh.sources !== 'any' ? policy.ssh.sources : [];
-  const indent = into ? '\n\t' : '\n\t\t\t';
-  const sets = [...policy.sets, ...sshSets.flatMap((a) => (a.kind === 'set' ? [a.set] : []))].map((s) => ({
-    name: setName(s),
-    type: s.family === 4 ? 'ipv4_addr' : 'ipv6_addr',
-    elements: s.prefixes.map(formatPrefixShort).join(`,${indent}`),
-  }));
+  const sets = into
+    ? []
+    : [...policy.sets, ...sshSets.flatMap((a) => (a.kind === 'set' ? [a.set] : []))].map((s) => ({
+        name: s.name,
+        type: s.family === 4 ? 'ipv4_addr' : 'ipv6_addr',
+        elements: s.prefixes.map(formatPrefixShort).join(',\n\t\t\t'),
+      }));
 
   const baseChains = into ? [] : standaloneBaseChains(policy, chainName, warnings);
   const where = `${place.family} ${place.table}`;
   const fileName = options.form === 'shell' ? 'nftables.sh' : 'nftables.nft';
   const how = into
     ? [
-        `Into: sipwall owns chain(s) ${policy.directions.map(chainName).join(', ')} and sets ${place.prefix}* in table ${where}; re-running replaces them atomically.`,
+        `Into: sipwall owns chain(s) ${policy.directions.map(chainName).join(', ')} in table ${where}; re-running replaces them atomically.`,
         options.form === 'shell'
           ? `Apply: sh ${fileName} (adds the jump rule once; run as root).`
           : `Apply: nft -f ${fileName}; once: ${hookCommands(hooks).map((h) => h.insert).join('; ')}`,
@@ -130,9 +134,9 @@ function checkFamilies(policy: Policy, place: Place): void {
   }
 }
 
-function addressMatch(a: Addresses, field: 'saddr' | 'daddr', setName: (s: AddressSet) => string): string[] {
+function addressMatch(a: Addresses, field: 'saddr' | 'daddr', setRef: (s: AddressSet) => string): string[] {
   if (a.kind === 'any') return [];
-  return [`${a.set.family === 4 ? 'ip' : 'ip6'} ${field} @${setName(a.set)}`];
+  return [`${a.set.family === 4 ? 'ip' : 'ip6'} ${field} ${setRef(a.set)}`];
 }
 
 function portValue(ports: Exclude<Ports, 'any'>): string {
@@ -141,8 +145,8 @@ function portValue(ports: Exclude<Ports, 'any'>): string {
 }
 
 /** The rule for one term, e.g. `ip saddr @flynumber_sip_v4 udp dport 5060 counter accept comment "…"`. */
-export function termRule(t: Term, setName: (s: AddressSet) => string): string {
-  const parts = [...addressMatch(t.sources, 'saddr', setName), ...addressMatch(t.destinations, 'daddr', setName)];
+export function termRule(t: Term, setRef: (s: AddressSet) => string): string {
+  const parts = [...addressMatch(t.sources, 'saddr', setRef), ...addressMatch(t.destinations, 'daddr', setRef)];
   // A family-specific term without an address set still must not match the other family.
   if (parts.length === 0 && t.family !== 'both') parts.push(`meta nfproto ${t.family === 4 ? 'ipv4' : 'ipv6'}`);
   if (t.sourcePorts !== 'any') parts.push(`${t.protocol} sport ${portValue(t.sourcePorts)}`);

@@ -7,7 +7,7 @@
 # Standalone: a complete host firewall (input policy drop). It replaces what you load it over; on a host with its own firewall use --into instead: an accept in a separate table or chain does not override a drop elsewhere at the same hook.
 # Standalone restores the whole filter table (iptables-restore without --noflush). Try it with a dead-man revert: iptables-apply -t 60 FILE.
 # Apply: sh iptables.sh (run as root).
-# Note: 203.0.113.10/32 lie inside 203.0.113.8/29 (test_trunk_sip_v4): no rules of their own.
+# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sip_v4): no rules of their own.
 set -eu
 ipset restore <<'SIPWALL_IPSET'
 create sipwall-test_trunk_sip_v4 hash:net family inet hashsize 1024 maxelem 1048576 -exist
@@ -104,3 +104,7 @@ ip6tables-restore <<'SIPWALL_RULES'
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES
+# Sets of earlier runs that no rule uses any more: ipset refuses to destroy a set in use.
+for set in $(ipset list -n | grep '^sipwall-'); do
+	ipset destroy "$set" 2>/dev/null || true
+done

@@ -4,7 +4,7 @@
 # Providers:
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 # Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 16384-32767
-# Into: sipwall owns chain(s) sipwall_in and sets sipwall_* in table inet filter; re-running replaces them atomically.
+# Into: sipwall owns chain(s) sipwall_in in table inet filter; re-running replaces them atomically.
 # Apply: sh nftables.sh (adds the jump rule once; run as root).
 # Note: no --pbx or --rtp-ports: RTP is opened on 16384-32767 as documented by FlyNumber; the PBX's own RTP range must match (e.g. Asterisk rtp.conf rtpstart/rtpend) or calls get one-way audio
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sip_v4): no rules of their own.
@@ -12,20 +12,10 @@ set -eu
 nft -f - <<'SIPWALL_NFT'
 add chain inet filter sipwall_in
 flush chain inet filter sipwall_in
-add set inet filter sipwall_flynumber_sip_v4 { type ipv4_addr; flags interval; auto-merge; }
-flush set inet filter sipwall_flynumber_sip_v4
-add element inet filter sipwall_flynumber_sip_v4 {
-	46.19.208.0/21
-}
-add set inet filter sipwall_flynumber_media_v4 { type ipv4_addr; flags interval; auto-merge; }
-flush set inet filter sipwall_flynumber_media_v4
-add element inet filter sipwall_flynumber_media_v4 {
-	46.19.208.0/21
-}
 add rule inet filter sipwall_in ct state established,related accept comment "sipwall: return traffic"
-add rule inet filter sipwall_in ip saddr @sipwall_flynumber_sip_v4 udp dport 5060 counter accept comment "sipwall: FlyNumber SIP udp in"
-add rule inet filter sipwall_in ip saddr @sipwall_flynumber_sip_v4 tcp dport 5060-5061 counter accept comment "sipwall: FlyNumber SIP tcp+tls in"
-add rule inet filter sipwall_in ip saddr @sipwall_flynumber_media_v4 udp dport 16384-32767 counter accept comment "sipwall: FlyNumber RTP in"
+add rule inet filter sipwall_in ip saddr { 46.19.208.0/21 } udp dport 5060 counter accept comment "sipwall: FlyNumber SIP udp in"
+add rule inet filter sipwall_in ip saddr { 46.19.208.0/21 } tcp dport 5060-5061 counter accept comment "sipwall: FlyNumber SIP tcp+tls in"
+add rule inet filter sipwall_in ip saddr { 46.19.208.0/21 } udp dport 16384-32767 counter accept comment "sipwall: FlyNumber RTP in"
 SIPWALL_NFT
 if ! nft list chain inet filter input | grep -Eq 'jump sipwall_in( |$)'; then
 	nft insert rule inet filter input jump sipwall_in comment '"sipwall"'
