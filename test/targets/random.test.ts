@@ -1,0 +1,138 @@
+/**
+ * Property-based: random provider profiles and options (fast-check, 200 runs) → every output
+ * passes the real parser, and no prefix or port of the policy is missing from it.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatPrefix, formatPrefixShort } from '../../src/net/cidr.js';
+import { InputError } from '../../src/net/errors.js';
+import { formatPortRange } from '../../src/net/ports.js';
+import { buildPolicy } from '../../src/policy/build.js';
+import type { Policy } from '../../src/policy/types.js';
+import { DEFAULT_HOST, PBX_PRESETS } from '../../src/providers/pbx.js';
+import { toProvider } from '../../src/providers/parse.js';
+import type { RawProfile } from '../../src/providers/schema.js';
+import { findTarget } from '../../src/targets/registry.js';
+import type { OutputFile, RenderOptions } from '../../src/targets/types.js';
+import { planChecks, runChecks } from '../../src/validate/checks.js';
+import { rootMissing, toolsMissing } from '../helpers/tools.js';
+
+const RUNS = 200;
+
+const v4 = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 4, max: 32 })).map(([n, len]) => {
+  const net = len === 0 ? 0 : (n >>> (32 - len)) * 2 ** (32 - len);
+  return `${[24, 16, 8, 0].map((s) => Math.floor(net / 2 ** s) % 256).join('.')}/${len}`;
+});
+const v6 = fc.tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 6, maxLength: 6 }), fc.integer({ min: 32, max: 128 })).map(([groups, len]) => {
+  const bits = [0x2001, 0xdb8, ...groups].map((g) => g.toString(2).padStart(16, '0')).join('');
+  const masked = bits.slice(0, len).padEnd(128, '0');
+  const hex = Array.from({ length: 8 }, (_, i) => parseInt(masked.slice(i * 16, i * 16 + 16), 2).toString(16));
+  return `${hex.join(':')}/${len}`;
+});
+const prefixList = fc.array(fc.oneof(v4, v6), { minLength: 1, maxLength: 12 });
+const port = fc.integer({ min: 1, max: 65535 });
+const range = fc.tuple(port, fc.integer({ min: 0, max: 3000 })).map(([a, n]) => `${a}-${Math.min(65535, a + n)}`);
+
+const profile = (id: string) =>
+  fc
+    .record({
+      name: fc.stringMatching(/^[A-Za-z0-9 ._+/,()&-]{1,20}$/).filter((s) => s.trim() !== ''),
+      sip: fc.option(fc.record({ addresses: prefixList, gateways: fc.array(v4, { maxLength: 3 }), transports: fc.record({ udp: port, tcp: port, tls: port }, { requiredKeys: [] }) }), { nil: undefined }),
+      media: fc.option(fc.record({ addresses: fc.oneof(fc.constant('any' as const), prefixList), providerPorts: fc.option(range, { nil: undefined }), hostPorts: fc.option(range, { nil: undefined }) }, { requiredKeys: ['addresses'] }), { nil: undefined }),
+    })
+    .map(({ name, sip, media }): RawProfile => ({
+      id,
+      name,
+      source: 'https://example.com/"$(x)`;',
+      retrieved: '2026-11-01',
+      roles: {
+        ...(sip && Object.keys(sip.transports).length > 0 ? { sip } : {}),
+        ...(media ? { media: Object.fromEntries(Object.entries(media).filter(([, v]) => v !== undefined)) as NonNullable<RawProfile['roles']['media']> } : {}),
+        ...(!media && !(sip && Object.keys(sip.transports).length > 0) ? { media: { addresses: 'any' as const, hostPorts: '10000-20000' } } : {}),
+      },
+    }));
+
+const scenario = fc.record({
+  profiles: fc.array(fc.constant(0), { minLength: 1, maxLength: 3 }).chain((a) => fc.tuple(...a.map((_, i) => profile(`p${i}`)))),
+  pbx: fc.option(fc.constantFrom(...Object.keys(PBX_PRESETS)), { nil: undefined }),
+  rtp: fc.option(fc.array(range, { minLength: 1, maxLength: 20 }), { nil: undefined }),
+  direction: fc.constantFrom('in' as const, 'out' as const, 'both' as const),
+  families: fc.constantFrom([4, 6] as const, [4] as const, [6] as const),
+  ssh: fc.option(fc.record({ port, sources: fc.oneof(fc.constant('any' as const), fc.array(fc.oneof(v4, v6), { minLength: 1, maxLength: 3 })) }), { nil: undefined }),
+  into: fc.boolean(),
+  shell: fc.boolean(),
+  ipset: fc.boolean(),
+});
+
+interface Rendered {
+  policy: Policy;
+  files: OutputFile[];
+  into: boolean;
+}
+
+function renderAll(target: string): { rendered: Rendered[]; refused: number } {
+  const rendered: Rendered[] = [];
+  let refused = 0;
+  fc.assert(
+    fc.property(scenario, (s) => {
+      let policy: Policy;
+      try {
+        const providers = s.profiles.map((raw) => toProvider(raw, `random ${raw.id}`));
+        policy = buildPolicy({
+          providers,
+          host: s.pbx ? PBX_PRESETS[s.pbx]! : DEFAULT_HOST,
+          ...(s.rtp ? { rtpPorts: s.rtp.map((r) => ({ from: Number(r.split('-')[0]), to: Number(r.split('-')[1]) })) } : {}),
+          direction: s.direction,
+          families: [...s.families],
+          ...(s.ssh ? { ssh: { port: s.ssh.port, sources: s.ssh.sources === 'any' ? 'any' : s.ssh.sources.map((c) => toProvider({ id: 'x', name: 'x', source: 's', retrieved: '2026-01-01', roles: { sip: { addresses: [c], transports: { udp: 1 } } } }, 'ssh').sip!.addresses[0]!) } } : {}),
+        });
+      } catch (error) {
+        // A refusal is fine (e.g. --family ipv6 with IPv4-only providers) as long as it is a named input error.
+        if (!(error instanceof InputError)) throw error;
+        refused++;
+        return;
+      }
+      const options: RenderOptions = {
+        mode: s.into ? 'into' : 'standalone',
+        ...(s.into ? (target === 'nftables' ? { into: 'inet/filter/input', intoOutput: 'inet/filter/output' } : { into: 'INPUT', intoOutput: 'OUTPUT' }) : {}),
+        form: s.shell ? 'shell' : 'restore',
+        ipset: target === 'iptables' && s.ipset,
+        header: { version: 'test', command: 'sipwall render "$(x)"' },
+      };
+      const files = findTarget(target).render(policy, options).files;
+      const text = files.map((f) => f.content).join('\n');
+      // Nothing of the policy is lost: every prefix and every port range appears.
+      const sep = findTarget(target).meta.rangeSeparator;
+      for (const set of policy.sets) {
+        for (const p of set.prefixes) expect(text.includes(target === 'nftables' ? formatPrefixShort(p) : formatPrefix(p)), `${set.name} ${formatPrefix(p)}`).toBe(true);
+      }
+      for (const t of policy.terms) {
+        for (const ports of [t.sourcePorts, t.destinationPorts]) {
+          if (ports !== 'any') for (const r of ports) expect(text.includes(formatPortRange(r, sep)), `${t.name} ${formatPortRange(r, sep)}`).toBe(true);
+        }
+      }
+      rendered.push({ policy, files, into: s.into });
+    }),
+    { numRuns: RUNS },
+  );
+  return { rendered, refused };
+}
+
+/** Checks every rendered case in one namespace; returns the failures with the parser's words. */
+function failures(target: string, rendered: Rendered[]): string[] {
+  const setup = 'table inet filter {\n chain input { type filter hook input priority 0; }\n chain output { type filter hook output priority 0; }\n}\n';
+  const checks = runChecks(rendered.map((r, i) => planChecks(target, r.files, `c${i}`)), target === 'nftables' ? setup : '');
+  expect(checks.length).toBeGreaterThanOrEqual(rendered.length);
+  return checks.filter((c) => !c.ok).map((c) => `${c.command}: ${c.output}`);
+}
+
+const skip = rootMissing() || toolsMissing('unshare', 'nft', 'iptables-restore', 'ip6tables-restore', 'ipset');
+
+describe.skipIf(skip)(`random profiles (${RUNS} runs)`, () => {
+  it.each(['nftables', 'iptables'])('%s: every output passes the real parser and keeps every prefix and port', (target) => {
+    const { rendered, refused } = renderAll(target);
+    expect(rendered.length + refused).toBe(RUNS);
+    expect(rendered.length).toBeGreaterThan(RUNS / 2);
+    expect(failures(target, rendered)).toEqual([]);
+  });
+});
