@@ -9,18 +9,41 @@ export interface Prefix {
   readonly length: number;
 }
 
+/** HOST_MASK[family][length]: the host bits of a prefix of that length (a table: BigInt is slow). */
+const HOST_MASK: Record<Family, bigint[]> = {
+  4: Array.from({ length: 33 }, (_, len) => (1n << BigInt(32 - len)) - 1n),
+  6: Array.from({ length: 129 }, (_, len) => (1n << BigInt(128 - len)) - 1n),
+};
+
 /** Last address covered by a prefix. */
 export function lastAddress(p: Prefix): bigint {
-  return p.network | ((1n << BigInt(FAMILY_BITS[p.family] - p.length)) - 1n);
+  return p.network | HOST_MASK[p.family][p.length]!;
+}
+
+/** Formatted addresses, per prefix object: large lists are written by several terms and targets. */
+const addressText = new WeakMap<Prefix, string>();
+
+function networkText(p: Prefix): string {
+  let text = addressText.get(p);
+  if (text === undefined) {
+    text = formatAddress(p.family, p.network);
+    addressText.set(p, text);
+  }
+  return text;
 }
 
 export function formatPrefix(p: Prefix): string {
-  return `${formatAddress(p.family, p.network)}/${p.length}`;
+  return `${networkText(p)}/${p.length}`;
 }
 
 /** Formats a prefix, leaving out `/32` and `/128` (how nft and most humans write hosts). */
 export function formatPrefixShort(p: Prefix): string {
-  return p.length === FAMILY_BITS[p.family] ? formatAddress(p.family, p.network) : formatPrefix(p);
+  return p.length === FAMILY_BITS[p.family] ? networkText(p) : `${networkText(p)}/${p.length}`;
+}
+
+/** `input` may be a function: naming the field costs a string per element of a long list. */
+function nameOf(input: string | (() => string)): string {
+  return typeof input === 'string' ? input : input();
 }
 
 /**
@@ -28,27 +51,27 @@ export function formatPrefixShort(p: Prefix): string {
  * `46.19.209.14/21` is refused with the network it probably meant, because a silently
  * widened or narrowed range is exactly the kind of mistake that opens or drops a trunk.
  */
-export function parseCidr(text: string, input: string): Prefix {
+export function parseCidr(text: string, input: string | (() => string)): Prefix {
   const trimmed = text.trim();
   const slash = trimmed.indexOf('/');
   const addressText = slash < 0 ? trimmed : trimmed.slice(0, slash);
   const lengthText = slash < 0 ? undefined : trimmed.slice(slash + 1);
   const address = parseAddress(addressText);
   if (!address) {
-    throw new InputError(input, `"${text}" is not a CIDR prefix`, 'write e.g. 203.0.113.0/24 or 2001:db8::/32');
+    throw new InputError(nameOf(input), `"${text}" is not a CIDR prefix`, 'write e.g. 203.0.113.0/24 or 2001:db8::/32');
   }
   const bits = FAMILY_BITS[address.family];
   let length = bits;
   if (lengthText !== undefined) {
     if (!/^\d{1,3}$/.test(lengthText) || Number(lengthText) > bits) {
-      throw new InputError(input, `"${text}" has a prefix length outside 0..${bits}`, `use a length from 0 to ${bits}`);
+      throw new InputError(nameOf(input), `"${text}" has a prefix length outside 0..${bits}`, `use a length from 0 to ${bits}`);
     }
     length = Number(lengthText);
   }
-  const hostMask = (1n << BigInt(bits - length)) - 1n;
+  const hostMask = HOST_MASK[address.family][length]!;
   if ((address.value & hostMask) !== 0n) {
     const network = formatPrefix({ family: address.family, network: address.value & ~hostMask, length });
-    throw new InputError(input, `"${text}" has host bits set`, `write the network ${network} (or the host address alone)`);
+    throw new InputError(nameOf(input), `"${text}" has host bits set`, `write the network ${network} (or the host address alone)`);
   }
   return { family: address.family, network: address.value, length };
 }
@@ -68,11 +91,10 @@ export interface Collapsed {
 
 /** Collapses prefixes of one family: drops subsumed ones (reporting them) and merges neighbours. */
 export function collapse(input: readonly Prefix[]): Collapsed {
-  const sorted = [...input].sort((a, b) =>
-    a.network < b.network ? -1 : a.network > b.network ? 1 : a.length - b.length,
-  );
+  const sorted = sortPrefixes(input);
   const subsumed: Subsumed[] = [];
-  const intervals: Array<[bigint, bigint]> = [];
+  // Runs of touching prefixes; a run of one prefix is already minimal and is kept as it is.
+  const runs: Array<{ first: Prefix; start: bigint; end: bigint; count: number }> = [];
   let top: Prefix | undefined;
   let topEnd = -1n;
   for (const p of sorted) {
@@ -83,13 +105,34 @@ export function collapse(input: readonly Prefix[]): Collapsed {
     }
     top = p;
     topEnd = lastAddress(p);
-    const last = intervals[intervals.length - 1];
-    if (last && last[1] + 1n === p.network) last[1] = topEnd;
-    else intervals.push([p.network, topEnd]);
+    const last = runs[runs.length - 1];
+    if (last && last.end + 1n === p.network) {
+      last.end = topEnd;
+      last.count++;
+    } else {
+      runs.push({ first: p, start: p.network, end: topEnd, count: 1 });
+    }
   }
-  const family = input[0]?.family ?? 4;
-  const prefixes = intervals.flatMap(([start, end]) => rangeToPrefixes(family, start, end));
+  const prefixes = runs.flatMap((r) => (r.count === 1 ? [r.first] : rangeToPrefixes(r.first.family, r.start, r.end)));
   return { prefixes, subsumed };
+}
+
+/**
+ * Sorts by network, then shorter prefix first. Comparing BigInts is a runtime call, so the sort
+ * runs on plain keys: a number for IPv4 (network × 64 + length is exact), fixed-width hex text for
+ * IPv6 (text order = numeric order).
+ */
+function sortPrefixes(input: readonly Prefix[]): Prefix[] {
+  const order = input.map((_, i) => i);
+  if (input.every((p) => p.family === 4)) {
+    const keys = new Float64Array(input.length);
+    input.forEach((p, i) => (keys[i] = Number(p.network) * 64 + p.length));
+    order.sort((a, b) => keys[a]! - keys[b]!);
+  } else {
+    const keys = input.map((p) => `${p.family}${p.network.toString(16).padStart(32, '0')}${String(p.length).padStart(3, '0')}`);
+    order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  }
+  return order.map((i) => input[i]!);
 }
 
 /** The minimal list of prefixes covering the address range start..end (inclusive). */

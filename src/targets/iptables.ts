@@ -9,6 +9,7 @@ import { formatPrefix } from '../net/cidr.js';
 import type { Addresses, AddressSet, Direction, Policy, Term } from '../policy/types.js';
 import { headerLines, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { packPorts, portMatch } from './multiport.js';
+import { Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
 import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
@@ -57,6 +58,19 @@ export function ipsetName(set: AddressSet): string {
   const name = `sipwall-${set.name}`;
   const max = IPSET_NAME_MAX - 4;
   return name.length <= max ? name : `${name.slice(0, max - 9)}-${shortHash(name)}`;
+}
+
+/** `-A CHAIN MATCH -m comment --comment "…" -j VERDICT`, the one layout of an iptables rule. */
+function ruleLine(r: Rule): string {
+  const match = r.match === '' ? '' : ` ${r.match}`;
+  const comment = r.comment === undefined ? '' : ` -m comment --comment ${r.comment}`;
+  return `-A ${r.chain}${match}${comment} -j ${r.verdict}`;
+}
+
+class RuleLines extends Lines {
+  override push(rule: Rule | string): void {
+    super.push(typeof rule === 'string' ? rule : ruleLine(rule));
+  }
 }
 
 interface Rule {
@@ -134,20 +148,20 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
 }
 
 function familyView(policy: Policy, family: Family, into: boolean, useIpset: boolean, hookChains: Partial<Record<Direction, string>>) {
-  const rules: Rule[] = [];
+  const rules = new RuleLines();
   const builtins: Array<{ chain: string; policy: string }> = [];
   if (!into) {
     const filtersOut = policy.directions.includes('out');
     builtins.push({ chain: 'INPUT', policy: 'DROP' }, { chain: 'FORWARD', policy: 'DROP' }, { chain: 'OUTPUT', policy: filtersOut ? 'DROP' : 'ACCEPT' });
-    rules.push(...baseline(policy, family, 'in'));
-    if (filtersOut) rules.push(...baseline(policy, family, 'out'));
+    baseline(policy, family, 'in').forEach((r) => rules.push(r));
+    if (filtersOut) baseline(policy, family, 'out').forEach((r) => rules.push(r));
   }
   for (const d of policy.directions) {
     const chain = CHAIN_OF[d];
     if (into) rules.push({ chain, match: '-m conntrack --ctstate ESTABLISHED,RELATED', comment: iptablesComment('sipwall: return traffic'), verdict: 'ACCEPT' });
     for (const term of policy.terms) {
       if (term.direction !== d || (term.family !== family && term.family !== 'both')) continue;
-      rules.push(...termRules(term, chain, useIpset));
+      termRules(term, chain, useIpset, rules);
     }
     rules.push({ chain, match: '', verdict: 'RETURN' });
   }
@@ -157,7 +171,9 @@ function familyView(policy: Policy, family: Family, into: boolean, useIpset: boo
     restoreCommand: `${command}-restore${into ? ' --noflush' : ''}`,
     builtins,
     chains: policy.directions.map((d) => CHAIN_OF[d]),
-    rules: rules.map((r) => ({ ...r, match: r.match === '' ? '' : ` ${r.match}`, comment: r.comment ?? '' })),
+    // One string, not an object per rule: 100,000 prefixes make ~300,000 rules, and a template
+    // call per rule cost most of the render time (BENCHMARKS.md). The line layout is ruleLine().
+    rules: rules.text(),
     hooks: Object.entries(hookChains).map(([d, chain]) => ({
       check: `${command} -C ${chain} -j ${CHAIN_OF[d as Direction]} 2>/dev/null`,
       insert: `${command} -I ${chain} 1 -j ${CHAIN_OF[d as Direction]}`,
@@ -190,29 +206,40 @@ function baseline(policy: Policy, family: Family, direction: Direction): Rule[] 
   return rules;
 }
 
+const formatted = new WeakMap<AddressSet, string[]>();
+
+/** A set's prefixes as text, formatted once however many terms use the set. */
+function prefixTexts(set: AddressSet): string[] {
+  let texts = formatted.get(set);
+  if (!texts) {
+    texts = set.prefixes.map(formatPrefix);
+    formatted.set(set, texts);
+  }
+  return texts;
+}
+
 function addressMatches(a: Addresses, flag: '-s' | '-d', useIpset: boolean): string[] {
   if (a.kind === 'any') return [''];
   if (useIpset) return [`-m set --match-set ${ipsetName(a.set)} ${flag === '-s' ? 'src' : 'dst'} `];
-  return a.set.prefixes.map((p) => `${flag} ${formatPrefix(p)} `);
+  return prefixTexts(a.set).map((p) => `${flag} ${p} `);
 }
 
 /** Rules for one term: one per prefix (without ipset) × port chunk, each multiport ≤ 15 slots. */
-function termRules(term: Term, chain: string, useIpset: boolean): Rule[] {
+function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLines): void {
   const comment = iptablesComment(`sipwall: ${term.description}`);
   const sports = term.sourcePorts === 'any' ? [''] : packPorts(term.sourcePorts).map((c) => ` ${portMatch(term.protocol, 'sport', c)}`);
   const dports = term.destinationPorts === 'any' ? [''] : packPorts(term.destinationPorts).map((c) => ` ${portMatch(term.protocol, 'dport', c)}`);
-  const rules: Rule[] = [];
+  const tail = ` -m comment --comment ${comment} -j ACCEPT`;
   for (const src of addressMatches(term.sources, '-s', useIpset)) {
     for (const dst of addressMatches(term.destinations, '-d', useIpset)) {
       for (const sp of sports) {
         for (const dp of dports) {
           // A multiport and a plain udp match may both appear: multiport needs `-p` first.
-          rules.push({ chain, match: `${src}${dst}-p ${term.protocol}${sp}${dp}`, comment, verdict: 'ACCEPT' });
+          rules.push(`-A ${chain} ${src}${dst}-p ${term.protocol}${sp}${dp}${tail}`);
         }
       }
     }
   }
-  return rules;
 }
 
 function ipsetView(set: AddressSet) {
@@ -223,7 +250,7 @@ function ipsetView(set: AddressSet) {
     tmp,
     family: set.family === 4 ? 'inet' : 'inet6',
     maxelem: IPSET_MAXELEM,
-    adds: set.prefixes.map((p) => `add ${tmp} ${formatPrefix(p)}`).join('\n'),
+    adds: prefixTexts(set).map((p) => `add ${tmp} ${p}`).join('\n'),
   };
 }
 

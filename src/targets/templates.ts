@@ -22,5 +22,8 @@ export function renderTemplate(name: string, view: object): string {
   const template = compiled.get(name);
   if (!template) throw new Error(`template ${name}.hbs is missing (run npm run build)`);
   // Handlebars drops the newline after a closing block at the end of a partial: end with one.
-  return `${template(view).replace(/\n*$/, '')}\n`;
+  const text = template(view);
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return `${text.slice(0, end)}\n`;
 }

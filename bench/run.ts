@@ -1,0 +1,127 @@
+/**
+ * npm run bench: render time for 10, 1,000 and 100,000 prefixes (mixed IPv4/IPv6) to nftables
+ * and iptables, CLI cold start against bare `node -e 0`, and our CIDR parser against ip-cidr.
+ * Prints a Markdown report and writes it into BENCHMARKS.md between the markers.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import IPCIDR from 'ip-cidr';
+import { parseCidr } from '../src/net/cidr.js';
+import { buildPolicy } from '../src/policy/build.js';
+import { PBX_PRESETS } from '../src/providers/pbx.js';
+import { toProvider } from '../src/providers/parse.js';
+import { findTarget } from '../src/targets/registry.js';
+import type { RenderOptions } from '../src/targets/types.js';
+
+const root = join(import.meta.dirname, '..');
+
+/** Deterministic mixed prefixes: 70 % IPv4 /16–/32, 30 % IPv6 /32–/64 (a seeded LCG). */
+function prefixes(n: number): string[] {
+  let seed = 12345;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (next() % 10 < 7) {
+      const len = 16 + (next() % 17);
+      const net = (next() >>> (32 - len)) * 2 ** (32 - len);
+      out.push(`${[24, 16, 8, 0].map((s) => Math.floor(net / 2 ** s) % 256).join('.')}/${len}`);
+    } else {
+      out.push(`2001:db8:${(next() % 0xffff).toString(16)}:${(next() % 0xffff).toString(16)}::/64`);
+    }
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(fn: () => void, runs: number): number {
+  fn(); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
+}
+
+const options = (ipset: boolean): RenderOptions => ({ mode: 'standalone', form: 'restore', ipset, header: { version: 'bench', command: 'bench' } });
+
+function renderCase(list: string[], target: string, ipset = false) {
+  const provider = toProvider(
+    { id: 'bench', name: 'Bench', source: 'bench', retrieved: '2026-11-23', roles: { sip: { addresses: list, transports: { udp: 5060, tcp: 5060, tls: 5061 } }, media: { addresses: list, hostPorts: '10000-20000' } } },
+    'bench',
+  );
+  const policy = buildPolicy({ providers: [provider], host: PBX_PRESETS.asterisk!, direction: 'in', families: [4, 6] });
+  return findTarget(target).render(policy, options(ipset)).files.reduce((n, f) => n + f.content.length, 0);
+}
+
+const rows: string[] = ['| prefixes | nftables | iptables | iptables --ipset | nftables + iptables | output (nft / ipt) |', '|---:|---:|---:|---:|---:|---:|'];
+for (const n of [10, 1_000, 100_000]) {
+  const list = prefixes(n);
+  const runs = n >= 100_000 ? 5 : 30;
+  let sizes = [0, 0];
+  const nft = time(() => void (sizes[0] = renderCase(list, 'nftables')), runs);
+  const ipt = time(() => void (sizes[1] = renderCase(list, 'iptables')), runs);
+  const ips = time(() => renderCase(list, 'iptables', true), runs);
+  rows.push(`| ${n.toLocaleString('en')} | ${nft.toFixed(1)} ms | ${ipt.toFixed(1)} ms | ${ips.toFixed(1)} ms | **${(nft + ipt).toFixed(1)} ms** | ${(sizes[0]! / 1e6).toFixed(2)} MB / ${(sizes[1]! / 1e6).toFixed(2)} MB |`);
+  sizes = [0, 0];
+}
+
+const big = prefixes(100_000);
+const ours = time(() => big.forEach((p) => parseCidr(p, 'bench')), 5);
+const theirs = time(() => big.forEach((p) => new IPCIDR(p).start({ type: 'bigInteger' })), 1);
+
+function startup(args: string[], runs = 20): number {
+  const xs: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+    if (i >= 2) xs.push(performance.now() - t);
+  }
+  return median(xs);
+}
+const bare = startup(['-e', '0']);
+const version = startup(['bin/sipwall.js', '--version']);
+const render = startup(['bin/sipwall.js', 'render', '--provider', 'flynumber', '--provider', 'vapi', '--target', 'nftables', '--pbx', 'asterisk']);
+
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const report = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
+  '',
+  '### Render time (parse profile + build policy + render; median)',
+  '',
+  ...rows,
+  '',
+  'Target: 100,000 prefixes to nftables + iptables in under 1 s.',
+  '',
+  '### CLI cold start (median of 20 runs)',
+  '',
+  '| command | time | ratio to `node -e 0` |',
+  '|---|---:|---:|',
+  `| \`node -e 0\` | ${bare.toFixed(1)} ms | 1.00× |`,
+  `| \`sipwall --version\` | ${version.toFixed(1)} ms | ${(version / bare).toFixed(2)}× |`,
+  `| \`sipwall render -p flynumber -p vapi --target nftables --pbx asterisk\` | ${render.toFixed(1)} ms | ${(render / bare).toFixed(2)}× |`,
+  '',
+  'Target: at most 2× bare node start-up.',
+  '',
+  '### CIDR parsing, 100,000 mixed prefixes',
+  '',
+  '| parser | time |',
+  '|---|---:|',
+  `| src/net (ours) | ${ours.toFixed(1)} ms |`,
+  `| ip-cidr 4 (\`new IPCIDR(p).start()\`) | ${theirs.toFixed(1)} ms |`,
+].join('\n');
+
+console.log(report);
+const file = join(root, 'BENCHMARKS.md');
+const text = readFileSync(file, 'utf8');
+const begin = '<!-- bench:begin -->';
+const end = '<!-- bench:end -->';
+writeFileSync(file, `${text.slice(0, text.indexOf(begin) + begin.length)}\n${report}\n${text.slice(text.indexOf(end))}`);
