@@ -6,20 +6,37 @@ export type Family = 4 | 6;
 export const FAMILY_BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
 
-const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
 /** Parses a dotted-quad IPv4 address (no leading zeros: 010 could mean octal); else undefined. */
 export function parseIPv4(text: string): bigint | undefined {
-  const m = DOTTED_QUAD.exec(text);
-  if (!m) return undefined;
+  const n = parseIPv4Number(text);
+  return n === undefined ? undefined : BigInt(n);
+}
+
+/** The same as a plain number; a char scanner, because regex captures cost an array per address. */
+function parseIPv4Number(text: string): number | undefined {
   let value = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i]!;
-    const n = Number(part);
-    if (n > 255 || (part.length > 1 && part[0] === '0')) return undefined;
-    value = value * 256 + n;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  let first = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 0) first = c;
+      else if (first === 48) return undefined; // leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return undefined;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return undefined;
+    }
   }
-  return BigInt(value);
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + part;
 }
 
 /**
@@ -27,6 +44,19 @@ export function parseIPv4(text: string): bigint | undefined {
  * A hand-written scanner: split/regex/BigInt-per-group cost ~7 µs an address, this ~1 µs.
  */
 export function parseIPv6(text: string): bigint | undefined {
+  const groups = parseIPv6Groups(text);
+  return groups && groupsToBigInt(groups);
+}
+
+function groupsToBigInt(groups: readonly number[]): bigint {
+  // One BigInt made from 32 hex digits: far cheaper than eight shifts and ors.
+  let hex = '0x';
+  for (const g of groups) hex += g.toString(16).padStart(4, '0');
+  return BigInt(hex);
+}
+
+/** The eight 16-bit groups of an IPv6 address; undefined when invalid. */
+function parseIPv6Groups(text: string): number[] | undefined {
   if (text.length > 45) return undefined;
   const groups: number[] = [];
   let gap = -1; // index in `groups` where `::` stands
@@ -74,20 +104,18 @@ export function parseIPv6(text: string): bigint | undefined {
     if (groups.length > 7) return undefined;
     groups.splice(gap, 0, ...new Array<number>(8 - groups.length).fill(0));
   }
-  if (groups.length !== 8) return undefined;
-  let hex = '0x';
-  for (const g of groups) hex += g.toString(16).padStart(4, '0');
-  return BigInt(hex);
+  return groups.length === 8 ? groups : undefined;
 }
 
-/** Parses an address of either family. */
-export function parseAddress(text: string): { family: Family; value: bigint } | undefined {
+/** Parses an address of either family; `text` is its canonical form (RFC 5952 for IPv6). */
+export function parseAddress(text: string): { family: Family; value: bigint; text: string } | undefined {
   if (text.includes(':')) {
-    const value = parseIPv6(text);
-    return value === undefined ? undefined : { family: 6, value };
+    const groups = parseIPv6Groups(text);
+    return groups && { family: 6, value: groupsToBigInt(groups), text: formatGroups(groups) };
   }
   const value = parseIPv4(text);
-  return value === undefined ? undefined : { family: 4, value };
+  // Leading zeros are refused, so a valid dotted quad is already canonical.
+  return value === undefined ? undefined : { family: 4, value, text };
 }
 
 /** Formats an address; IPv6 in RFC 5952 canonical form (lower case, longest zero run as `::`). */
@@ -99,6 +127,10 @@ export function formatAddress(family: Family, value: bigint): string {
   const hex32 = value.toString(16).padStart(32, '0');
   const groups: number[] = [];
   for (let i = 0; i < 32; i += 4) groups.push(parseInt(hex32.slice(i, i + 4), 16));
+  return formatGroups(groups);
+}
+
+function formatGroups(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 0;
   for (let i = 0; i < 8; ) {

@@ -8,17 +8,8 @@ import type { Provider, Transport } from './types.js';
 /** `where` names the origin in error messages, e.g. `profile ./my.yaml` or `built-in vapi`. */
 export function toProvider(raw: RawProfile, where: string): Provider {
   const field = (path: string) => `${where}: ${path}`;
-  // A profile often lists the same prefixes for SIP and media: parse each text once.
-  const parsed = new Map<string, Prefix>();
   const prefixes = (list: readonly string[], path: string): Prefix[] =>
-    list.map((text, i) => {
-      let prefix = parsed.get(text);
-      if (!prefix) {
-        prefix = parseCidr(text, () => field(`${path}[${i}]`));
-        parsed.set(text, prefix);
-      }
-      return prefix;
-    });
+    list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
   const { sip, media } = raw.roles;
   const transports: Partial<Record<Transport, number>> = {};
   for (const [t, port] of Object.entries(sip?.transports ?? {})) {

@@ -208,7 +208,7 @@ function baseline(policy: Policy, family: Family, direction: Direction): Rule[] 
 
 const formatted = new WeakMap<AddressSet, string[]>();
 
-/** A set's prefixes as text, formatted once however many terms use the set. */
+/** A set's prefixes as text, formatted once however many terms use the set (a few sets, so a WeakMap is cheap). */
 function prefixTexts(set: AddressSet): string[] {
   let texts = formatted.get(set);
   if (!texts) {
@@ -224,20 +224,21 @@ function addressMatches(a: Addresses, flag: '-s' | '-d', useIpset: boolean): str
   return prefixTexts(a.set).map((p) => `${flag} ${p} `);
 }
 
-/** Rules for one term: one per prefix (without ipset) × port chunk, each multiport ≤ 15 slots. */
+/**
+ * Rules for one term: one per prefix (without ipset) × port chunk, each multiport ≤ 15 slots.
+ * Hot with long lists: the parts shared by all prefixes are joined once, outside the loop.
+ */
 function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLines): void {
-  const comment = iptablesComment(`sipwall: ${term.description}`);
+  const tail = ` -m comment --comment ${iptablesComment(`sipwall: ${term.description}`)} -j ACCEPT`;
   const sports = term.sourcePorts === 'any' ? [''] : packPorts(term.sourcePorts).map((c) => ` ${portMatch(term.protocol, 'sport', c)}`);
   const dports = term.destinationPorts === 'any' ? [''] : packPorts(term.destinationPorts).map((c) => ` ${portMatch(term.protocol, 'dport', c)}`);
-  const tail = ` -m comment --comment ${comment} -j ACCEPT`;
+  const suffixes = sports.flatMap((sp) => dports.map((dp) => `-p ${term.protocol}${sp}${dp}${tail}`));
+  const head = `-A ${chain} `;
+  const destinations = addressMatches(term.destinations, '-d', useIpset);
   for (const src of addressMatches(term.sources, '-s', useIpset)) {
-    for (const dst of addressMatches(term.destinations, '-d', useIpset)) {
-      for (const sp of sports) {
-        for (const dp of dports) {
-          // A multiport and a plain udp match may both appear: multiport needs `-p` first.
-          rules.push(`-A ${chain} ${src}${dst}-p ${term.protocol}${sp}${dp}${tail}`);
-        }
-      }
+    const withSource = head + src;
+    for (const dst of destinations) {
+      for (const suffix of suffixes) rules.push(withSource + dst + suffix);
     }
   }
 }

@@ -28,7 +28,8 @@ describe('addresses', () => {
   it('round-trips random IPv6 addresses', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (v) => {
-        expect(parseAddress(formatAddress(6, v))).toEqual({ family: 6, value: v });
+        const text = formatAddress(6, v);
+        expect(parseAddress(text)).toEqual({ family: 6, value: v, text });
       }),
     );
   });
@@ -81,12 +82,28 @@ describe('collapse', () => {
     return { family: 4, network: value & mask, length: len };
   });
 
-  it('covers exactly the addresses of its inputs, with no overlaps and no mergeable neighbours', () => {
+  const v6prefix = fc.tuple(fc.integer({ min: 0, max: 2 ** 16 - 1 }), fc.integer({ min: 100, max: 128 })).map(([n, len]): Prefix => {
+    const value = (0x20010db8n << 96n) + BigInt(n);
+    const mask = ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - len)) - 1n);
+    return { family: 6, network: value & mask, length: len };
+  });
+
+  it('merges a long run of neighbours in linear time', () => {
+    const hosts = Array.from({ length: 65536 }, (_, i): Prefix => ({ family: 4, network: 0xc6330000n + BigInt(i), length: 32 }));
+    const started = performance.now();
+    expect(collapse(hosts.reverse()).prefixes.map(formatPrefix)).toEqual(['198.51.0.0/16']);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it.each([
+    ['IPv4', v4prefix, (n: number) => BigInt(0xc6336400 + n)],
+    ['IPv6', v6prefix, (n: number) => (0x20010db8n << 96n) + BigInt(n)],
+  ] as const)('%s: covers exactly the addresses of its inputs, with no overlaps and no mergeable neighbours', (_, arbitrary, address) => {
     fc.assert(
-      fc.property(fc.array(v4prefix, { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: -4096, max: 2 ** 16 + 4096 }), { maxLength: 50 }), (input, probes) => {
+      fc.property(fc.array(arbitrary as fc.Arbitrary<Prefix>, { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: -4096, max: 2 ** 16 + 4096 }), { maxLength: 50 }), (input, probes) => {
         const { prefixes } = collapse(input);
         const inside = (list: Prefix[], a: bigint) => list.some((q) => a >= q.network && a <= lastAddress(q));
-        for (const probe of [...probes.map((n) => BigInt(0xc6336400 + n)), ...input.flatMap((q) => [q.network, lastAddress(q), q.network - 1n, lastAddress(q) + 1n])]) {
+        for (const probe of [...probes.map(address), ...input.flatMap((q) => [q.network, lastAddress(q), q.network - 1n, lastAddress(q) + 1n])]) {
           expect(inside(prefixes, probe)).toBe(inside(input, probe));
         }
         for (let i = 1; i < prefixes.length; i++) expect(prefixes[i]!.network).toBeGreaterThan(lastAddress(prefixes[i - 1]!));
