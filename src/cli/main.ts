@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   };
   // Handlers only pick the job: it runs after yargs has checked every argument, so a bad
   // argument stops everything before anything is written.
-  let job: (() => number) | undefined;
+  let job: (() => number | Promise<number>) | undefined;
   let failure: string | undefined;
   let printed = '';
   try {
@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .parse([...argv], {}, (_error, _args, output) => {
         printed = output;
       });
-    if (failure === undefined && job) return job();
+    if (failure === undefined && job) return await job();
   } catch (error) {
     if (!(error instanceof InputError)) {
       io.stderr(`sipwall: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -32,6 +32,7 @@ export interface RenderArgs {
   out?: string;
   json: boolean;
   maxAge: number;
+  check: boolean;
 }
 
 export function renderOptions(y: Argv): Argv<RenderArgs> {
@@ -54,6 +55,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
     .option('max-age', { type: 'number', default: 180, describe: 'Warn when a profile was retrieved more than this many days ago' })
+    .option('check', { type: 'boolean', default: false, describe: 'Run the real parser (nft -c, iptables-restore --test) on the output in a throw-away network namespace before writing' })
     .example('$0 render --provider flynumber --provider vapi --target nftables > sipwall.nft', 'standalone host firewall for FlyNumber + VAPI')
     .example('$0 render --provider flynumber --target iptables --pbx asterisk --out ./fw/', 'iptables-restore files for an Asterisk host')
     .example('$0 render -p flynumber --target nftables --into inet/filter/input --form shell', 'a script that adds one sipwall chain to your own nftables ruleset')
@@ -61,7 +63,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
 }
 
-export function runRender(args: RenderArgs, ctx: Context): number {
+export async function runRender(args: RenderArgs, ctx: Context): Promise<number> {
   if (args.target === 'list') {
     ctx.io.stdout(args.json ? `${JSON.stringify(TARGETS.map((t) => t.meta), null, 2)}\n` : targetTable());
     return 0;
@@ -92,6 +94,15 @@ export function runRender(args: RenderArgs, ctx: Context): number {
     ipset: args.ipset,
     header: { version: VERSION, command: ctx.command },
   });
+  if (args.check) {
+    // Loaded only here: it starts processes, and nothing else needs it.
+    const { checkTarget, intoSetup } = await import('../validate/checks.js');
+    const failed = checkTarget(target.meta.id, result.files, intoSetup(target.meta.id, args.into, args.intoOutput)).find((c) => !c.ok);
+    if (failed) {
+      ctx.io.stderr(`sipwall: ${failed.command} refused the output (nothing written): ${failed.output.split('\n')[0]}\n`);
+      return 1;
+    }
+  }
   const warnings = [...staleness, ...policy.warnings, ...result.warnings];
   if (args.out === undefined && result.files.length > 1 && !args.json) {
     const names = result.files.map((f) => f.name).join(', ');

@@ -99,3 +99,14 @@ export function runChecks(plans: readonly CheckPlan[], setup = ''): Check[] {
 export function checkTarget(targetId: string, files: readonly OutputFile[], setup = ''): Check[] {
   return runChecks([planChecks(targetId, files)], setup);
 }
+
+/** What an nftables --into file expects to exist: the user's table and chains (nft -c only). */
+export function intoSetup(targetId: string, into: string | undefined, intoOutput: string | undefined): string {
+  if (targetId !== 'nftables' || into === undefined) return '';
+  const lines = [into, intoOutput].flatMap((ref, i) => {
+    const [family, table, chain] = (ref ?? '').split('/');
+    if (!family || !table || !chain) return [];
+    return [`add table ${family} ${table}`, `add chain ${family} ${table} ${chain} { type filter hook ${i === 0 ? 'input' : 'output'} priority 0; }`];
+  });
+  return `${lines.join('\n')}\n`;
+}
