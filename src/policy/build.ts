@@ -1,6 +1,6 @@
 /** Builds the policy from providers and the host profile. Pure. */
 import type { Family } from '../net/address.js';
-import { collapse, formatPrefix, isWholeFamily, type Prefix } from '../net/cidr.js';
+import { collapse, formatPrefix, isWholeFamily, type Collapsed, type Prefix } from '../net/cidr.js';
 import { InputError } from '../net/errors.js';
 import { formatPortRange, unionPorts, type PortRange } from '../net/ports.js';
 import { l4Of, TRANSPORTS, type HostProfile, type Provider, type Transport } from '../providers/types.js';
@@ -40,20 +40,48 @@ export function buildPolicy(input: PolicyInput): Policy {
   const host = { ...input.host, sip: sipPorts, rtp };
   const directions: Direction[] = input.direction === 'both' ? ['in', 'out'] : [input.direction];
 
-  /** One collapsed set per (provider, role, family), or `any` when a set covers a whole family. */
-  const addressesFor = (provider: Provider, role: 'sip' | 'media', family: Family, list: readonly Prefix[]) => {
-    const ofFamily = list.filter((p) => p.family === family);
-    if (ofFamily.length === 0) return undefined;
-    const name = `${provider.id.replaceAll('-', '_')}_${role}_v${family}`;
-    const result = collapse(ofFamily);
-    subsumed.push(...result.subsumed.map((s) => ({ ...s, set: name })));
-    if (result.prefixes.length === 1 && isWholeFamily(result.prefixes[0]!)) {
-      warnings.push(`${provider.id} ${role}: ${formatPrefix(result.prefixes[0]!)} covers every address; the rule matches any source`);
-      return ANY_ADDRESS;
+  /**
+   * The address sets of one provider, per role and family: collapsed, and shared by SIP and media
+   * when both roles collapse to the same prefixes (FlyNumber: the gateways lie inside the /21).
+   */
+  const providerSets = (provider: Provider): Map<string, Addresses> => {
+    const out = new Map<string, Addresses>();
+    const id = provider.id.replaceAll('-', '_');
+    for (const family of input.families) {
+      const ofFamily = (list: readonly Prefix[]) => list.filter((p) => p.family === family);
+      const sipBase = provider.sip && collapse(ofFamily(provider.sip.addresses));
+      const sip = provider.sip && withGateways(sipBase!, ofFamily(provider.sip.gateways));
+      const mediaList = provider.media?.addresses;
+      // The parser shares one list when media and SIP name the same addresses: collapse it once.
+      const media =
+        mediaList === undefined || mediaList === 'any'
+          ? undefined
+          : mediaList === provider.sip?.addresses
+            ? sipBase
+            : collapse(ofFamily(mediaList));
+      const shared = sip && media && sip.prefixes.length > 0 && samePrefixes(sip.prefixes, media.prefixes);
+      const make = (roles: Array<'sip' | 'media'>, result: Collapsed) => {
+        const name = roles.length === 2 ? `${id}_v${family}` : `${id}_${roles[0]}_v${family}`;
+        subsumed.push(...result.subsumed.map((x) => ({ ...x, set: name })));
+        const what = roles.map((r) => (r === 'sip' ? 'SIP' : 'media')).join(' and ');
+        let addresses: Addresses;
+        if (result.prefixes.length === 1 && isWholeFamily(result.prefixes[0]!)) {
+          warnings.push(`${provider.id} ${what}: ${formatPrefix(result.prefixes[0]!)} covers every address; the rule matches any address`);
+          addresses = ANY_ADDRESS;
+        } else {
+          const set: AddressSet = { name, family, prefixes: result.prefixes, description: `${provider.name} ${what} IPv${family}` };
+          sets.push(set);
+          addresses = { kind: 'set', set };
+        }
+        for (const role of roles) out.set(`${role}:${family}`, addresses);
+      };
+      if (shared) make(['sip', 'media'], { prefixes: sip.prefixes, subsumed: [...sip.subsumed, ...media.subsumed] });
+      else {
+        if (sip && sip.prefixes.length > 0) make(['sip'], sip);
+        if (media && media.prefixes.length > 0) make(['media'], media);
+      }
     }
-    const set: AddressSet = { name, family, prefixes: result.prefixes, description: `${provider.name} ${role} IPv${family}` };
-    sets.push(set);
-    return { kind: 'set', set } as const;
+    return out;
   };
 
   const terms: Term[] = [];
@@ -63,11 +91,12 @@ export function buildPolicy(input: PolicyInput): Policy {
   };
 
   for (const provider of input.providers) {
-    if (provider.sip) addSipTerms(provider, provider.sip, sipPorts);
-    if (provider.media) addMediaTerms(provider, provider.media);
+    const setsOf = providerSets(provider);
+    if (provider.sip) addSipTerms(provider, provider.sip, sipPorts, setsOf);
+    if (provider.media) addMediaTerms(provider, provider.media, setsOf);
   }
 
-  function addSipTerms(provider: Provider, sip: NonNullable<Provider['sip']>, listening: HostProfile['sip']) {
+  function addSipTerms(provider: Provider, sip: NonNullable<Provider['sip']>, listening: HostProfile['sip'], setsOf: Map<string, Addresses>) {
     const shared = TRANSPORTS.filter((t) => sip.transports[t] !== undefined && (listening[t]?.length ?? 0) > 0);
     if (shared.length === 0) {
       const theirs = TRANSPORTS.filter((t) => sip.transports[t] !== undefined).join(', ');
@@ -78,7 +107,7 @@ export function buildPolicy(input: PolicyInput): Policy {
       );
     }
     for (const family of input.families) {
-      const addresses = addressesFor(provider, 'sip', family, [...sip.addresses, ...sip.gateways]);
+      const addresses = setsOf.get(`sip:${family}`);
       if (!addresses) continue;
       for (const protocol of ['udp', 'tcp'] as const) {
         const onWire = shared.filter((t) => l4Of(t) === protocol);
@@ -113,13 +142,13 @@ export function buildPolicy(input: PolicyInput): Policy {
     }
   }
 
-  function addMediaTerms(provider: Provider, media: NonNullable<Provider['media']>) {
+  function addMediaTerms(provider: Provider, media: NonNullable<Provider['media']>, setsOf: Map<string, Addresses>) {
     const perFamily: Array<[Family | 'both', Addresses]> = [];
     if (media.addresses === 'any') {
       perFamily.push([input.families.length === 2 ? 'both' : input.families[0]!, ANY_ADDRESS]);
     } else {
       for (const family of input.families) {
-        const addresses = addressesFor(provider, 'media', family, media.addresses);
+        const addresses = setsOf.get(`media:${family}`);
         if (addresses) perFamily.push([family, addresses]);
       }
     }
@@ -176,6 +205,17 @@ export function buildPolicy(input: PolicyInput): Policy {
     warnings,
     subsumed,
   };
+}
+
+/** SIP addresses with the (usually few) gateways merged in, in a second pass. */
+function withGateways(base: Collapsed, gateways: readonly Prefix[]): Collapsed {
+  if (gateways.length === 0) return base;
+  const merged = collapse([...base.prefixes, ...gateways]);
+  return { prefixes: merged.prefixes, subsumed: [...base.subsumed, ...merged.subsumed] };
+}
+
+function samePrefixes(a: readonly Prefix[], b: readonly Prefix[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.network === b[i]!.network && p.length === b[i]!.length);
 }
 
 /** The RTP range media arrives at: the preset's or --rtp-ports, else what the providers instruct. */

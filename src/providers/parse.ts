@@ -11,6 +11,9 @@ export function toProvider(raw: RawProfile, where: string): Provider {
   const prefixes = (list: readonly string[], path: string): Prefix[] =>
     list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
   const { sip, media } = raw.roles;
+  const sipAddresses = sip && prefixes(sip.addresses, 'roles.sip.addresses');
+  // Media listed with the same addresses as SIP (FlyNumber): parse once, share the list.
+  const sameAsSip = (list: readonly string[]) => sip !== undefined && list.length === sip.addresses.length && list.every((t, i) => t === sip.addresses[i]);
   const transports: Partial<Record<Transport, number>> = {};
   for (const [t, port] of Object.entries(sip?.transports ?? {})) {
     if (port !== undefined) transports[t as Transport] = parsePort(port, field(`roles.sip.transports.${t}`));
@@ -28,7 +31,7 @@ export function toProvider(raw: RawProfile, where: string): Provider {
       ? {}
       : {
           sip: {
-            addresses: prefixes(sip.addresses, 'roles.sip.addresses'),
+            addresses: sipAddresses!,
             gateways: prefixes(sip.gateways ?? [], 'roles.sip.gateways'),
             transports,
           },
@@ -37,7 +40,12 @@ export function toProvider(raw: RawProfile, where: string): Provider {
       ? {}
       : {
           media: {
-            addresses: media.addresses === 'any' ? 'any' : prefixes(media.addresses, 'roles.media.addresses'),
+            addresses:
+              media.addresses === 'any'
+                ? 'any'
+                : sameAsSip(media.addresses)
+                  ? sipAddresses!
+                  : prefixes(media.addresses, 'roles.media.addresses'),
             providerPorts:
               media.providerPorts === undefined || media.providerPorts === 'any'
                 ? 'any'

@@ -101,7 +101,9 @@ function renderAll(target: string): { rendered: Rendered[]; refused: number } {
       };
       const files = findTarget(target).render(policy, options).files;
       const text = files.map((f) => f.content).join('\n');
-      // Nothing of the policy is lost: every prefix and every port range appears.
+      // No set is empty (an empty set must never turn into "any"), and nothing of the policy is
+      // lost: every prefix and every port range appears.
+      for (const set of policy.sets) expect(set.prefixes.length).toBeGreaterThan(0);
       const sep = findTarget(target).meta.rangeSeparator;
       for (const set of policy.sets) {
         for (const p of set.prefixes) expect(text.includes(target === 'nftables' ? formatPrefixShort(p) : formatPrefix(p)), `${set.name} ${formatPrefix(p)}`).toBe(true);

@@ -7,33 +7,21 @@
 # Standalone: a complete host firewall (input policy drop). It replaces what you load it over; on a host with its own firewall use --into instead: an accept in a separate table or chain does not override a drop elsewhere at the same hook.
 # Standalone restores the whole filter table (iptables-restore without --noflush). Try it with a dead-man revert: iptables-apply -t 60 FILE.
 # Apply: sh iptables.sh (run as root).
-# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sip_v4): no rules of their own.
+# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_v4): no rules of their own.
 set -eu
 ipset restore <<'SIPWALL_IPSET'
-create sipwall-test_trunk_sip_v4 hash:net family inet hashsize 1024 maxelem 1048576 -exist
-create sipwall-test_trunk_sip_v4-tmp hash:net family inet hashsize 1024 maxelem 1048576 -exist
-flush sipwall-test_trunk_sip_v4-tmp
-add sipwall-test_trunk_sip_v4-tmp 203.0.113.8/29
-swap sipwall-test_trunk_sip_v4-tmp sipwall-test_trunk_sip_v4
-destroy sipwall-test_trunk_sip_v4-tmp
-create sipwall-test_trunk_sip_v6 hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
-create sipwall-test_trunk_sip_v6-tmp hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
-flush sipwall-test_trunk_sip_v6-tmp
-add sipwall-test_trunk_sip_v6-tmp 2001:db8:1::/64
-swap sipwall-test_trunk_sip_v6-tmp sipwall-test_trunk_sip_v6
-destroy sipwall-test_trunk_sip_v6-tmp
-create sipwall-test_trunk_media_v4 hash:net family inet hashsize 1024 maxelem 1048576 -exist
-create sipwall-test_trunk_media_v4-tmp hash:net family inet hashsize 1024 maxelem 1048576 -exist
-flush sipwall-test_trunk_media_v4-tmp
-add sipwall-test_trunk_media_v4-tmp 203.0.113.8/29
-swap sipwall-test_trunk_media_v4-tmp sipwall-test_trunk_media_v4
-destroy sipwall-test_trunk_media_v4-tmp
-create sipwall-test_trunk_media_v6 hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
-create sipwall-test_trunk_media_v6-tmp hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
-flush sipwall-test_trunk_media_v6-tmp
-add sipwall-test_trunk_media_v6-tmp 2001:db8:1::/64
-swap sipwall-test_trunk_media_v6-tmp sipwall-test_trunk_media_v6
-destroy sipwall-test_trunk_media_v6-tmp
+create sipwall-test_trunk_v4 hash:net family inet hashsize 1024 maxelem 1048576 -exist
+create sipwall-test_trunk_v4-tmp hash:net family inet hashsize 1024 maxelem 1048576 -exist
+flush sipwall-test_trunk_v4-tmp
+add sipwall-test_trunk_v4-tmp 203.0.113.8/29
+swap sipwall-test_trunk_v4-tmp sipwall-test_trunk_v4
+destroy sipwall-test_trunk_v4-tmp
+create sipwall-test_trunk_v6 hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
+create sipwall-test_trunk_v6-tmp hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
+flush sipwall-test_trunk_v6-tmp
+add sipwall-test_trunk_v6-tmp 2001:db8:1::/64
+swap sipwall-test_trunk_v6-tmp sipwall-test_trunk_v6
+destroy sipwall-test_trunk_v6-tmp
 SIPWALL_IPSET
 iptables-restore <<'SIPWALL_RULES'
 *filter
@@ -57,13 +45,13 @@ iptables-restore <<'SIPWALL_RULES'
 -A OUTPUT -p udp -m udp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -p tcp -m tcp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -j SIPWALL-OUT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_sip_v4 src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_sip_v4 src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_media_v4 src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk_v4 src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk_v4 src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk_v4 src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
 -A SIPWALL-IN -j RETURN
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_sip_v4 dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_sip_v4 dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_media_v4 dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v4 dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v4 dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v4 dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES
@@ -94,13 +82,13 @@ ip6tables-restore <<'SIPWALL_RULES'
 -A OUTPUT -p udp -m udp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -p tcp -m tcp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -j SIPWALL-OUT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_sip_v6 src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_sip_v6 src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_media_v6 src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk_v6 src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk_v6 src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk_v6 src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
 -A SIPWALL-IN -j RETURN
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_sip_v6 dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_sip_v6 dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_media_v6 dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v6 dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v6 dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v6 dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES
