@@ -94,8 +94,8 @@ function startup(args: string[], runs = 20): number {
   return median(xs);
 }
 const bare = startup(['-e', '0']);
-const version = startup(['bin/sipwall.js', '--version']);
-const render = startup(['bin/sipwall.js', 'render', '--provider', 'flynumber', '--provider', 'vapi', '--target', 'nftables', '--pbx', 'asterisk']);
+const version = startup(['bin/sipwall.cjs', '--version']);
+const render = startup(['bin/sipwall.cjs', 'render', '--provider', 'flynumber', '--provider', 'vapi', '--target', 'nftables', '--pbx', 'asterisk']);
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = [

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+'use strict';
+// Loads dist/sipwall.cjs through V8's code cache (dist/sipwall.cjs.cache, written by the build
+// and refreshed when V8 rejects it, e.g. after a Node upgrade): start-up then skips compiling.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+const file = path.join(__dirname, '..', 'dist', 'sipwall.cjs');
+const cacheFile = `${file}.cache`;
+let cachedData;
+try {
+  cachedData = fs.readFileSync(cacheFile);
+} catch {
+  cachedData = undefined;
+}
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+const cli = { exports: {} };
+script.runInThisContext().call(cli.exports, cli.exports, Module.createRequire(file), cli, file, path.dirname(file));
+cli.exports.run(process.argv.slice(2)).finally(() => {
+  if (cachedData === undefined || script.cachedDataRejected) {
+    try {
+      fs.writeFileSync(cacheFile, script.createCachedData());
+    } catch {
+      // A read-only install works, only without the cache.
+    }
+  }
+});

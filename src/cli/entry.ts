@@ -1,0 +1,9 @@
+/** What bin/sipwall.cjs calls: run the CLI with the process's arguments and streams. */
+import { nodeIo } from './io.js';
+import { main } from './main.js';
+
+export function run(argv: readonly string[]): Promise<void> {
+  return main(argv, nodeIo).then((code) => {
+    process.exitCode = code;
+  });
+}
