@@ -90,6 +90,28 @@ export function buildPolicy(input: PolicyInput): Policy {
     terms.push({ name: `${t.provider}-${t.role}-${t.protocol}-${t.direction}${fam}`, ...t });
   };
 
+  /** The terms of one flow for each filtered direction; `ports` gives [source, destination] ports. */
+  const addFlow = (
+    base: Pick<Term, 'provider' | 'role' | 'family' | 'protocol'>,
+    remote: Addresses,
+    ports: Record<Direction, [Ports, Ports]>,
+    description: string,
+    suffix: string,
+  ) => {
+    for (const direction of directions) {
+      const [sourcePorts, destinationPorts] = ports[direction];
+      addTerm({
+        ...base,
+        direction,
+        sources: direction === 'in' ? remote : ANY_ADDRESS,
+        destinations: direction === 'in' ? ANY_ADDRESS : remote,
+        sourcePorts,
+        destinationPorts,
+        description: `${description} ${direction}${suffix}`,
+      });
+    }
+  };
+
   for (const provider of input.providers) {
     const setsOf = providerSets(provider);
     if (provider.sip) addSipTerms(provider, provider.sip, sipPorts, setsOf);
@@ -99,11 +121,11 @@ export function buildPolicy(input: PolicyInput): Policy {
   function addSipTerms(provider: Provider, sip: NonNullable<Provider['sip']>, listening: HostProfile['sip'], setsOf: Map<string, Addresses>) {
     const shared = TRANSPORTS.filter((t) => sip.transports[t] !== undefined && (listening[t]?.length ?? 0) > 0);
     if (shared.length === 0) {
-      const theirs = TRANSPORTS.filter((t) => sip.transports[t] !== undefined).join(', ');
+      const theirs = TRANSPORTS.filter((t) => sip.transports[t] !== undefined);
       throw new InputError(
         '--sip-ports',
-        `${provider.id} speaks SIP over ${theirs} only and the PBX listens on none of them`,
-        `let the PBX listen on one, e.g. --sip-ports ${theirs.split(', ')[0]}:${sip.transports[shared[0] ?? 'tls'] ?? 5061}`,
+        `${provider.id} speaks SIP over ${theirs.join(', ')} only and the PBX listens on none of them`,
+        `let the PBX listen on one, e.g. --sip-ports ${theirs[0]}:${sip.transports[theirs[0]!]}`,
       );
     }
     for (const family of input.families) {
@@ -116,28 +138,7 @@ export function buildPolicy(input: PolicyInput): Policy {
         const local = unionPorts(onWire.flatMap((t) => (listening[t] ?? []).map((p) => ({ from: p, to: p }))));
         const remote = unionPorts(onWire.map((t) => ({ from: sip.transports[t]!, to: sip.transports[t]! })));
         const base = { provider: provider.id, role: 'sip' as const, family, protocol };
-        if (directions.includes('in')) {
-          addTerm({
-            ...base,
-            direction: 'in',
-            sources: addresses,
-            destinations: ANY_ADDRESS,
-            sourcePorts: 'any',
-            destinationPorts: local,
-            description: `${provider.name} SIP ${names} in`,
-          });
-        }
-        if (directions.includes('out')) {
-          addTerm({
-            ...base,
-            direction: 'out',
-            sources: ANY_ADDRESS,
-            destinations: addresses,
-            sourcePorts: 'any',
-            destinationPorts: remote,
-            description: `${provider.name} SIP ${names} out`,
-          });
-        }
+        addFlow(base, addresses, { in: ['any', local], out: ['any', remote] }, `${provider.name} SIP ${names}`, '');
       }
     }
   }
@@ -156,28 +157,7 @@ export function buildPolicy(input: PolicyInput): Policy {
     for (const [family, addresses] of perFamily) {
       const base = { provider: provider.id, role: 'media' as const, family, protocol: 'udp' as const };
       const origin = addresses.kind === 'any' ? ' (any address)' : '';
-      if (directions.includes('in')) {
-        addTerm({
-          ...base,
-          direction: 'in',
-          sources: addresses,
-          destinations: ANY_ADDRESS,
-          sourcePorts: theirPorts,
-          destinationPorts: rtp,
-          description: `${provider.name} RTP in${origin}`,
-        });
-      }
-      if (directions.includes('out')) {
-        addTerm({
-          ...base,
-          direction: 'out',
-          sources: ANY_ADDRESS,
-          destinations: addresses,
-          sourcePorts: rtp,
-          destinationPorts: theirPorts,
-          description: `${provider.name} RTP out${origin}`,
-        });
-      }
+      addFlow(base, addresses, { in: [theirPorts, rtp], out: [rtp, theirPorts] }, `${provider.name} RTP`, origin);
     }
   }
 

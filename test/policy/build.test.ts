@@ -54,7 +54,7 @@ describe('buildPolicy', () => {
     const tlsOnly = buildPolicy({ ...base, sipPorts: { tls: [5061] } });
     expect(tlsOnly.terms.filter((t) => t.role === 'sip').map((t) => t.name)).toEqual(['flynumber-sip-tcp-in-v4']);
     expect(term(tlsOnly.terms, 'flynumber-sip-tcp-in-v4').destinationPorts).toEqual([{ from: 5061, to: 5061 }]);
-    expect(() => buildPolicy({ ...base, providers: [{ ...fly, sip: { ...fly.sip!, transports: { tls: 5061 } } }], sipPorts: { udp: [5060] } })).toThrow(/speaks SIP over tls only/);
+    expect(() => buildPolicy({ ...base, providers: [{ ...fly, sip: { ...fly.sip!, transports: { tls: 5061 } } }], sipPorts: { udp: [5060] } })).toThrow(/speaks SIP over tls only and the PBX listens on none of them; let the PBX listen on one, e.g. --sip-ports tls:5061/);
   });
 
   it('--family ipv6 with IPv4-only providers refuses instead of writing an empty firewall', () => {

@@ -37,6 +37,13 @@ describe.each(CASES)('$target/$name', (c) => {
     for (const f of files) expect(f.content, f.name).toBe(readFileSync(join(dir, f.name), 'utf8'));
   });
 
+  it('accepts return traffic (conntrack established,related) in every file that filters', async () => {
+    for (const f of await render(c.args, c.target)) {
+      if (f.name.endsWith('.ipset')) continue;
+      expect(f.content, f.name).toMatch(c.target === 'nftables' ? /ct state established,related accept/ : /--ctstate ESTABLISHED,RELATED .*-j ACCEPT/);
+    }
+  });
+
   it('renders the same bytes twice, LF only, no template tag left', async () => {
     const [a, b] = [await render(c.args, c.target), await render(c.args, c.target)];
     expect(a).toEqual(b);
