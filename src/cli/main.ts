@@ -24,25 +24,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return profiles.parseProfileText(text, file);
     },
   };
-  // Handlers only pick the job: it runs after yargs has checked every argument, so a bad
-  // argument stops everything before anything is written.
-  let job: (() => number | Promise<number>) | undefined;
+  // Commands have no yargs handler: the job runs after yargs has checked every argument, so a
+  // bad argument stops everything before anything is written. (A yargs handler would also make
+  // yargs render and cache the command's help text on every run: a third of start-up.)
+  let parsed: { _: Array<string | number> } | undefined;
   let failure: string | undefined;
   let printed = '';
   try {
     yargs()
       .scriptName('sipwall')
       .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, proven and watched.')
-      .command('render', 'Write firewall rules for one or more providers', renderOptions, (args) => {
-        job = () => runRender(args as unknown as RenderArgs, ctx);
-      })
-      .command(
-        'providers',
-        'List built-in provider profiles (source URL, retrieval date) and PBX presets',
-        (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'),
-        (args) => {
-          job = () => runProviders(args, ctx);
-        },
+      .command('render', 'Write firewall rules for one or more providers', renderOptions)
+      .command('providers', 'List built-in provider profiles (source URL, retrieval date) and PBX presets', (y) =>
+        y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'),
       )
       .demandCommand(1, 'name a command: render or providers')
       .strict()
@@ -55,10 +49,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         failure = error ? error.message : message;
       })
       .exitProcess(false)
-      .parse([...argv], {}, (_error, _args, output) => {
+      .parse([...argv], {}, (_error, args, output) => {
+        parsed = args;
         printed = output;
       });
-    if (failure === undefined && job) return await job();
+    if (failure === undefined && printed === '' && parsed) {
+      if (parsed._[0] === 'render') return await runRender(parsed as unknown as RenderArgs, ctx);
+      if (parsed._[0] === 'providers') return runProviders(parsed as unknown as { json: boolean }, ctx);
+    }
   } catch (error) {
     if (!(error instanceof InputError)) {
       io.stderr(`sipwall: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
