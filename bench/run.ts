@@ -68,7 +68,7 @@ const rows: string[] = [
 ];
 for (const n of [10, 1_000, 100_000]) {
   const list = prefixes(n);
-  const runs = n >= 100_000 ? 5 : 30;
+  const runs = n >= 100_000 ? 9 : 30;
   const policy = policyFor(list);
   const sizes = [bytes(findTarget('nftables').render(policy, options(false)).files), bytes(findTarget('iptables').render(policy, options(false)).files)];
   const build = time(() => policyFor(list), runs);
