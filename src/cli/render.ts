@@ -46,7 +46,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('direction', { choices: ['in', 'out', 'both'] as const, default: 'in' as const, describe: 'Filter inbound, outbound or both' })
     .option('family', { choices: ['ipv4', 'ipv6', 'dual'], default: 'dual', describe: 'Address families to write rules for' })
     .option('into', { type: 'string', describe: 'Hook into your own firewall instead of a standalone one: nftables FAMILY/TABLE/CHAIN (inet/filter/input), iptables CHAIN (INPUT)' })
-    .option('into-output', { type: 'string', describe: 'With --into and --direction out|both: the output chain to hook into' })
+    .option('into-output', { type: 'string', describe: 'With --into and --direction out|both: the output chain to hook into (nftables FAMILY/TABLE/CHAIN; iptables default OUTPUT)' })
     .option('form', { choices: ['restore', 'shell'] as const, default: 'restore' as const, describe: 'restore: file for nft -f / iptables-restore; shell: one re-runnable script' })
     .option('ipset', { type: 'boolean', default: false, describe: 'iptables: match address lists through ipset sets' })
     .option('ssh', { type: 'boolean', default: true, describe: 'Standalone: keep SSH open (--no-ssh to close it)' })

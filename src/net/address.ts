@@ -1,5 +1,4 @@
 /** IPv4 and IPv6 addresses as unsigned big integers. Pure; no I/O. */
-import { InputError } from './errors.js';
 
 export type Family = 4 | 6;
 
@@ -149,13 +148,4 @@ function formatGroups(groups: readonly number[]): string {
   const hex = groups.map((g) => g.toString(16));
   if (bestStart < 0) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
-}
-
-/** Throws an InputError unless `text` is an address. */
-export function requireAddress(text: string, input: string): { family: Family; value: bigint } {
-  const parsed = parseAddress(text);
-  if (!parsed) {
-    throw new InputError(input, `"${text}" is not an IPv4 or IPv6 address`, 'write e.g. 203.0.113.7 or 2001:db8::7');
-  }
-  return parsed;
 }

@@ -6,8 +6,6 @@ export interface PortRange {
   readonly to: number;
 }
 
-export const ANY_PORT: PortRange = { from: 1, to: 65535 };
-
 /** Parses one port (1..65535) given as a number or a decimal string. */
 export function parsePort(value: unknown, input: string): number {
   const text = String(value).trim();
@@ -54,17 +52,7 @@ export function unionPorts(ranges: readonly PortRange[]): PortRange[] {
   return out;
 }
 
-/** True when the ranges cover every port. */
-export function coversAllPorts(ranges: readonly PortRange[]): boolean {
-  const u = unionPorts(ranges);
-  return u.length === 1 && u[0]!.from === 1 && u[0]!.to === 65535;
-}
-
 /** Formats with the target's range separator (`-` for nft, `:` for iptables). */
 export function formatPortRange(r: PortRange, separator: '-' | ':'): string {
   return r.from === r.to ? String(r.from) : `${r.from}${separator}${r.to}`;
-}
-
-export function portCount(ranges: readonly PortRange[]): number {
-  return ranges.reduce((n, r) => n + r.to - r.from + 1, 0);
 }

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
-import { runCli } from '../helpers/cli.js';
+import { FIXTURES, runCli } from '../helpers/cli.js';
 
 describe('bad input: one line naming the input and the fix, exit 2, nothing written', () => {
   it.each([
@@ -48,12 +49,14 @@ describe('render', () => {
     expect(run.stderr).toMatch(/warning: no --pbx or --rtp-ports: RTP is opened on 16384-32767/);
   });
 
-  it('quotes a hostile argument in the header command line', async () => {
-    const run = await runCli(['render', '-p', 'flynumber', '--target', 'nftables', '--ssh-from', '192.0.2.0/24', '--max-age', '9999', '--pbx', 'asterisk', '--into-output', "x'$(reboot)"]);
-    // --into-output without --into: refused, and the refusal still names the input.
-    expect(run.code).toBe(2);
-    const ok = await runCli(['render', '-p', 'flynumber', '--target', 'nftables', '--ssh-from', "192.0.2.0/24"]);
-    expect(ok.stdout).toContain("# Command: sipwall render -p flynumber --target nftables --ssh-from 192.0.2.0/24");
+  it('quotes a hostile argument in the header command line, which stays one comment line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipwall-'));
+    const hostile = join(dir, "we'ird $(reboot) `id`; x.yaml");
+    copyFileSync(join(FIXTURES, 'test-trunk.yaml'), hostile);
+    const run = await runCli(['render', '--profile', hostile, '--target', 'nftables', '--rtp-ports', '20000-20100']);
+    expect(run.code, run.stderr).toBe(0);
+    const line = run.stdout.split('\n').find((l) => l.startsWith('# Command:'))!;
+    expect(line).toBe(`# Command: sipwall render --profile '${dir}/we'"'"'ird $(reboot) \`id\`; x.yaml' --target nftables --rtp-ports 20000-20100`);
   });
 
   it('--json reports files, subsumed prefixes and warnings', async () => {
