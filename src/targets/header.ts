@@ -37,6 +37,6 @@ export const STANDALONE_SHORT =
 
 /** What standalone mode means, said the same way by every netfilter target. */
 export const STANDALONE_WARNING =
-  'Standalone: a complete host firewall (input policy drop). It replaces what you load it over; ' +
+  'Standalone: a complete host firewall (input and forward policy drop). It replaces what you load it over; ' +
   'on a host with its own firewall use --into instead: an accept in a separate table or chain ' +
   'does not override a drop elsewhere at the same hook.';

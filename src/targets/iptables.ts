@@ -232,7 +232,10 @@ function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLine
   const tail = ` -m comment --comment ${iptablesComment(`sipwall: ${term.description}`)} -j ACCEPT`;
   const sports = term.sourcePorts === 'any' ? [''] : packPorts(term.sourcePorts).map((c) => ` ${portMatch(term.protocol, 'sport', c)}`);
   const dports = term.destinationPorts === 'any' ? [''] : packPorts(term.destinationPorts).map((c) => ` ${portMatch(term.protocol, 'dport', c)}`);
-  const suffixes = sports.flatMap((sp) => dports.map((dp) => `-p ${term.protocol}${sp}${dp}${tail}`));
+  // `-m udp --sport A -m udp --dport B` reads better as one match: `-m udp --sport A --dport B`.
+  const single = ` -m ${term.protocol} `;
+  const join = (sp: string, dp: string) => (sp.startsWith(single) && dp.startsWith(single) ? `${sp} ${dp.slice(single.length)}` : `${sp}${dp}`);
+  const suffixes = sports.flatMap((sp) => dports.map((dp) => `-p ${term.protocol}${join(sp, dp)}${tail}`));
   const head = `-A ${chain} `;
   const destinations = addressMatches(term.destinations, '-d', useIpset);
   for (const src of addressMatches(term.sources, '-s', useIpset)) {

@@ -165,7 +165,11 @@ function standaloneBaseChains(policy: Policy, chainName: (d: Direction) => strin
     ...sshRules(policy),
     ...(policy.directions.includes('in') ? [`jump ${chainName('in')}`] : []),
   ];
-  const chains = [{ name: 'input', hook: 'input', rules: input }];
+  // A dedicated PBX host forwards nothing (iptables standalone sets FORWARD DROP too).
+  const chains = [
+    { name: 'input', hook: 'input', rules: input },
+    { name: 'forward', hook: 'forward', rules: [] as string[] },
+  ];
   if (policy.directions.includes('out')) {
     warnings.push('Standalone with --direction out: output policy drop; only loopback, DNS, ICMP, return traffic and the SIP/RTP rules leave the host.');
     chains.push({

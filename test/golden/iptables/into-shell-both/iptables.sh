@@ -22,7 +22,7 @@ iptables-restore --noflush <<'SIPWALL_RULES'
 -A SIPWALL-IN -s 44.238.177.138/32 -p udp -m udp --dport 5060 -m comment --comment "sipwall: VAPI SIP udp in" -j ACCEPT
 -A SIPWALL-IN -s 44.229.228.186/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls in" -j ACCEPT
 -A SIPWALL-IN -s 44.238.177.138/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls in" -j ACCEPT
--A SIPWALL-IN -p udp -m udp --sport 40000:60000 -m udp --dport 10000:20000 -m comment --comment "sipwall: VAPI RTP in (any address)" -j ACCEPT
+-A SIPWALL-IN -p udp -m udp --sport 40000:60000 --dport 10000:20000 -m comment --comment "sipwall: VAPI RTP in (any address)" -j ACCEPT
 -A SIPWALL-IN -j RETURN
 -A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "sipwall: return traffic" -j ACCEPT
 -A SIPWALL-OUT -d 46.19.208.0/21 -p udp -m udp --dport 5060 -m comment --comment "sipwall: FlyNumber SIP udp out" -j ACCEPT
@@ -32,7 +32,7 @@ iptables-restore --noflush <<'SIPWALL_RULES'
 -A SIPWALL-OUT -d 44.238.177.138/32 -p udp -m udp --dport 5060 -m comment --comment "sipwall: VAPI SIP udp out" -j ACCEPT
 -A SIPWALL-OUT -d 44.229.228.186/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls out" -j ACCEPT
 -A SIPWALL-OUT -d 44.238.177.138/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls out" -j ACCEPT
--A SIPWALL-OUT -p udp -m udp --sport 10000:20000 -m udp --dport 40000:60000 -m comment --comment "sipwall: VAPI RTP out (any address)" -j ACCEPT
+-A SIPWALL-OUT -p udp -m udp --sport 10000:20000 --dport 40000:60000 -m comment --comment "sipwall: VAPI RTP out (any address)" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES
@@ -43,10 +43,10 @@ ip6tables-restore --noflush <<'SIPWALL_RULES'
 :SIPWALL-IN - [0:0]
 :SIPWALL-OUT - [0:0]
 -A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "sipwall: return traffic" -j ACCEPT
--A SIPWALL-IN -p udp -m udp --sport 40000:60000 -m udp --dport 10000:20000 -m comment --comment "sipwall: VAPI RTP in (any address)" -j ACCEPT
+-A SIPWALL-IN -p udp -m udp --sport 40000:60000 --dport 10000:20000 -m comment --comment "sipwall: VAPI RTP in (any address)" -j ACCEPT
 -A SIPWALL-IN -j RETURN
 -A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "sipwall: return traffic" -j ACCEPT
--A SIPWALL-OUT -p udp -m udp --sport 10000:20000 -m udp --dport 40000:60000 -m comment --comment "sipwall: VAPI RTP out (any address)" -j ACCEPT
+-A SIPWALL-OUT -p udp -m udp --sport 10000:20000 --dport 40000:60000 -m comment --comment "sipwall: VAPI RTP out (any address)" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES
