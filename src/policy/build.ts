@@ -75,7 +75,8 @@ export function buildPolicy(input: PolicyInput): Policy {
         }
         for (const role of roles) out.set(`${role}:${family}`, addresses);
       };
-      if (shared) make(['sip', 'media'], { prefixes: sip.prefixes, subsumed: [...sip.subsumed, ...media.subsumed] });
+      // media === sipBase when both roles name one list: its subsumed prefixes are in sip's already.
+      if (shared) make(['sip', 'media'], { prefixes: sip.prefixes, subsumed: media === sipBase ? sip.subsumed : [...sip.subsumed, ...media.subsumed] });
       else {
         if (sip && sip.prefixes.length > 0) make(['sip'], sip);
         if (media && media.prefixes.length > 0) make(['media'], media);
