@@ -86,6 +86,12 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   if (args.intoOutput !== undefined && args.into === undefined) {
     throw new InputError('--into-output', 'needs --into', 'add --into too, or drop --into-output');
   }
+  if (args.sshFrom !== undefined && args.into !== undefined) {
+    throw new InputError('--ssh-from', 'applies to a standalone firewall only; with --into your own ruleset decides SSH', 'drop --ssh-from');
+  }
+  if (args.intoOutput !== undefined && args.direction === 'in') {
+    throw new InputError('--into-output', 'has no rules to hold with --direction in', 'add --direction out or both, or drop --into-output');
+  }
   const result = target.render(policy, {
     mode: args.into === undefined ? 'standalone' : 'into',
     ...optional('into', args.into),

@@ -241,7 +241,8 @@ function sshAccess(ssh: NonNullable<PolicyInput['ssh']>, families: readonly Fami
     const list = ssh.sources.filter((p) => p.family === family);
     if (list.length === 0) continue;
     const prefixes = collapse(list).prefixes;
-    sources.push({ kind: 'set', set: { name: `ssh_v${family}`, family, prefixes, description: `SSH IPv${family}` } });
+    // Provider set names end in _v4/_v6 (ids have no "_"), so this name cannot collide with one.
+    sources.push({ kind: 'set', set: { name: `ssh_allowed_ipv${family}`, family, prefixes, description: `SSH IPv${family}` } });
   }
   return { port: ssh.port, sources };
 }

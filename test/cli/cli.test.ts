@@ -24,6 +24,8 @@ describe('bad input: one line naming the input and the fix, exit 2, nothing writ
     ['an IPv6 rule in an ip table', ['--profile', 'test-trunk.yaml', '--rtp-ports', '20000-20100', '--into', 'ip/filter/input'], '--into: table ip filter cannot hold IPv6 rule'],
     ['--ipset on nftables', ['-p', 'flynumber', '--ipset'], '--ipset: target nftables has no ipset option'],
     ['two files to stdout', ['-p', 'flynumber', '--target', 'iptables'], '--out: iptables writes 2 files (iptables.rules.v4, iptables.rules.v6); give a folder with --out DIR'],
+    ['--into-output with --direction in', ['-p', 'flynumber', '--into', 'inet/filter/input', '--into-output', 'inet/filter/output'], '--into-output: has no rules to hold with --direction in'],
+    ['--ssh-from with --into', ['-p', 'flynumber', '--into', 'inet/filter/input', '--ssh-from', '192.0.2.0/24'], '--ssh-from: applies to a standalone firewall only'],
     ['--direction out into nftables without --into-output', ['-p', 'flynumber', '--into', 'inet/filter/input', '--direction', 'out'], '--into-output: "" is not FAMILY/TABLE/CHAIN'],
   ])('%s', async (name, args, message) => {
     const target = args.includes('--target') ? [] : ['--target', 'nftables'];
