@@ -68,6 +68,18 @@ describe.skipIf(skip)('generated rules on the wire', () => {
     expectProviderOnly(l);
   });
 
+  it.each(['nftables', 'iptables'])('%s --direction both: the PBX reaches the provider\'s SIP and nobody else', async (target) => {
+    const l = await makeLab();
+    await l.listen('provider', ['udp:5060', 'tcp:5060', 'tcp:22']);
+    await l.listen('stranger', ['udp:5060', 'tcp:5060']);
+    l.exec('pbx', `sh ${await script(target, ['--direction', 'both'])}`);
+    expect(l.probe('pbx', '203.0.113.10', ['udp:5060', 'tcp:5060', 'tcp:22'])).toEqual({ 'udp:5060': 'open', 'tcp:5060': 'open', 'tcp:22': expect.stringMatching(/no answer|refused/) });
+    const stranger = l.probe('pbx', '198.51.100.20', ['udp:5060', 'tcp:5060']);
+    for (const verdict of Object.values(stranger)) expect(verdict).toMatch(/no answer|refused/);
+    // Inbound still works with output filtered: replies leave as return traffic.
+    expect(l.probe('provider', PBX_V4_FOR_PROVIDER, PORTS)).toEqual(OPEN_FOR_PROVIDER);
+  });
+
   it('nftables: a separate accept-only table opens nothing under a default-drop ruleset; --into does', async () => {
     const l = await makeLab();
     // A typical host ruleset: default drop, return traffic, loopback, ICMPv6 (neighbour discovery).
