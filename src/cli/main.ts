@@ -46,7 +46,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .wrap(null)
       .fail((message, error) => {
         if (error && !(error instanceof InputError)) throw error;
-        failure = error ? error.message : message;
+        // yargs' own messages name the input; add where the fix is described.
+        const command = argv.find((a) => a === 'render' || a === 'providers');
+        failure = error ? error.message : `${message}; see sipwall ${command ? `${command} ` : ''}--help`;
       })
       .exitProcess(false)
       .parse([...argv], {}, (_error, args, output) => {
@@ -65,7 +67,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     failure = error.message;
   }
   if (failure !== undefined) {
-    io.stderr(`sipwall: ${failure.split('\n')[0]}\n`);
+    // One line: yargs writes some messages over several ("Invalid values:\n  Argument: …").
+    io.stderr(`sipwall: ${failure.replace(/\s*\n\s*/g, ' ')}\n`);
     return 2;
   }
   if (printed !== '') io.stdout(`${printed}\n`);

@@ -33,7 +33,7 @@ function rtpSummary(policy: Policy): string {
 
 /** Printed on stderr in standalone mode. */
 export const STANDALONE_SHORT =
-  'standalone mode writes a complete host firewall (input policy drop); on a host with its own firewall use --into';
+  'standalone mode writes a complete host firewall (input and forward policy drop); on a host with its own firewall use --into';
 
 /** What standalone mode means, said the same way by every netfilter target. */
 export const STANDALONE_WARNING =
