@@ -40,3 +40,7 @@ export const STANDALONE_WARNING =
   'Standalone: a complete host firewall (input and forward policy drop). It replaces what you load it over; ' +
   'on a host with its own firewall use --into instead: an accept in a separate table or chain ' +
   'does not override a drop elsewhere at the same hook.';
+
+/** What --into mode means, said the same way by every netfilter target. */
+export const INTO_NOTE =
+  'It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).';

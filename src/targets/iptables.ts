@@ -7,7 +7,7 @@
 import type { Family } from '../net/address.js';
 import { formatPrefix } from '../net/cidr.js';
 import type { Addresses, AddressSet, Direction, Policy, Term } from '../policy/types.js';
-import { headerLines, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
+import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { packPorts, portMatch } from './multiport.js';
 import { Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
@@ -134,7 +134,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     into
       ? `Into: sipwall owns chain(s) ${policy.directions.map((d) => CHAIN_OF[d]).join(', ')} (filter table), re-created on every run, hooked once at the top of ${Object.values(hookChains).join(', ')}.`
       : STANDALONE_WARNING,
-    ...(into ? [] : ['Standalone restores the whole filter table (iptables-restore without --noflush). Try it with a dead-man revert: iptables-apply -t 60 FILE.']),
+    ...(into ? [INTO_NOTE] : ['Standalone restores the whole filter table (iptables-restore without --noflush). Try it with a dead-man revert: iptables-apply -t 60 FILE.']),
     ...apply,
   ];
   const header = headerLines(policy, options, how);

@@ -6,7 +6,7 @@
 import { formatPrefixShort } from '../net/cidr.js';
 import { formatPortRange } from '../net/ports.js';
 import type { Addresses, AddressSet, Direction, Policy, Ports, Term } from '../policy/types.js';
-import { headerLines, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
+import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { nftString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
 import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
@@ -98,6 +98,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const how = into
     ? [
         `Into: sipwall owns chain(s) ${policy.directions.map(chainName).join(', ')} in table ${where}; re-running replaces them atomically.`,
+        INTO_NOTE,
         options.form === 'shell'
           ? `Apply: sh ${fileName} (adds the jump rule once; run as root).`
           : `Apply: nft -f ${fileName}; once: ${hookCommands(hooks).map((h) => h.insert).join('; ')}`,

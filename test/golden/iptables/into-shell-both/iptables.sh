@@ -6,6 +6,7 @@
 #   vapi (VAPI): retrieved 2026-11-23 from https://docs.vapi.ai/advanced/sip/sip-networking ("SIP networking and firewall configuration")
 # Host: FreePBX (PJSIP); SIP udp 5060, tcp 5060, tls 5061; RTP 10000-20000
 # Into: sipwall owns chain(s) SIPWALL-IN, SIPWALL-OUT (filter table), re-created on every run, hooked once at the top of INPUT, OUTPUT.
+# It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).
 # Apply: sh iptables.sh (run as root).
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the freepbx preset's 10000-20000 is opened instead.
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.

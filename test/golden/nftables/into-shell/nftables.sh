@@ -5,6 +5,7 @@
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 # Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 16384-32767
 # Into: sipwall owns chain(s) sipwall_in in table inet filter; re-running replaces them atomically.
+# It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).
 # Apply: sh nftables.sh (adds the jump rule once; run as root).
 # Note: no --pbx or --rtp-ports: RTP is opened on 16384-32767 as documented by FlyNumber; the PBX's own RTP range must match (e.g. Asterisk rtp.conf rtpstart/rtpend) or calls get one-way audio
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
