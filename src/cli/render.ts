@@ -72,6 +72,15 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   if (args.ipset && target.meta.id !== 'iptables') {
     throw new InputError('--ipset', `target ${target.meta.id} has no ipset option`, 'drop --ipset (nftables sets are built in)');
   }
+  if (args.intoOutput !== undefined && args.into === undefined) {
+    throw new InputError('--into-output', 'needs --into', 'add --into too, or drop --into-output');
+  }
+  if (args.sshFrom !== undefined && args.into !== undefined) {
+    throw new InputError('--ssh-from', 'applies to a standalone firewall only; with --into your own ruleset decides SSH', 'drop --ssh-from');
+  }
+  if (args.intoOutput !== undefined && args.direction === 'in') {
+    throw new InputError('--into-output', 'has no rules to hold with --direction in', 'add --direction out or both, or drop --into-output');
+  }
   const providers = loadProviders(args, ctx);
   const staleness = providers.map((p) => stalenessWarning(p, ctx.io.now(), args.maxAge)).filter((w): w is string => w !== undefined);
   const policy = buildPolicy({
@@ -83,15 +92,6 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     families: parseFamilies(args.family),
     ...optional('ssh', parseSsh(args.ssh, args.sshPort, args.sshFrom)),
   });
-  if (args.intoOutput !== undefined && args.into === undefined) {
-    throw new InputError('--into-output', 'needs --into', 'add --into too, or drop --into-output');
-  }
-  if (args.sshFrom !== undefined && args.into !== undefined) {
-    throw new InputError('--ssh-from', 'applies to a standalone firewall only; with --into your own ruleset decides SSH', 'drop --ssh-from');
-  }
-  if (args.intoOutput !== undefined && args.direction === 'in') {
-    throw new InputError('--into-output', 'has no rules to hold with --direction in', 'add --direction out or both, or drop --into-output');
-  }
   const result = target.render(policy, {
     mode: args.into === undefined ? 'standalone' : 'into',
     ...optional('into', args.into),
