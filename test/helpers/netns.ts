@@ -72,8 +72,8 @@ export class Lab {
     });
   }
 
-  /** Probes ports of `address` from `host`; returns spec → open | no answer | refused. */
-  probe(host: string, address: string, specs: string[], timeoutMs = 400): Record<string, string> {
+  /** Probes ports of `address` from `host`; returns spec → open | no answer | refused. 800 ms: CI runs other test files at the same time. */
+  probe(host: string, address: string, specs: string[], timeoutMs = 800): Record<string, string> {
     const out = run(['ip', 'netns', 'exec', this.ns(host), process.execPath, PEER, 'probe', address, ...specs, '--timeout', String(timeoutMs)]);
     return JSON.parse(out) as Record<string, string>;
   }
