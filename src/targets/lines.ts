@@ -7,21 +7,19 @@ export class Lines {
   private readonly chunks: string[] = [];
   private pending: string[] = [];
 
-  constructor(private readonly separator = '\n') {}
-
   push(line: string): void {
     this.pending.push(line);
     if (this.pending.length >= 1024) {
-      this.chunks.push(this.pending.join(this.separator));
+      this.chunks.push(this.pending.join('\n'));
       this.pending = [];
     }
   }
 
   text(): string {
     if (this.pending.length > 0) {
-      this.chunks.push(this.pending.join(this.separator));
+      this.chunks.push(this.pending.join('\n'));
       this.pending = [];
     }
-    return this.chunks.join(this.separator);
+    return this.chunks.join('\n');
   }
 }

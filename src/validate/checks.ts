@@ -12,6 +12,8 @@ export interface CheckPlan {
   readonly steps: ReadonlyArray<{ readonly label: string; readonly command: string }>;
 }
 
+type MutablePlan = { files: Record<string, string>; steps: Array<{ label: string; command: string }> };
+
 /** Pulls the restore payloads out of a shell script's here-documents. */
 function heredocs(script: string): Array<{ command: string; body: string }> {
   const out: Array<{ command: string; body: string }> = [];
@@ -22,7 +24,7 @@ function heredocs(script: string): Array<{ command: string; body: string }> {
 
 /** nft -c -f on each nftables file (the payload of a shell form). */
 function planNftables(files: readonly OutputFile[], id: string): CheckPlan {
-  const plan: { files: Record<string, string>; steps: Array<{ label: string; command: string }> } = { files: {}, steps: [] };
+  const plan: MutablePlan = { files: {}, steps: [] };
   for (const f of files) {
     const body = f.name.endsWith('.sh') ? heredocs(f.content).map((h) => h.body).join('') : f.content;
     const name = `${id}-${f.name}.nft`;
@@ -44,7 +46,7 @@ function planIptables(files: readonly OutputFile[], id: string): CheckPlan {
     else if (f.name.endsWith('.ipset')) parts.push({ command: 'ipset restore', body: f.content });
     else parts.push({ command: f.name.endsWith('.v6') ? 'ip6tables-restore' : 'iptables-restore', body: f.content });
   }
-  const plan: { files: Record<string, string>; steps: Array<{ label: string; command: string }> } = { files: {}, steps: [] };
+  const plan: MutablePlan = { files: {}, steps: [] };
   parts.forEach((p, i) => {
     const name = `${id}-part${i}`;
     plan.files[name] = p.body;

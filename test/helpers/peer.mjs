@@ -32,31 +32,32 @@ if (mode === 'listen') {
   const timeoutIndex = rest.indexOf('--timeout');
   const timeout = timeoutIndex >= 0 ? Number(rest.splice(timeoutIndex, 2)[1]) : 400;
   const [host, ...specs] = rest;
-  const probeUdp = (port) =>
+  // Resolves with the first verdict, or 'no answer' after the timeout; `close` releases the socket.
+  const settle = (close, attach) =>
     new Promise((resolve) => {
-      const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
       const done = (r) => {
         clearTimeout(timer);
-        s.close();
+        close();
         resolve(r);
       };
       const timer = setTimeout(() => done('no answer'), timeout);
+      attach(done);
+    });
+  const probeUdp = (port) => {
+    const s = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    return settle(() => s.close(), (done) => {
       s.on('message', () => done('open'));
       s.on('error', () => done('refused'));
       s.send('sipwall-probe', port, host);
     });
-  const probeTcp = (port) =>
-    new Promise((resolve) => {
-      const c = net.connect({ host, port });
-      const done = (r) => {
-        clearTimeout(timer);
-        c.destroy();
-        resolve(r);
-      };
-      const timer = setTimeout(() => done('no answer'), timeout);
+  };
+  const probeTcp = (port) => {
+    const c = net.connect({ host, port });
+    return settle(() => c.destroy(), (done) => {
       c.on('connect', () => done('open'));
       c.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : 'no answer'));
     });
+  };
   const results = await Promise.all(specs.map((spec) => {
     const [proto, port] = spec.split(':');
     return (proto === 'udp' ? probeUdp : probeTcp)(Number(port)).then((r) => [spec, r]);
