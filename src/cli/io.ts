@@ -1,6 +1,6 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface Io {
   stdout(text: string): void;
@@ -19,6 +19,7 @@ export const nodeIo: Io = {
     mkdirSync(dir, { recursive: true });
     return files.map((f) => {
       const path = join(dir, f.name);
+      mkdirSync(dirname(path), { recursive: true });
       const tmp = `${path}.tmp-${process.pid}`;
       writeFileSync(tmp, f.content, { mode: f.mode });
       renameSync(tmp, path);

@@ -10,7 +10,9 @@ import type { Context } from './context.js';
 import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh } from './options.js';
 import { findTarget, TARGETS } from '../targets/registry.js';
 import { shellWord } from '../targets/quote.js';
-import type { Form } from '../targets/types.js';
+import type { Form, RenderOptions, RenderResult, Target } from '../targets/types.js';
+import type { Policy } from '../policy/types.js';
+import { join } from 'node:path';
 import { VERSION } from '../version.js';
 
 export interface RenderArgs {
@@ -24,8 +26,12 @@ export interface RenderArgs {
   family: string;
   into?: string;
   intoOutput?: string;
-  form: Form;
+  form?: Form;
   ipset: boolean;
+  strict: boolean;
+  priority?: number;
+  interface?: string;
+  pfsenseConfig?: string;
   ssh: boolean;
   sshPort: number;
   sshFrom?: string[];
@@ -47,11 +53,15 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('family', { choices: ['ipv4', 'ipv6', 'dual'], default: 'dual', describe: 'Address families to write rules for' })
     .option('into', { type: 'string', describe: 'Hook into your own firewall instead of a standalone one: nftables FAMILY/TABLE/CHAIN (inet/filter/input), iptables CHAIN (INPUT)' })
     .option('into-output', { type: 'string', describe: 'With --into and --direction out|both: the output chain to hook into (nftables FAMILY/TABLE/CHAIN; iptables default OUTPUT)' })
-    .option('form', { choices: ['restore', 'shell'] as const, default: 'restore' as const, describe: 'restore: file for nft -f / iptables-restore; shell: one re-runnable script' })
+    .option('form', { type: 'string', describe: "Which artifact: nftables/iptables restore|shell; firewalld shell|xml; ufw shell|app; aws api|cloudformation|terraform; gcp, azure shell|terraform (default: the target's first)" })
     .option('ipset', { type: 'boolean', default: false, describe: 'iptables: match address lists through ipset sets' })
     .option('ssh', { type: 'boolean', default: true, describe: 'Standalone: keep SSH open (--no-ssh to close it)' })
     .option('ssh-port', { type: 'number', default: 22, describe: 'Standalone: SSH port kept open' })
     .option('ssh-from', { type: 'string', array: true, describe: 'Standalone: only these CIDRs may reach SSH (default: any)' })
+    .option('strict', { type: 'boolean', default: false, describe: 'Fail instead of widening a rule the target cannot narrow (source ports on aws, gcp, firewalld, opnsense)' })
+    .option('priority', { type: 'number', describe: 'azure: first rule priority (default 100); gcp: rule priority (default 1000)' })
+    .option('interface', { type: 'string', describe: 'pfsense, opnsense: interface the rules sit on (default wan)' })
+    .option('pfsense-config', { type: 'string', describe: 'pfsense: an exported config.xml; writes it back with the sipwall aliases and rules merged in' })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
     .option('max-age', { type: 'number', default: 180, describe: 'Warn when a profile was retrieved more than this many days ago' })
@@ -60,6 +70,9 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render --provider flynumber --target iptables --pbx asterisk --out ./fw/', 'iptables-restore files for an Asterisk host')
     .example('$0 render -p flynumber --target nftables --into inet/filter/input --form shell', 'a script that adds one sipwall chain to your own nftables ruleset')
     .example('$0 render --profile ./my-trunk.yaml --target iptables --ipset --form shell', 'your own provider profile, large lists through ipset')
+    .example('$0 render -p flynumber -p vapi --target aws --form terraform > sipwall.tf', 'AWS security group rules as Terraform')
+    .example('$0 render -p flynumber --target pfsense --pfsense-config config.xml --out ./pf/', 'an exported pfSense config with the aliases and rules merged in')
+    .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every target, one folder each')
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
 }
 
@@ -68,19 +81,10 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ctx.io.stdout(args.json ? `${JSON.stringify(TARGETS.map((t) => t.meta), null, 2)}\n` : targetTable());
     return 0;
   }
-  const target = findTarget(args.target);
-  if (args.ipset && target.meta.id !== 'iptables') {
-    throw new InputError('--ipset', `target ${target.meta.id} has no ipset option`, 'drop --ipset (nftables sets are built in)');
-  }
-  if (args.intoOutput !== undefined && args.into === undefined) {
-    throw new InputError('--into-output', 'needs --into', 'add --into too, or drop --into-output');
-  }
-  if (args.sshFrom !== undefined && args.into !== undefined) {
-    throw new InputError('--ssh-from', 'applies to a standalone firewall only; with --into your own ruleset decides SSH', 'drop --ssh-from');
-  }
-  if (args.intoOutput !== undefined && args.direction === 'in') {
-    throw new InputError('--into-output', 'has no rules to hold with --direction in', 'add --direction out or both, or drop --into-output');
-  }
+  const all = args.target === 'all';
+  const targets = all ? [...TARGETS] : [findTarget(args.target)];
+  checkFlags(args, targets, all);
+  const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
   const providers = loadProviders(args, ctx);
   const staleness = providers.map((p) => stalenessWarning(p, ctx.io.now(), args.maxAge)).filter((w): w is string => w !== undefined);
   const policy = buildPolicy({
@@ -92,52 +96,150 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     families: parseFamilies(args.family),
     ...optional('ssh', parseSsh(args.ssh, args.sshPort, args.sshFrom)),
   });
-  const result = target.render(policy, {
+  const options = (target: Target): RenderOptions => ({
     mode: args.into === undefined ? 'standalone' : 'into',
     ...optional('into', args.into),
     ...optional('intoOutput', args.intoOutput),
-    form: args.form,
+    form: args.form ?? target.meta.forms[0]!,
     ipset: args.ipset,
+    strict: args.strict,
+    ...optional('priority', args.priority === undefined ? undefined : parsePriority(args.priority)),
+    ...optional('interface', args.interface === undefined ? undefined : parseInterface(args.interface)),
+    ...optional('baseConfig', baseConfig),
     header: { version: VERSION, command: ctx.command },
   });
+  // Every target renders before anything is written: one refusal writes nothing at all.
+  const rendered = renderAll(targets, policy, options);
   if (args.check) {
     // Loaded only here: it starts processes, and nothing else needs it.
     const { checkTarget, intoSetup } = await import('../validate/checks.js');
-    const failed = checkTarget(target.meta.id, result.files, intoSetup(target.meta.id, args.into, args.intoOutput)).find((c) => !c.ok);
-    if (failed) {
-      ctx.io.stderr(`sipwall: ${failed.command} refused the output (nothing written): ${failed.output.split('\n')[0]}\n`);
-      return 1;
+    for (const { target, result } of rendered) {
+      const failed = checkTarget(target.meta.id, result.files, intoSetup(target.meta.id, args.into, args.intoOutput)).find((c) => !c.ok);
+      if (failed) {
+        ctx.io.stderr(`sipwall: ${failed.command} refused the ${target.meta.id} output (nothing written): ${failed.output.split('\n')[0]}\n`);
+        return 1;
+      }
     }
   }
-  const warnings = [...staleness, ...policy.warnings, ...result.warnings];
-  if (args.out === undefined && result.files.length > 1 && !args.json) {
-    const names = result.files.map((f) => f.name).join(', ');
-    throw new InputError('--out', `${target.meta.id} writes ${result.files.length} files (${names})`, 'give a folder with --out DIR, or --form shell for one script');
+  const single = rendered[0]!;
+  if (!all && args.out === undefined && single.result.files.length > 1 && !args.json) {
+    const names = single.result.files.map((f) => f.name).join(', ');
+    throw new InputError('--out', `${single.target.meta.id} writes ${single.result.files.length} files (${names})`, 'give a folder with --out DIR, or --form shell for one script');
   }
-  const written = args.out === undefined ? [] : ctx.io.writeFiles(args.out, result.files);
+  const warnings = [...new Set([...staleness, ...policy.warnings, ...rendered.flatMap((r) => r.result.warnings)])];
+  const outputs = rendered.map(({ target, result }) => ({
+    target,
+    result,
+    written: args.out === undefined ? [] : ctx.io.writeFiles(all ? join(args.out, target.meta.id) : args.out, result.files),
+  }));
   if (args.json) {
-    ctx.io.stdout(
-      `${JSON.stringify(
-        {
-          sipwall: VERSION,
-          target: target.meta.id,
-          providers: providers.map((p) => ({ id: p.id, name: p.name, source: p.source, retrieved: p.retrieved })),
-          terms: policy.terms.length,
-          subsumed: policy.subsumed.map((s) => ({ set: s.set, prefix: formatPrefix(s.prefix), by: formatPrefix(s.by) })),
-          notes: policy.notes,
-          warnings,
-          files: result.files.map((f, i) => ({ name: f.name, bytes: Buffer.byteLength(f.content), ...(args.out === undefined ? { content: f.content } : { path: written[i] }) })),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } else {
-    for (const w of warnings) ctx.io.stderr(`sipwall: warning: ${w}\n`);
+    const report = {
+      sipwall: VERSION,
+      ...(all ? {} : { target: single.target.meta.id }),
+      providers: providers.map((p) => ({ id: p.id, name: p.name, source: p.source, retrieved: p.retrieved })),
+      terms: policy.terms.length,
+      subsumed: policy.subsumed.map((s) => ({ set: s.set, prefix: formatPrefix(s.prefix), by: formatPrefix(s.by) })),
+      notes: policy.notes,
+      warnings,
+      ...(all ? { targets: outputs.map(targetReport) } : targetReport(outputs[0]!)),
+    };
+    ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  for (const w of warnings) ctx.io.stderr(`sipwall: warning: ${w}\n`);
+  for (const { target, result, written } of outputs) {
+    for (const b of result.budget ?? []) ctx.io.stderr(`sipwall: budget: ${all ? `${target.meta.id}: ` : ''}${b.what}: ${b.used} of ${b.limit}\n`);
     if (args.out === undefined) ctx.io.stdout(result.files[0]!.content);
     else for (const path of written) ctx.io.stderr(`sipwall: wrote ${path}\n`);
   }
   return 0;
+
+  function targetReport(o: (typeof outputs)[number]) {
+    return {
+      ...(all ? { target: o.target.meta.id } : {}),
+      budget: o.result.budget ?? [],
+      files: o.result.files.map((f, i) => ({ name: f.name, bytes: Buffer.byteLength(f.content), ...(args.out === undefined ? { content: f.content } : { path: o.written[i] }) })),
+    };
+  }
+}
+
+/** Flag combinations that cannot work, refused before any profile is read. */
+function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean): void {
+  if (all) {
+    if (args.out === undefined) throw new InputError('--target all', 'writes one folder per target', 'give the parent folder with --out DIR');
+    for (const flag of ['form', 'into', 'ipset', 'pfsenseConfig'] as const) {
+      if (args[flag] !== undefined && args[flag] !== false) {
+        const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        throw new InputError(name, 'applies to one target, not to --target all', `drop ${name}, or render that target on its own`);
+      }
+    }
+  }
+  for (const { meta } of targets) {
+    if (args.form !== undefined && !meta.forms.includes(args.form)) {
+      throw new InputError('--form', `target ${meta.id} has no form "${args.form}"`, `use one of ${meta.forms.join(', ')}`);
+    }
+    if (args.into !== undefined && !meta.modes.includes('into')) {
+      throw new InputError('--into', `target ${meta.id} has no --into: its rules always add to your existing firewall`, 'drop --into');
+    }
+    if (args.ipset && meta.id !== 'iptables') {
+      throw new InputError('--ipset', `target ${meta.id} has no ipset option`, 'drop --ipset (nftables sets are built in)');
+    }
+    if (args.pfsenseConfig !== undefined && meta.id !== 'pfsense') {
+      throw new InputError('--pfsense-config', `applies to target pfsense, not ${meta.id}`, 'drop --pfsense-config or use --target pfsense');
+    }
+  }
+  if (args.intoOutput !== undefined && args.into === undefined) {
+    throw new InputError('--into-output', 'needs --into', 'add --into too, or drop --into-output');
+  }
+  if (args.sshFrom !== undefined && args.into !== undefined) {
+    throw new InputError('--ssh-from', 'applies to a standalone firewall only; with --into your own ruleset decides SSH', 'drop --ssh-from');
+  }
+  if (args.intoOutput !== undefined && args.direction === 'in') {
+    throw new InputError('--into-output', 'has no rules to hold with --direction in', 'add --direction out or both, or drop --into-output');
+  }
+}
+
+/** Renders every target; refusals are collected so that --target all names each one. */
+function renderAll(targets: readonly Target[], policy: Policy, options: (t: Target) => RenderOptions) {
+  const out: Array<{ target: Target; result: RenderResult }> = [];
+  const refused: Array<{ id: string; error: InputError }> = [];
+  for (const target of targets) {
+    try {
+      out.push({ target, result: target.render(policy, options(target)) });
+    } catch (error) {
+      if (!(error instanceof InputError) || targets.length === 1) throw error;
+      refused.push({ id: target.meta.id, error });
+    }
+  }
+  if (refused.length > 0) {
+    const { error } = refused[0]!;
+    const names = refused.map((r) => r.id).join(', ');
+    throw new InputError(error.input, `${names} refused (nothing written): ${error.problem}`, error.fix);
+  }
+  return out;
+}
+
+function parsePriority(value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new InputError('--priority', `"${value}" is not a priority`, 'use a whole number: azure 100-4096, gcp 0-65535');
+  }
+  return value;
+}
+
+function parseInterface(value: string): string {
+  if (!/^[a-z][a-z0-9_]{0,15}$/.test(value)) {
+    throw new InputError('--interface', `"${value}" is not a pfSense interface name`, 'use e.g. wan, lan or opt1');
+  }
+  return value;
+}
+
+function readInput(ctx: Context, flag: string, file: string, fix: string): string {
+  try {
+    return ctx.io.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputError(`${flag} ${shellWord(file)}`, `cannot be read (${code})`, fix);
+  }
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
@@ -146,16 +248,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 
 function loadProviders(args: RenderArgs, ctx: Context): Provider[] {
   const builtins = (args.provider ?? []).flatMap((p) => p.split(',')).map((id) => findBuiltinProvider(id.trim()));
-  const files = (args.profile ?? []).map((file) => {
-    let text: string;
-    try {
-      text = ctx.io.readFile(file);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new InputError(`--profile ${shellWord(file)}`, `cannot be read (${code})`, 'give the path of a YAML or JSON profile');
-    }
-    return ctx.parseProfile(text, file);
-  });
+  const files = (args.profile ?? []).map((file) => ctx.parseProfile(readInput(ctx, '--profile', file, 'give the path of a YAML or JSON profile'), file));
   return [...builtins, ...files];
 }
 

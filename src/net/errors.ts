@@ -5,12 +5,15 @@
 export class InputError extends Error {
   /** The input the error is about, e.g. `--rtp-ports` or `profile roles.sip.sources[2]`. */
   readonly input: string;
+  /** What is wrong with it. */
+  readonly problem: string;
   /** What the user should do instead. */
   readonly fix: string;
   constructor(input: string, problem: string, fix: string) {
     super(`${input}: ${problem}; ${fix}`);
     this.name = 'InputError';
     this.input = input;
+    this.problem = problem;
     this.fix = fix;
   }
 }

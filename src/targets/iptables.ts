@@ -9,6 +9,7 @@ import { formatPrefix } from '../net/cidr.js';
 import type { Addresses, AddressSet, Direction, Policy, Term } from '../policy/types.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { packPorts, portMatch } from './multiport.js';
+import { shortHash } from './flat.js';
 import { Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -20,7 +21,7 @@ export const meta: TargetMeta = {
   rangeSeparator: ':',
   forms: ['restore', 'shell'],
   modes: ['standalone', 'into'],
-  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true },
+  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
   limits: { portsPerRule: 15, commentBytes: 255 },
   validators: ['iptables-restore --test', 'ip6tables-restore --test', 'iptables-legacy-restore --test', 'ipset restore'],
 };
@@ -44,13 +45,6 @@ export function parseIntoChain(value: string | undefined, flag: string): string 
     throw new TargetError('E_INTO_SYNTAX', flag, `"${text}" is not a chain of the filter table`, 'write e.g. INPUT or filter/INPUT');
   }
   return chain;
-}
-
-/** FNV-1a, for short stable ipset names. */
-function shortHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, '0');
 }
 
 /** `sipwall-<set>`; long names keep a readable head and a hash, and leave room for `-tmp`. */

@@ -17,7 +17,7 @@ export const meta: TargetMeta = {
   rangeSeparator: '-',
   forms: ['restore', 'shell'],
   modes: ['standalone', 'into'],
-  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true },
+  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
   limits: { commentBytes: 128 },
   validators: ['nft -c -f'],
 };

@@ -42,3 +42,54 @@ export function shellWord(text: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
   return `'${text.replaceAll("'", `'"'"'`)}'`;
 }
+
+/** Text content or attribute value in XML (pfSense, OPNsense, firewalld): the five entities. */
+export function xmlText(text: string): string {
+  return lineComment(text).replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]!};`);
+}
+
+/**
+ * An HCL (Terraform) quoted string: `\` and `"` escaped, and the template sequences `${` and
+ * `%{` doubled (`$${`, `%%{`), so no text can start an interpolation.
+ */
+export function hclString(text: string): string {
+  return `"${lineComment(text).replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('${', '$${').replaceAll('%{', '%%{')}"`;
+}
+
+/**
+ * A PowerShell verbatim string. PowerShell ends a single-quoted string at any of ' ‘ ’ ‚ ‛, and
+ * a doubled one stands for itself: each becomes `''`.
+ */
+export function psString(text: string): string {
+  return `'${lineComment(text).replace(/['\u2018\u2019\u201a\u201b]/g, "''")}'`;
+}
+
+/**
+ * A RouterOS quoted string: `"`, `\`, `$` (variable substitution) and `?` (help in the console)
+ * escaped; anything outside printable ASCII written as `\XX` bytes.
+ */
+export function routerosString(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(lineComment(text), 'utf8')) {
+    const c = String.fromCharCode(byte);
+    if ('"\\$?'.includes(c)) out += `\\${c}`;
+    else if (byte < 0x20 || byte > 0x7e) out += `\\${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else out += c;
+  }
+  return `"${out}"`;
+}
+
+/**
+ * An AWS rule description: at most 255 characters of a-z A-Z 0-9 space ._-:/()#,@[]+=&;{}!$*
+ * (botocore's EC2 model, IpRange.Description); anything else becomes `_`.
+ */
+export function awsDescription(text: string): string {
+  return lineComment(text)
+    .replace(/[^a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]/g, '_')
+    .slice(0, 255);
+}
+
+/** A line inside an XML comment: `--` may not appear there, and a comment may not end in `-`. */
+export function xmlComment(text: string): string {
+  return lineComment(text).replace(/-(?=-)/g, '- ').replace(/-$/, '- ');
+}

@@ -2,9 +2,11 @@
 import { InputError } from '../net/errors.js';
 import { iptables } from './iptables.js';
 import { nftables } from './nftables.js';
+import { ufw } from './ufw.js';
+import { firewalld } from './firewalld.js';
 import type { Target } from './types.js';
 
-export const TARGETS: readonly Target[] = [nftables, iptables];
+export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld];
 
 export function findTarget(id: string): Target {
   const target = TARGETS.find((t) => t.meta.id === id);

@@ -3,7 +3,8 @@ import { InputError } from '../net/errors.js';
 import type { Policy } from '../policy/types.js';
 
 export type Mode = 'standalone' | 'into';
-export type Form = 'restore' | 'shell';
+/** restore/shell for netfilter; xml, api, cloudformation, terraform, ps1, rsc for the others. */
+export type Form = string;
 
 export interface RenderOptions {
   /** standalone: a complete host firewall; into: one chain inside the user's own ruleset. */
@@ -17,6 +18,14 @@ export interface RenderOptions {
   /** iptables only: match address lists through ipset sets. */
   readonly ipset: boolean;
   readonly header: HeaderInfo;
+  /** Fail instead of widening a term the target cannot narrow (e.g. source ports on AWS). */
+  readonly strict?: boolean;
+  /** Azure/GCP: the first (highest-precedence) priority sipwall's rules use. */
+  readonly priority?: number;
+  /** pfSense/OPNsense: the interface the rules sit on (wan, lan, optN). */
+  readonly interface?: string;
+  /** pfSense: the text of an exported config.xml to merge the aliases and rules into. */
+  readonly baseConfig?: string;
 }
 
 export interface HeaderInfo {
@@ -36,6 +45,16 @@ export interface OutputFile {
 export interface RenderResult {
   readonly files: OutputFile[];
   readonly warnings: string[];
+  /** Platform limits used by this output: printed after every render, returned in --json. */
+  readonly budget?: BudgetLine[];
+}
+
+/** One platform limit and how much of it the output uses. */
+export interface BudgetLine {
+  /** What is counted, e.g. `inbound IPv4 rules in security group 1`. */
+  readonly what: string;
+  readonly used: number;
+  readonly limit: number;
 }
 
 /** Declared capabilities, checked before rendering (ESLint-style `meta`). */
@@ -54,11 +73,15 @@ export interface TargetMeta {
     readonly namedSets: boolean;
     readonly statefulReturn: boolean;
     readonly deny: boolean;
+    /** Can filter outbound traffic (--direction out|both). */
+    readonly outbound: boolean;
   };
   readonly limits: {
     /** Ports in one rule (a range counting 2 for iptables multiport); undefined = none. */
     readonly portsPerRule?: number;
     readonly commentBytes: number;
+    /** Other platform limits, as text for `--target list` (the numbers live in the module). */
+    readonly other?: readonly string[];
   };
   /** The real parsers that check this target's output. */
   readonly validators: readonly string[];

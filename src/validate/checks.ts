@@ -62,15 +62,87 @@ function planIptables(files: readonly OutputFile[], id: string): CheckPlan {
   return plan;
 }
 
-export function planChecks(targetId: string, files: readonly OutputFile[], id = 'out'): CheckPlan {
-  switch (targetId) {
-    case 'nftables':
-      return planNftables(files, id);
-    case 'iptables':
-      return planIptables(files, id);
-    default:
-      return { files: {}, steps: [] };
+/** A folder of wrapper commands, created by the first step that needs it. */
+const SHIMS: Record<string, string> = {
+  // ufw: every command of the script as --dry-run (prints the rules, writes nothing).
+  ufw: 'exec "$SIPWALL_REAL_UFW" --dry-run "$@"',
+  // firewall-cmd --permanent → firewall-offline-cmd on a copy of /etc/firewalld; no reload.
+  'firewall-cmd': [
+    'n=$#; i=0',
+    'while [ "$i" -lt "$n" ]; do a=$1; shift; i=$((i + 1)); case "$a" in --permanent) ;; --reload) exit 0 ;; *) set -- "$@" "$a" ;; esac; done',
+    'exec firewall-offline-cmd --system-config="$FWCONF" "$@"',
+  ].join('\n'),
+};
+
+/** Adds the wrapper to the plan's files; returns the command that installs it in shims/. */
+function shim(plan: MutablePlan, name: string): string {
+  plan.files[`shim-${name}`] = `#!/bin/sh\n${SHIMS[name]!}\n`;
+  return `mkdir -p shims && cp shim-${name} shims/${name} && chmod +x shims/${name}`;
+}
+
+/**
+ * ufw: the script runs with every ufw call as --dry-run (set -eu stops at the first refusal);
+ * an application profile is loaded by `ufw app info` from a bind-mounted applications.d.
+ */
+function planUfw(files: readonly OutputFile[], id: string): CheckPlan {
+  const plan: MutablePlan = { files: {}, steps: [] };
+  for (const f of files) {
+    const name = `${id}-${f.name}`;
+    plan.files[name] = f.content;
+    if (f.name.endsWith('.sh')) {
+      plan.steps.push({
+        label: `ufw --dry-run (${f.name})`,
+        command: `SIPWALL_REAL_UFW=$(command -v ufw) && export SIPWALL_REAL_UFW && ${shim(plan, 'ufw')} && PATH="$PWD/shims:$PATH" sh ${name}`,
+      });
+    } else {
+      const dir = `${id}-appd`;
+      plan.steps.push({
+        label: `ufw app info (${f.name})`,
+        command: `mkdir -p ${dir} && cp ${name} ${dir}/sipwall && mount --bind ${dir} /etc/ufw/applications.d && for p in $(sed -n 's/^\\[\\(.*\\)\\]$/\\1/p' ${name}); do ufw app info "$p" || exit 1; done; s=$?; umount /etc/ufw/applications.d; exit $s`,
+      });
+    }
   }
+  return plan;
+}
+
+/**
+ * firewalld: a copy of /etc/firewalld receives the XML files (or the script's commands through
+ * firewall-offline-cmd), then `--check-config`; it exits 0 on warnings, so any WARNING or
+ * ERROR line fails the step.
+ */
+function planFirewalld(files: readonly OutputFile[], id: string): CheckPlan {
+  const plan: MutablePlan = { files: {}, steps: [] };
+  const conf = `${id}-fwconf`;
+  const setup = `rm -rf ${conf} && cp -r /etc/firewalld ${conf} && mkdir -p ${conf}/ipsets ${conf}/policies`;
+  const verdict = `firewall-offline-cmd --system-config="$PWD/${conf}" --check-config > ${conf}.log 2>&1; cat ${conf}.log; ! grep -qE 'WARNING|ERROR|Error' ${conf}.log`;
+  const script = files.find((f) => f.name.endsWith('.sh'));
+  if (script) {
+    const name = `${id}-${script.name}`;
+    plan.files[name] = script.content;
+    plan.steps.push({
+      label: `firewall-offline-cmd (${script.name})`,
+      command: `${setup} && ${shim(plan, 'firewall-cmd')} && FWCONF="$PWD/${conf}" PATH="$PWD/shims:$PATH" sh ${name} > ${conf}.run 2>&1 || { cat ${conf}.run; exit 1; }; ${verdict}`,
+    });
+    return plan;
+  }
+  const copies = files.map((f) => {
+    const name = `${id}-${f.name.replaceAll('/', '-')}`;
+    plan.files[name] = f.content;
+    return `cp ${name} ${conf}/${f.name}`;
+  });
+  plan.steps.push({ label: 'firewall-offline-cmd --check-config', command: `${setup} && ${copies.join(' && ')} && ${verdict}` });
+  return plan;
+}
+
+const PLANNERS: Record<string, (files: readonly OutputFile[], id: string) => CheckPlan> = {
+  nftables: planNftables,
+  iptables: planIptables,
+  ufw: planUfw,
+  firewalld: planFirewalld,
+};
+
+export function planChecks(targetId: string, files: readonly OutputFile[], id = 'out'): CheckPlan {
+  return PLANNERS[targetId]?.(files, id) ?? { files: {}, steps: [] };
 }
 
 /** Runs plans in one throw-away namespace after `setup` (e.g. the table an --into file needs). */
@@ -82,7 +154,7 @@ export function runChecks(plans: readonly CheckPlan[], setup = ''): Check[] {
   });
   const script = [
     setup === '' ? '' : 'nft -f setup.nft || echo "@@setup failed"',
-    ...steps.map((s, i) => `${s.command} > step${i}.out 2>&1; echo "@@$? ${i}"; head -c 2000 step${i}.out | sed 's/^/@@> ${i} /'`),
+    ...steps.map((s, i) => `( ${s.command} ) > step${i}.out 2>&1; echo "@@$? ${i}"; head -c 2000 step${i}.out | sed 's/^/@@> ${i} /'`),
   ].join('\n');
   const { ok, output } = inNetns(files, script, 600_000);
   if (!ok || output.includes('@@setup failed')) return [{ command: 'setup', ok: false, output }];

@@ -26,7 +26,8 @@ export function inNetns(files: Record<string, string>, script: string, timeoutMs
   const dir = mkdtempSync(join(tmpdir(), 'sipwall-check-'));
   try {
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-    const unshare = process.getuid?.() === 0 ? ['-n'] : ['-rn'];
+    // A mount namespace too: checks may bind-mount a folder over a configuration directory.
+    const unshare = process.getuid?.() === 0 ? ['-n', '-m'] : ['-rnm'];
     const run = spawnSync('unshare', [...unshare, 'sh', '-c', script], { cwd: dir, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
     const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error ? String(run.error) : ''}`.trim();
     return { ok: run.status === 0, output };

@@ -1,0 +1,116 @@
+/**
+ * firewalld: ipsets and two policy objects of sipwall's own (`sipwall-in`: ANY → HOST,
+ * `sipwall-out`: HOST → ANY) holding rich rules. A policy adds to every zone without replacing
+ * any, and re-runs replace only what sipwall owns. Facts: target-formats.md §2.4 (hyphen ranges,
+ * one element per rich rule: a port or a source-port, never both; `--check-config` exits 0 on
+ * warnings).
+ */
+import { formatPrefix } from '../net/cidr.js';
+import type { AddressSet, Policy } from '../policy/types.js';
+import { fitName, formatPorts, lower, type FlatRule } from './flat.js';
+import { headerLines } from './header.js';
+import { Lines } from './lines.js';
+import { shellWord, xmlComment, xmlText } from './quote.js';
+import { renderTemplate } from './templates.js';
+import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
+
+export const meta: TargetMeta = {
+  id: 'firewalld',
+  title: 'firewalld (firewall-cmd --permanent script, or ipset and policy XML files)',
+  rangeSeparator: '-',
+  forms: ['shell', 'xml'],
+  modes: ['standalone'],
+  // A rich rule holds one element: with a destination port there is no room for a source port.
+  capabilities: { mixedFamilyPerRule: true, sourcePorts: false, namedSets: true, statefulReturn: true, deny: true, outbound: true },
+  limits: { commentBytes: 1024, other: ['one port range per rich rule', 'ipset names ≤ 31 characters'] },
+  validators: ['firewall-offline-cmd --check-config'],
+};
+
+/** Kernel ipset names: at most 31 characters. */
+export function firewalldSetName(set: AddressSet): string {
+  return fitName(`sipwall_${set.name}`, 31, '_');
+}
+
+interface Rich {
+  readonly text: string;
+  readonly xml: string;
+}
+
+/** The rich rules of one flat rule: one per local port range (a rich rule holds one port). */
+function richRules(rule: FlatRule): Rich[] {
+  const inbound = rule.direction === 'in';
+  const family = rule.family === 'both' ? '' : ` family="ipv${rule.family}"`;
+  const side = inbound ? 'source' : 'destination';
+  const address = rule.remote === 'any' ? [] : [{ text: `${side} ipset="${firewalldSetName(rule.remote)}"`, xml: `<${side} ipset="${firewalldSetName(rule.remote)}"/>` }];
+  // Inbound the PBX's ports are the destination; outbound the provider's are.
+  const ports = inbound ? rule.localPorts : rule.remotePorts;
+  const elements =
+    ports === 'any'
+      ? [{ text: `protocol value="${rule.protocol}"`, xml: `<protocol value="${rule.protocol}"/>` }]
+      : ports.map((r) => {
+          const port = formatPorts([r], '-');
+          return { text: `port port="${port}" protocol="${rule.protocol}"`, xml: `<port port="${port}" protocol="${rule.protocol}"/>` };
+        });
+  return elements.map((e) => ({
+    text: ['rule' + family, ...address.map((a) => a.text), e.text, 'accept'].join(' '),
+    xml: `<rule${family}>${address.map((a) => a.xml).join('')}${e.xml}<accept/></rule>`,
+  }));
+}
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const { rules, widened } = lower(policy, meta, { splitFamilies: false, ...(options.strict ? { strict: true } : {}) });
+  const sets = [...new Map(rules.flatMap((r) => (r.remote === 'any' ? [] : [[r.remote.name, r.remote] as const]))).values()];
+  const ipsets = sets.map((s) => {
+    const entries = new Lines();
+    const xml = new Lines();
+    for (const p of s.prefixes) {
+      entries.push(formatPrefix(p));
+      xml.push(`  <entry>${formatPrefix(p)}</entry>`);
+    }
+    const description = `sipwall: ${s.description}`;
+    return {
+      name: firewalldSetName(s),
+      family: s.family === 4 ? 'inet' : 'inet6',
+      descriptionWord: shellWord(description),
+      descriptionXml: xmlText(description),
+      entries: entries.text(),
+      entriesXml: xml.text(),
+    };
+  });
+  const policies = policy.directions.map((d) => ({
+    name: `sipwall-${d}`,
+    ingress: d === 'in' ? 'ANY' : 'HOST',
+    egress: d === 'in' ? 'HOST' : 'ANY',
+    description: `sipwall: SIP and RTP ${d === 'in' ? 'to this host' : 'from this host'}`,
+    rules: rules.filter((r) => r.direction === d).flatMap(richRules),
+  }));
+  const notes = [
+    ...widened,
+    ...(policy.directions.includes('out') ? ['sipwall-out only accepts: firewalld lets everything out unless your own policy or zone drops outbound traffic.'] : []),
+  ];
+  if (options.form === 'xml') {
+    const how = ['Apply: copy ipsets/*.xml and policies/*.xml into /etc/firewalld/ (the same folders), then firewall-cmd --reload.', 'Re-running: ipsets of earlier runs that no policy uses any more stay until you delete them; --form shell removes them.'];
+    const headers = headerLines(policy, options, how, notes).map(xmlComment);
+    const files = [
+      ...ipsets.map((s) => ({ name: `ipsets/${s.name}.xml`, content: renderTemplate('firewalld-ipset', { ...s, headerLines: headers }), mode: 0o644 })),
+      ...policies.map((p) => ({
+        name: `policies/${p.name}.xml`,
+        content: renderTemplate('firewalld-policy', { ...p, descriptionXml: xmlText(p.description), rules: p.rules, headerLines: headers }),
+        mode: 0o644,
+      })),
+    ];
+    return { files, warnings: notes };
+  }
+  const how = [
+    'Apply: sh firewalld.sh (as root). It replaces the sipwall-* policies and ipsets in the permanent configuration, then reloads.',
+    'The policies add to every zone: no zone file is touched.',
+  ];
+  const view = {
+    headerLines: headerLines(policy, options, how, notes),
+    ipsets,
+    policies: policies.map((p) => ({ ...p, descriptionWord: shellWord(p.description), rules: p.rules.map((r) => ({ shellWord: shellWord(r.text) })) })),
+  };
+  return { files: [{ name: 'firewalld.sh', content: renderTemplate('firewalld', view), mode: 0o755 }], warnings: notes };
+}
+
+export const firewalld: Target = { meta, render };

@@ -1,0 +1,115 @@
+/**
+ * ufw: a re-runnable `ufw allow …` script, or an application profile for applications.d.
+ * Facts: shared/reference/target-formats.md §2.3 (colon ranges, proto required with several
+ * ports, lists become one multiport rule of at most 15 entries with a range counting 2, an
+ * identical rule is skipped, `ufw show added` lists the rules as commands).
+ *
+ * Re-runs: every comment carries a tag, a hash of the whole rule list. The script adds its rules
+ * (ufw skips those already there), then deletes sipwall rules with another tag: no moment
+ * without the rules, and a provider dropped from the command leaves nothing behind.
+ */
+import type { Policy } from '../policy/types.js';
+import { formatPorts, lower, remoteCidrs, shortHash, type FlatRule } from './flat.js';
+import { headerLines } from './header.js';
+import { Lines } from './lines.js';
+import { packPorts } from './multiport.js';
+import { lineComment, shellWord } from './quote.js';
+import { renderTemplate } from './templates.js';
+import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
+
+export const meta: TargetMeta = {
+  id: 'ufw',
+  title: 'ufw (re-runnable ufw allow script, or an application profile)',
+  rangeSeparator: ':',
+  forms: ['shell', 'app'],
+  modes: ['standalone'],
+  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  limits: { portsPerRule: 15, commentBytes: 255 },
+  validators: ['ufw --dry-run', 'ufw app info'],
+};
+
+/** A comment ufw prints back inside '…' in `ufw show added`: no quote may end it. */
+function ufwComment(tag: string, text: string): string {
+  return shellWord(`sipwall:${tag} ${lineComment(text).replaceAll("'", ' ')}`.slice(0, 255));
+}
+
+function remoteWords(rule: FlatRule): string[] {
+  if (rule.remote === 'any' && rule.family === 'both') return ['any'];
+  return remoteCidrs(rule);
+}
+
+/** `ufw allow in from 46.19.208.0/21 to any port 5060 proto udp`, per address and port chunk. */
+function commandsOf(rule: FlatRule): string[] {
+  const commands: string[] = [];
+  const remotePorts = rule.remotePorts === 'any' ? [undefined] : packPorts(rule.remotePorts);
+  const localPorts = rule.localPorts === 'any' ? [undefined] : packPorts(rule.localPorts);
+  for (const address of remoteWords(rule)) {
+    for (const rp of remotePorts) {
+      for (const lp of localPorts) {
+        const remote = [address, ...(rp ? ['port', formatPorts(rp, ':')] : [])];
+        const local = ['any', ...(lp ? ['port', formatPorts(lp, ':')] : [])];
+        const [from, to] = rule.direction === 'in' ? [remote, local] : [local, remote];
+        commands.push(`ufw allow ${rule.direction} from ${from.join(' ')} to ${to.join(' ')} proto ${rule.protocol}`);
+      }
+    }
+  }
+  return commands;
+}
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  if (options.form === 'app') return renderApp(policy, options);
+  const { rules, widened } = lower(policy, meta, { splitFamilies: false, ...(options.strict ? { strict: true } : {}) });
+  const groups = rules.map((rule) => ({ description: rule.description, commands: commandsOf(rule) }));
+  // The tag hashes the rule words, so the same rules give the same tag and a re-run is a no-op.
+  const tag = shortHash(groups.map((g) => g.commands.join('\n')).join('\n'));
+  const out = new Lines();
+  for (const g of groups) {
+    const comment = ufwComment(tag, g.description);
+    for (const command of g.commands) out.push(`${command} comment ${comment}`);
+  }
+  const how = [
+    'Apply: sh ufw.sh (as root). It only adds rules: ufw must be enabled (with SSH allowed) to enforce them.',
+    'Re-running adds what is new and deletes the sipwall rules of earlier runs (their comments carry another tag).',
+  ];
+  const content = renderTemplate('ufw', { headerLines: headerLines(policy, options, how, widened), tag, rules: out.text() });
+  return { files: [{ name: 'ufw.sh', content, mode: 0o755 }], warnings: widened };
+}
+
+/**
+ * An application profile per provider role with the ports the PBX listens on; the header says
+ * which `ufw allow … app …` commands use it. A profile holds no source ports: they are widened.
+ */
+function renderApp(policy: Policy, options: RenderOptions): RenderResult {
+  const { rules, widened } = lower(policy, { ...meta, capabilities: { ...meta.capabilities, sourcePorts: false } }, {
+    splitFamilies: false,
+    ...(options.strict ? { strict: true } : {}),
+  });
+  const inbound = rules.filter((r) => r.direction === 'in');
+  const profiles = new Map<string, { name: string; title: string; description: string; ports: string[]; rules: FlatRule[] }>();
+  for (const rule of inbound) {
+    const provider = policy.providers.find((p) => p.id === rule.term.provider)!;
+    const name = `sipwall-${provider.id}-${rule.term.role}`;
+    const what = rule.term.role === 'sip' ? 'SIP signalling' : 'RTP media';
+    const profile = profiles.get(name) ?? { name, title: lineComment(`${provider.name} ${what}`), description: lineComment(`${provider.name} ${what} (sipwall)`), ports: [], rules: [] };
+    const ports = `${rule.localPorts === 'any' ? '1:65535' : formatPorts(rule.localPorts, ':')}/${rule.protocol}`;
+    if (!profile.ports.includes(ports)) profile.ports.push(ports);
+    profile.rules.push(rule);
+    profiles.set(name, profile);
+  }
+  const commands = [...profiles.values()].flatMap((p) => {
+    const sources = [...new Set(p.rules.flatMap((r) => remoteWords(r)))];
+    return sources.map((s) => `  ufw allow from ${s} to any app ${p.name}`);
+  });
+  const how = [
+    'Apply: copy to /etc/ufw/applications.d/sipwall, check with ufw app info NAME, then allow each profile from its sources:',
+    ...commands,
+  ];
+  const outbound = policy.directions.includes('out') ? ['outbound rules cannot live in an application profile: use --form shell for them.'] : [];
+  const view = {
+    headerLines: headerLines(policy, options, how, [...widened, ...outbound]),
+    profiles: [...profiles.values()].map((p) => ({ ...p, ports: p.ports.join('|') })),
+  };
+  return { files: [{ name: 'sipwall.ufw', content: renderTemplate('ufw-app', view), mode: 0o644 }], warnings: [...widened, ...outbound] };
+}
+
+export const ufw: Target = { meta, render };
