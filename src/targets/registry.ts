@@ -4,9 +4,10 @@ import { iptables } from './iptables.js';
 import { nftables } from './nftables.js';
 import { ufw } from './ufw.js';
 import { firewalld } from './firewalld.js';
+import { opnsense, pfsense } from './pfsense.js';
 import type { Target } from './types.js';
 
-export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld];
+export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense];
 
 export function findTarget(id: string): Target {
   const target = TARGETS.find((t) => t.meta.id === id);

@@ -1,0 +1,134 @@
+/**
+ * pfSense and OPNsense: aliases plus `<filter>` rules in config.xml shape. Facts:
+ * target-formats.md §2.5/§2.6 — rule `<port>` takes `N` or `N-M` (hyphen) or one alias; a port
+ * alias holds `N` and `N:M` (colon); alias names < 32 chars of [A-Za-z0-9_] and never a service
+ * name (every sipwall alias starts with `sipwall_`, which no service or keyword does); at most
+ * 5,000 entries per alias (GUI cap), so longer lists become several aliases and rules;
+ * `inet46` only with aliases or any. A restore area replaces a whole section: --pfsense-config
+ * merges into an exported config instead (src/targets/pfsense-merge.ts).
+ */
+import { formatPrefix } from '../net/cidr.js';
+import type { PortRange } from '../net/ports.js';
+import type { AddressSet, Policy, Ports } from '../policy/types.js';
+import { chunk, fitName, formatPorts, lower, shortHash, type FlatRule } from './flat.js';
+import { headerLines } from './header.js';
+import { mergePfsenseConfig, TRACKER_BASE } from './pfsense-merge.js';
+import { xmlComment, xmlText } from './quote.js';
+import { renderTemplate } from './templates.js';
+import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
+
+/** pfSense's GUI cap on alias entries ($max_alias_addresses). */
+export const ALIAS_ENTRIES_MAX = 5000;
+/** pfSense's is_validaliasname(): fewer than 32 characters. */
+const ALIAS_NAME_MAX = 31;
+
+type Variant = 'pfsense' | 'opnsense';
+
+const metaOf = (variant: Variant): TargetMeta => ({
+  id: variant,
+  title: variant === 'pfsense' ? 'pfSense config.xml aliases and rules (or a merged exported config)' : 'OPNsense config.xml alias model and rules',
+  rangeSeparator: '-',
+  forms: ['xml'],
+  modes: ['standalone'],
+  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: false },
+  limits: { commentBytes: 255, other: [`${ALIAS_ENTRIES_MAX} entries per alias (longer lists are split)`, 'alias names < 32 characters of A-Z a-z 0-9 _'] },
+  validators: ['xmllint --noout', 'XPath assertions (tests)'],
+});
+
+export function aliasName(base: string, index = 0): string {
+  return fitName(`sipwall_${base.replaceAll('-', '_')}${index > 0 ? `_${index + 1}` : ''}`, ALIAS_NAME_MAX, '_');
+}
+
+/** A uuid-shaped id derived from a name, so the same input gives the same file. */
+function stableUuid(name: string): string {
+  const hex = [0, 1, 2, 3].map((i) => shortHash(`${i}:${name}`)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+interface Alias {
+  readonly name: string;
+  readonly type: 'network' | 'port';
+  readonly entries: string[];
+  readonly descr: string;
+}
+
+function render(variant: Variant, policy: Policy, options: RenderOptions): RenderResult {
+  const meta = metaOf(variant);
+  const { rules } = lower(policy, meta, { splitFamilies: false });
+  const iface = options.interface ?? 'wan';
+  const aliases = new Map<string, Alias>();
+  const setAliases = (set: AddressSet): string[] =>
+    chunk(set.prefixes, ALIAS_ENTRIES_MAX).map((part, i) => {
+      const name = aliasName(set.name, i);
+      aliases.set(name, { name, type: 'network', entries: part.map(formatPrefix), descr: `sipwall: ${set.description}` });
+      return name;
+    });
+  /** One range goes into the rule as `N` or `N-M`; a list needs a port alias (`N:M` entries), shared by equal lists. */
+  const portAliases = new Map<string, string>();
+  const portField = (ports: Ports, rule: FlatRule): string | undefined => {
+    if (ports === 'any') return undefined;
+    if (ports.length === 1) return formatPorts(ports, '-');
+    const entries = ports.map((r: PortRange) => formatPorts([r], ':'));
+    const key = entries.join(' ');
+    let name = portAliases.get(key);
+    if (name === undefined) {
+      name = aliasName(`ports_${portAliases.size + 1}`);
+      portAliases.set(key, name);
+      aliases.set(name, { name, type: 'port', entries, descr: `sipwall: ports of ${rule.description}` });
+    }
+    return name;
+  };
+  const rendered = rules.flatMap((rule) => {
+    const sources = rule.remote === 'any' ? [undefined] : setAliases(rule.remote);
+    const sourcePort = portField(rule.remotePorts, rule);
+    const destinationPort = portField(rule.localPorts, rule);
+    return sources.map((alias) => ({
+      interface: iface,
+      ipprotocol: rule.family === 'both' ? 'inet46' : rule.family === 4 ? 'inet' : 'inet6',
+      protocol: rule.protocol,
+      source: alias ? `<address>${alias}</address>` : variant === 'pfsense' ? '<any></any>' : '<any>1</any>',
+      sourcePort,
+      destination: variant === 'pfsense' ? '<any></any>' : '<any>1</any>',
+      destinationPort,
+      descr: xmlText(`sipwall: ${rule.description}`.slice(0, 255)),
+      key: `${rule.name}:${alias ?? 'any'}`,
+    }));
+  });
+  const how =
+    variant === 'pfsense'
+      ? [
+          options.baseConfig === undefined
+            ? 'Apply: paste the <alias> and <rule> elements into the same sections of an exported config.xml, or let sipwall merge them with --pfsense-config FILE. Restoring one area (Aliases, Firewall Rules) replaces that whole section.'
+            : 'Apply: Diagnostics > Backup & Restore > Restore, area All, with this merged config.xml (the sipwall_* aliases and "sipwall:" rules of earlier runs are replaced).',
+          `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX (Firewall > NAT) and these rules pass them.`,
+        ]
+      : [
+          'Apply: add the aliases (Firewall > Aliases, or the API: alias addItem then reconfigure) and the rules (Firewall > Rules) as shown, or merge both into an exported config.xml.',
+          `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX.`,
+        ];
+  const headers = headerLines(policy, options, how).map(xmlComment);
+  const aliasList = [...aliases.values()];
+  const view = {
+    headerLines: headers,
+    aliases: aliasList.map((a) => ({
+      name: a.name,
+      type: a.type,
+      uuid: stableUuid(a.name),
+      address: a.entries.join(' '),
+      content: a.entries.join('\n'),
+      descr: xmlText(a.descr.slice(0, 255)),
+      detail: a.entries.map(() => 'sipwall').join('||'),
+    })),
+    rules: rendered.map((r, i) => ({ ...r, tracker: TRACKER_BASE + i, uuid: stableUuid(r.key) })),
+  };
+  const fragment = renderTemplate(variant, view);
+  const largest = Math.max(0, ...aliasList.map((a) => a.entries.length));
+  const budget = [{ what: 'entries in the largest alias', used: largest, limit: ALIAS_ENTRIES_MAX }];
+  if (options.baseConfig !== undefined) {
+    return { files: [{ name: 'config.xml', content: mergePfsenseConfig(options.baseConfig, fragment), mode: 0o600 }], warnings: [], budget };
+  }
+  return { files: [{ name: `${variant}.xml`, content: fragment, mode: 0o644 }], warnings: [], budget };
+}
+
+export const pfsense: Target = { meta: metaOf('pfsense'), render: (p, o) => render('pfsense', p, o) };
+export const opnsense: Target = { meta: metaOf('opnsense'), render: (p, o) => render('opnsense', p, o) };
