@@ -5,9 +5,12 @@ import { nftables } from './nftables.js';
 import { ufw } from './ufw.js';
 import { firewalld } from './firewalld.js';
 import { opnsense, pfsense } from './pfsense.js';
+import { aws } from './aws.js';
+import { azure } from './azure.js';
+import { gcp } from './gcp.js';
 import type { Target } from './types.js';
 
-export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense];
+export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure];
 
 export function findTarget(id: string): Target {
   const target = TARGETS.find((t) => t.meta.id === id);

@@ -1,0 +1,205 @@
+/**
+ * AWS security groups: EC2 API JSON (`aws ec2 authorize-security-group-ingress --ip-permissions
+ * file://…`), CloudFormation (`AWS::EC2::SecurityGroupIngress`/`Egress`, one CIDR each) or
+ * Terraform (`aws_vpc_security_group_ingress_rule`/`egress_rule`, one CIDR each).
+ * Facts: target-formats.md §2.7 — one CIDR × one port range is one rule; 60 inbound and 60
+ * outbound rules per group, counted apart for IPv4 and IPv6; rules of several groups on one
+ * network interface add up (allow-only), so a long list is split across groups; 5 groups per
+ * interface by default, 16 at most; no source ports, no deny.
+ */
+import type { Family } from '../net/address.js';
+import { chunk, lower, remoteCidrs, type FlatRule } from './flat.js';
+import { headerLines } from './header.js';
+import { awsDescription, hclString } from './quote.js';
+import { renderTemplate } from './templates.js';
+import { TargetError, type BudgetLine, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import type { Direction, Policy } from '../policy/types.js';
+
+/** Inbound or outbound rules per security group, per family (VPC quotas page). */
+export const RULES_PER_GROUP = 60;
+/** Security groups per network interface: 5 by default, adjustable up to 16. */
+export const GROUPS_DEFAULT = 5;
+export const GROUPS_MAX = 16;
+/** Resources in one CloudFormation template. */
+export const CFN_RESOURCES_MAX = 500;
+
+export const meta: TargetMeta = {
+  id: 'aws',
+  title: 'AWS security group rules (EC2 API JSON, CloudFormation or Terraform)',
+  rangeSeparator: '-',
+  forms: ['api', 'cloudformation', 'terraform'],
+  modes: ['standalone'],
+  capabilities: { mixedFamilyPerRule: false, sourcePorts: false, namedSets: false, statefulReturn: true, deny: false, outbound: true },
+  limits: {
+    commentBytes: 255,
+    other: [`${RULES_PER_GROUP} inbound + ${RULES_PER_GROUP} outbound rules per group, per family`, `${GROUPS_DEFAULT} groups per interface (${GROUPS_MAX} at most)`, `${CFN_RESOURCES_MAX} CloudFormation resources`],
+  },
+  validators: ['botocore validate_parameters (AuthorizeSecurityGroupIngress/Egress)', 'JSON + required keys (CloudFormation)', 'HCL parse (@cdktf/hcl2json)'],
+};
+
+/** One AWS rule: one protocol, one port range, one CIDR. */
+export interface AwsRule {
+  readonly name: string;
+  readonly direction: Direction;
+  readonly family: Family;
+  readonly protocol: 'udp' | 'tcp';
+  readonly from: number;
+  readonly to: number;
+  readonly cidr: string;
+  readonly description: string;
+}
+
+function awsRules(rules: readonly FlatRule[]): AwsRule[] {
+  const out = new Map<string, AwsRule>();
+  for (const rule of rules) {
+    // The port on the far side of the packet's destination: ours inbound, theirs outbound.
+    const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
+    const ranges = ports === 'any' ? [{ from: 0, to: 65535 }] : ports;
+    for (const r of ranges) {
+      for (const cidr of remoteCidrs(rule)) {
+        const key = `${rule.direction} ${rule.protocol} ${r.from}-${r.to} ${cidr}`;
+        // AWS refuses a duplicate rule; two providers sharing a prefix and a port need one.
+        if (out.has(key)) continue;
+        const family: Family = cidr.includes(':') ? 6 : 4;
+        out.set(key, { name: rule.name, direction: rule.direction, family, protocol: rule.protocol, from: r.from, to: r.to, cidr, description: awsDescription(`sipwall: ${rule.description}`) });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Splits rules into groups of at most 60 per direction and family; refuses beyond 16 groups. */
+function splitGroups(rules: readonly AwsRule[], directions: readonly Direction[]): { groups: AwsRule[][]; budget: BudgetLine[]; warnings: string[] } {
+  const lists = directions.flatMap((d) => ([4, 6] as const).map((f) => ({ d, f, rules: rules.filter((r) => r.direction === d && r.family === f) })));
+  const count = Math.max(1, ...lists.map((l) => Math.ceil(l.rules.length / RULES_PER_GROUP)));
+  if (count > GROUPS_MAX) {
+    const worst = lists.reduce((a, b) => (b.rules.length > a.rules.length ? b : a));
+    throw new TargetError(
+      'E_LIMIT',
+      'aws',
+      `${worst.rules.length} ${worst.d === 'in' ? 'inbound' : 'outbound'} IPv${worst.f} rules need ${count} security groups of ${RULES_PER_GROUP}; ` +
+        `an interface takes at most ${GROUPS_MAX} (${GROUPS_MAX * RULES_PER_GROUP} rules): ${worst.rules.length - GROUPS_MAX * RULES_PER_GROUP} over`,
+      'use a managed prefix list for the provider (each entry counts as one rule), a shorter profile, or another target',
+    );
+  }
+  const groups = Array.from({ length: count }, () => [] as AwsRule[]);
+  for (const l of lists) chunk(l.rules, RULES_PER_GROUP).forEach((part, i) => groups[i]!.push(...part));
+  const budget = groups.flatMap((g, i) =>
+    lists
+      .map((l) => ({ what: `${l.d === 'in' ? 'inbound' : 'outbound'} IPv${l.f} rules in security group ${i + 1}`, used: g.filter((r) => r.direction === l.d && r.family === l.f).length, limit: RULES_PER_GROUP }))
+      .filter((b) => b.used > 0),
+  );
+  budget.push({ what: 'security groups per network interface', used: count, limit: GROUPS_DEFAULT });
+  const warnings =
+    count > GROUPS_DEFAULT
+      ? [`the rules need ${count} security groups: above the default of ${GROUPS_DEFAULT} per network interface; raise the quota (up to ${GROUPS_MAX}) before attaching them`]
+      : [];
+  return { groups, budget, warnings };
+}
+
+const suffix = (i: number) => (i === 0 ? '' : `-${i + 1}`);
+
+/** EC2 IpPermissions: rules with the same protocol and ports share one permission. */
+export function ipPermissions(rules: readonly AwsRule[]): object[] {
+  const byPorts = new Map<string, { IpProtocol: string; FromPort: number; ToPort: number; IpRanges: object[]; Ipv6Ranges: object[] }>();
+  for (const r of rules) {
+    const key = `${r.protocol} ${r.from} ${r.to}`;
+    const p = byPorts.get(key) ?? { IpProtocol: r.protocol, FromPort: r.from, ToPort: r.to, IpRanges: [], Ipv6Ranges: [] };
+    if (r.family === 4) p.IpRanges.push({ CidrIp: r.cidr, Description: r.description });
+    else p.Ipv6Ranges.push({ CidrIpv6: r.cidr, Description: r.description });
+    byPorts.set(key, p);
+  }
+  return [...byPorts.values()].map(({ IpRanges, Ipv6Ranges, ...p }) => ({
+    ...p,
+    ...(IpRanges.length > 0 ? { IpRanges } : {}),
+    ...(Ipv6Ranges.length > 0 ? { Ipv6Ranges } : {}),
+  }));
+}
+
+const pascal = (text: string) => text.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const snake = (text: string) => text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+/** Stable per-rule names: the term's name plus a counter within the term. */
+function numbered(rules: readonly AwsRule[]): Array<AwsRule & { index: number }> {
+  const seen = new Map<string, number>();
+  return rules.map((r) => {
+    const index = (seen.get(r.name) ?? 0) + 1;
+    seen.set(r.name, index);
+    return { ...r, index };
+  });
+}
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const { rules, widened } = lower(policy, meta, { splitFamilies: true, ...(options.strict ? { strict: true } : {}) });
+  const { groups, budget, warnings } = splitGroups(awsRules(rules), policy.directions);
+  const notes = [
+    ...widened,
+    ...(policy.directions.includes('out') ? ["A new security group allows all outbound traffic: remove that default rule, or the outbound rules change nothing."] : []),
+  ];
+  const all = [...warnings, ...notes];
+  if (options.form === 'api') {
+    const files = groups.flatMap((g, i) =>
+      policy.directions.flatMap((d) => {
+        const own = g.filter((r) => r.direction === d);
+        if (own.length === 0) return [];
+        const name = `aws-${d === 'in' ? 'ingress' : 'egress'}${suffix(i)}.json`;
+        return [{ name, content: `${JSON.stringify(ipPermissions(own), null, 2)}\n`, mode: 0o644 }];
+      }),
+    );
+    return { files, warnings: all, budget };
+  }
+  const rulesOfGroups = groups.flatMap((g, i) => numbered(g).map((r) => ({ ...r, group: i })));
+  if (options.form === 'cloudformation') {
+    if (rulesOfGroups.length > CFN_RESOURCES_MAX) {
+      throw new TargetError('E_LIMIT', '--form cloudformation', `${rulesOfGroups.length} resources, ${rulesOfGroups.length - CFN_RESOURCES_MAX} over the ${CFN_RESOURCES_MAX} of one template`, 'use --form api or --form terraform');
+    }
+    budget.push({ what: 'CloudFormation resources', used: rulesOfGroups.length, limit: CFN_RESOURCES_MAX });
+    const parameters = Object.fromEntries(
+      groups.map((_, i) => [`SecurityGroupId${i === 0 ? '' : i + 1}`, { Type: 'AWS::EC2::SecurityGroup::Id', Description: `Security group ${i + 1} that receives the sipwall rules` }]),
+    );
+    const resources = Object.fromEntries(
+      rulesOfGroups.map((r) => [
+        `Sipwall${pascal(r.name)}${r.index}`,
+        {
+          Type: r.direction === 'in' ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress',
+          Properties: {
+            GroupId: { Ref: `SecurityGroupId${r.group === 0 ? '' : r.group + 1}` },
+            IpProtocol: r.protocol,
+            FromPort: r.from,
+            ToPort: r.to,
+            [r.family === 4 ? 'CidrIp' : 'CidrIpv6']: r.cidr,
+            Description: r.description,
+          },
+        },
+      ]),
+    );
+    const template = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: `sipwall ${options.header.version}: ${policy.providers.map((p) => `${p.name} (retrieved ${p.retrieved})`).join(', ')}`.slice(0, 1024),
+      Metadata: { sipwall: { command: options.header.command, notes: [...policy.notes, ...notes] } },
+      Parameters: parameters,
+      Resources: resources,
+    };
+    return { files: [{ name: 'aws-cloudformation.json', content: `${JSON.stringify(template, null, 2)}\n`, mode: 0o644 }], warnings: all, budget };
+  }
+  const how = ['Apply: terraform apply, with security_group_id set to the group that receives the rules.', 'Do not mix with inline ingress/egress blocks or aws_security_group_rule on the same group.'];
+  const view = {
+    headerLines: headerLines(policy, options, how, notes),
+    variables: groups.map((_, i) => ({ name: `security_group_id${i === 0 ? '' : `_${i + 1}`}`, description: hclString(`Security group ${i + 1} that receives the sipwall rules`) })),
+    resources: rulesOfGroups.map((r) => ({
+      type: r.direction === 'in' ? 'aws_vpc_security_group_ingress_rule' : 'aws_vpc_security_group_egress_rule',
+      name: `sipwall_${snake(r.name)}_${r.index}`,
+      variable: `security_group_id${r.group === 0 ? '' : `_${r.group + 1}`}`,
+      protocol: r.protocol,
+      from: r.from,
+      to: r.to,
+      cidrKey: r.family === 4 ? 'cidr_ipv4        ' : 'cidr_ipv6        ',
+      cidr: r.cidr,
+      description: hclString(r.description),
+      tag: r.name,
+    })),
+  };
+  return { files: [{ name: 'aws.tf', content: renderTemplate('aws-terraform', view), mode: 0o644 }], warnings: all, budget };
+}
+
+export const aws: Target = { meta, render };

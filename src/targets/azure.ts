@@ -1,0 +1,104 @@
+/**
+ * Azure network security group rules: a re-runnable az script or Terraform
+ * `azurerm_network_security_rule`. Facts: target-formats.md §2.9 — priorities 100–4096, unique,
+ * assigned top-down; 1,000 rules per NSG; 4,000 source and 4,000 destination prefixes per NSG in
+ * total; names ≤ 80; descriptions ≤ 140; hyphen ranges; source ports allowed. The NSGs of a subnet
+ * and of a NIC must both allow a packet, so an NSG over its limits cannot be split: that fails.
+ */
+import type { Policy, Ports } from '../policy/types.js';
+import { fitName, lower, remoteCidrs, formatPorts, type FlatRule } from './flat.js';
+import { headerLines } from './header.js';
+import { hclString, shellWord } from './quote.js';
+import { renderTemplate } from './templates.js';
+import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+
+export const AZURE_LIMITS = { rules: 1000, prefixes: 4000, priorityMin: 100, priorityMax: 4096, nameMax: 80, descriptionMax: 140 } as const;
+
+export const meta: TargetMeta = {
+  id: 'azure',
+  title: 'Azure network security group rules (az script or Terraform)',
+  rangeSeparator: '-',
+  forms: ['shell', 'terraform'],
+  modes: ['standalone'],
+  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  limits: { commentBytes: AZURE_LIMITS.descriptionMax, other: [`${AZURE_LIMITS.rules} rules per NSG`, `${AZURE_LIMITS.prefixes} source and ${AZURE_LIMITS.prefixes} destination prefixes per NSG`, 'priorities 100-4096'] },
+  validators: ['HCL parse (@cdktf/hcl2json) + priority and limit assertions (tests)'],
+};
+
+const portList = (ports: Ports) => (ports === 'any' ? ['*'] : ports.map((r) => formatPorts([r], '-')));
+
+function sides(rule: FlatRule) {
+  const remote = rule.remote === 'any' ? ['*'] : remoteCidrs(rule);
+  const inbound = rule.direction === 'in';
+  return {
+    sourceAddresses: inbound ? remote : ['*'],
+    destinationAddresses: inbound ? ['*'] : remote,
+    sourcePorts: portList(inbound ? rule.remotePorts : rule.localPorts),
+    destinationPorts: portList(inbound ? rule.localPorts : rule.remotePorts),
+  };
+}
+
+/** `source_address_prefix = "*"` for one value, `source_address_prefixes = [...]` for a list. */
+function hclField(key: string, values: readonly string[]): string {
+  const pad = (k: string) => k.padEnd(27);
+  if (values.length === 1) return `${pad(key)} = "${values[0]}"`;
+  const plural = key.endsWith('prefix') ? `${key}es` : `${key}s`;
+  return `${pad(plural)} = [${values.map((v) => `"${v}"`).join(', ')}]`;
+}
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const first = options.priority ?? AZURE_LIMITS.priorityMin;
+  const { rules } = lower(policy, meta, { splitFamilies: false });
+  const last = first + rules.length - 1;
+  if (first < AZURE_LIMITS.priorityMin || last > AZURE_LIMITS.priorityMax) {
+    throw new TargetError('E_LIMIT', '--priority', `${rules.length} rules from priority ${first} need ${first}-${last}, outside Azure's ${AZURE_LIMITS.priorityMin}-${AZURE_LIMITS.priorityMax}`, `start at most at ${AZURE_LIMITS.priorityMax - rules.length + 1}`);
+  }
+  const out = rules.map((rule, i) => {
+    const s = sides(rule);
+    const name = fitName(`sipwall-${rule.name}`, AZURE_LIMITS.nameMax);
+    const description = `sipwall: ${rule.description}`.slice(0, AZURE_LIMITS.descriptionMax);
+    return {
+      name,
+      resource: name.replaceAll('-', '_'),
+      priority: first + i,
+      direction: rule.direction === 'in' ? 'Inbound' : 'Outbound',
+      protocol: rule.protocol === 'udp' ? 'Udp' : 'Tcp',
+      counts: { source: s.sourceAddresses.filter((a) => a !== '*').length, destination: s.destinationAddresses.filter((a) => a !== '*').length },
+      sourceAddresses: s.sourceAddresses.map(shellWord).join(' '),
+      destinationAddresses: s.destinationAddresses.map(shellWord).join(' '),
+      sourcePorts: s.sourcePorts.map(shellWord).join(' '),
+      destinationPorts: s.destinationPorts.map(shellWord).join(' '),
+      hclSourceAddresses: hclField('source_address_prefix', s.sourceAddresses),
+      hclDestinationAddresses: hclField('destination_address_prefix', s.destinationAddresses),
+      hclSourcePorts: hclField('source_port_range', s.sourcePorts),
+      hclDestinationPorts: hclField('destination_port_range', s.destinationPorts),
+      description: shellWord(description),
+      hclDescription: hclString(description),
+    };
+  });
+  const sources = out.reduce((n, r) => n + r.counts.source, 0);
+  const destinations = out.reduce((n, r) => n + r.counts.destination, 0);
+  const over = (used: number, limit: number, what: string) => {
+    if (used > limit) {
+      throw new TargetError('E_LIMIT', 'azure', `${used} ${what} in one NSG, ${used - limit} over Azure's ${limit}`, 'shorten the provider list (collapse prefixes) or use a target without this limit');
+    }
+  };
+  over(out.length, AZURE_LIMITS.rules, 'rules');
+  over(sources, AZURE_LIMITS.prefixes, 'source prefixes');
+  over(destinations, AZURE_LIMITS.prefixes, 'destination prefixes');
+  const budget = [
+    { what: 'rules per NSG', used: out.length, limit: AZURE_LIMITS.rules },
+    { what: 'source prefixes per NSG', used: sources, limit: AZURE_LIMITS.prefixes },
+    { what: 'destination prefixes per NSG', used: destinations, limit: AZURE_LIMITS.prefixes },
+    { what: `priorities used (${first}-${last})`, used: last, limit: AZURE_LIMITS.priorityMax },
+  ];
+  const how =
+    options.form === 'terraform'
+      ? ['Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.']
+      : ['Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
+  const view = { headerLines: headerLines(policy, options, how), rules: out, keep: out.map((r) => r.name).join(' ') };
+  const file = options.form === 'terraform' ? { name: 'azure.tf', content: renderTemplate('azure-terraform', view), mode: 0o644 } : { name: 'azure.sh', content: renderTemplate('azure-shell', view), mode: 0o755 };
+  return { files: [file], warnings: [], budget };
+}
+
+export const azure: Target = { meta, render };

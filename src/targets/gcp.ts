@@ -1,0 +1,76 @@
+/**
+ * GCP VPC firewall rules: a re-runnable gcloud script or Terraform `google_compute_firewall`.
+ * Facts: target-formats.md §2.8 — one family per rule (`-v4`/`-v6` names), names
+ * `[a-z]([-a-z0-9]*[a-z0-9])?` of at most 63, priority 0–65535, hyphen ranges, no source ports.
+ */
+import type { Policy } from '../policy/types.js';
+import { chunk, fitName, formatPorts, lower, remoteCidrs } from './flat.js';
+import { headerLines } from './header.js';
+import { hclString, shellWord } from './quote.js';
+import { renderTemplate } from './templates.js';
+import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+
+/**
+ * Per-rule caps as data. The 256 figures are those Capirca/Aerleon enforce (aerleon/lib/gce.py,
+ * citing cloud.google.com/vpc/docs/quota); a newer quota page is quoted with 5,000 source ranges.
+ * sipwall keeps the lower figure until cloud.google.com/firewall/docs/quotas is re-checked: a rule
+ * within it is accepted under either.
+ */
+export const GCP_LIMITS = { rangesPerRule: 256, portsPerRule: 256, nameMax: 63, source: 'aerleon/lib/gce.py (2024); cloud.google.com/firewall/docs/quotas not re-checked' } as const;
+
+export const meta: TargetMeta = {
+  id: 'gcp',
+  title: 'GCP VPC firewall rules (gcloud script or Terraform)',
+  rangeSeparator: '-',
+  forms: ['shell', 'terraform'],
+  modes: ['standalone'],
+  capabilities: { mixedFamilyPerRule: false, sourcePorts: false, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  limits: { portsPerRule: GCP_LIMITS.portsPerRule, commentBytes: 2048, other: [`${GCP_LIMITS.rangesPerRule} address ranges per rule (longer lists are split)`, 'names ≤ 63 of a-z 0-9 -'] },
+  validators: ['HCL parse (@cdktf/hcl2json) + name and limit assertions (tests)'],
+};
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const priority = options.priority ?? 1000;
+  const { rules, widened } = lower(policy, meta, { splitFamilies: true, ...(options.strict ? { strict: true } : {}) });
+  const out = rules.flatMap((rule) => {
+    const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
+    const portList = ports === 'any' ? [] : ports.map((r) => formatPorts([r], '-'));
+    if (portList.length > GCP_LIMITS.portsPerRule) {
+      throw new TargetError('E_LIMIT', 'gcp', `rule ${rule.name} has ${portList.length} port entries, ${portList.length - GCP_LIMITS.portsPerRule} over the ${GCP_LIMITS.portsPerRule} of one rule`, 'merge the RTP ranges into one range');
+    }
+    const parts = chunk(remoteCidrs(rule), GCP_LIMITS.rangesPerRule);
+    return parts.map((ranges, i) => {
+      const name = fitName(`sipwall-${rule.name}${parts.length > 1 ? `-${i + 1}` : ''}`, GCP_LIMITS.nameMax);
+      const description = `sipwall: ${rule.description}`;
+      return {
+        name,
+        resource: name.replaceAll('-', '_'),
+        direction: rule.direction === 'in' ? 'INGRESS' : 'EGRESS',
+        priority,
+        protocol: rule.protocol,
+        rules: portList.length === 0 ? rule.protocol : `${rule.protocol}:${portList.join(`,${rule.protocol}:`)}`,
+        rangesFlag: rule.direction === 'in' ? 'source-ranges' : 'destination-ranges',
+        rangesKey: rule.direction === 'in' ? 'source_ranges     ' : 'destination_ranges',
+        ranges: ranges.join(','),
+        hclRanges: ranges.map((r) => `"${r}"`).join(', '),
+        hclPorts: portList.map((p) => `"${p}"`).join(', '),
+        description: shellWord(description),
+        hclDescription: hclString(description),
+        count: ranges.length,
+      };
+    });
+  });
+  if (priority < 0 || priority > 65535) {
+    throw new TargetError('E_LIMIT', '--priority', `${priority} is outside GCP's 0-65535`, 'use e.g. --priority 1000');
+  }
+  const budget = [{ what: 'address ranges in the largest rule', used: Math.max(0, ...out.map((r) => r.count)), limit: GCP_LIMITS.rangesPerRule }];
+  const how =
+    options.form === 'terraform'
+      ? ['Apply: terraform apply (variables network, target_tags).']
+      : ['Apply: NETWORK=default TARGET_TAGS=pbx sh gcp.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
+  const view = { headerLines: headerLines(policy, options, how, widened), rules: out, keep: out.map((r) => r.name).join(' ') };
+  const file = options.form === 'terraform' ? { name: 'gcp.tf', content: renderTemplate('gcp-terraform', view), mode: 0o644 } : { name: 'gcp.sh', content: renderTemplate('gcp-shell', view), mode: 0o755 };
+  return { files: [file], warnings: widened, budget };
+}
+
+export const gcp: Target = { meta, render };
