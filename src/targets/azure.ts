@@ -96,7 +96,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.']
       : ['Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  const view = { headerLines: headerLines(policy, options, how), rules: out, keep: out.map((r) => r.name).join(' ') };
+  const view = { headerLines: headerLines(policy, options, how), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
   const file = options.form === 'terraform' ? { name: 'azure.tf', content: renderTemplate('azure-terraform', view), mode: 0o644 } : { name: 'azure.sh', content: renderTemplate('azure-shell', view), mode: 0o755 };
   return { files: [file], warnings: [], budget };
 }

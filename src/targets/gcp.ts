@@ -68,7 +68,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables network, target_tags).']
       : ['Apply: NETWORK=default TARGET_TAGS=pbx sh gcp.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  const view = { headerLines: headerLines(policy, options, how, widened), rules: out, keep: out.map((r) => r.name).join(' ') };
+  const view = { headerLines: headerLines(policy, options, how, widened), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
   const file = options.form === 'terraform' ? { name: 'gcp.tf', content: renderTemplate('gcp-terraform', view), mode: 0o644 } : { name: 'gcp.sh', content: renderTemplate('gcp-shell', view), mode: 0o755 };
   return { files: [file], warnings: widened, budget };
 }

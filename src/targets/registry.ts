@@ -8,9 +8,11 @@ import { opnsense, pfsense } from './pfsense.js';
 import { aws } from './aws.js';
 import { azure } from './azure.js';
 import { gcp } from './gcp.js';
+import { routeros } from './routeros.js';
+import { windows } from './windows.js';
 import type { Target } from './types.js';
 
-export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure];
+export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows];
 
 export function findTarget(id: string): Target {
   const target = TARGETS.find((t) => t.meta.id === id);

@@ -60,8 +60,9 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   if (options.form === 'app') return renderApp(policy, options);
   const { rules, widened } = lower(policy, meta, { splitFamilies: false, ...(options.strict ? { strict: true } : {}) });
   const groups = rules.map((rule) => ({ description: rule.description, commands: commandsOf(rule) }));
-  // The tag hashes the rule words, so the same rules give the same tag and a re-run is a no-op.
-  const tag = shortHash(groups.map((g) => g.commands.join('\n')).join('\n'));
+  // The tag hashes the rule words (in any order), so the same rules give the same tag and a
+  // re-run is a no-op.
+  const tag = shortHash(groups.flatMap((g) => g.commands).sort().join('\n'));
   const out = new Lines();
   for (const g of groups) {
     const comment = ufwComment(tag, g.description);

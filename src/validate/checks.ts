@@ -134,11 +134,51 @@ function planFirewalld(files: readonly OutputFile[], id: string): CheckPlan {
   return plan;
 }
 
+/** XML targets: libxml2's parser on every file (the semantic rules are asserted by the tests). */
+function planXml(files: readonly OutputFile[], id: string): CheckPlan {
+  const plan: MutablePlan = { files: {}, steps: [] };
+  for (const f of files) {
+    const name = `${id}-${f.name}`;
+    plan.files[name] = f.content;
+    plan.steps.push({ label: `xmllint --noout ${f.name}`, command: `xmllint --noout ${name}` });
+  }
+  return plan;
+}
+
+/** botocore's own parameter validator on the EC2 API JSON (types, required and unknown keys). */
+const BOTOCORE = [
+  'import json, sys, botocore.session, botocore.validate',
+  "model = botocore.session.get_session().get_service_model('ec2')",
+  'bad = 0',
+  'for path in sys.argv[1:]:',
+  "    op = 'AuthorizeSecurityGroupEgress' if 'egress' in path else 'AuthorizeSecurityGroupIngress'",
+  "    params = {'GroupId': 'sg-0123456789abcdef0', 'IpPermissions': json.load(open(path))}",
+  '    report = botocore.validate.ParamValidator().validate(params, model.operation_model(op).input_shape)',
+  '    if report.has_errors():',
+  "        print(path + ': ' + report.generate_report()); bad = 1",
+  'sys.exit(bad)',
+].join('\n');
+
+function planAws(files: readonly OutputFile[], id: string): CheckPlan {
+  const plan: MutablePlan = { files: { 'botocore-check.py': `${BOTOCORE}\n` }, steps: [] };
+  const api = files.filter((f) => /^aws-(ingress|egress)(-\d+)?\.json$/.test(f.name));
+  for (const f of api) plan.files[`${id}-${f.name}`] = f.content;
+  if (api.length > 0) {
+    // Debian's python3-botocore is found by /usr/bin/python3, not by a python3 from elsewhere.
+    const python = 'PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3;';
+    plan.steps.push({ label: 'botocore validate_parameters', command: `${python} "$PY" botocore-check.py ${api.map((f) => `${id}-${f.name}`).join(' ')}` });
+  }
+  return plan;
+}
+
 const PLANNERS: Record<string, (files: readonly OutputFile[], id: string) => CheckPlan> = {
   nftables: planNftables,
   iptables: planIptables,
   ufw: planUfw,
   firewalld: planFirewalld,
+  pfsense: planXml,
+  opnsense: planXml,
+  aws: planAws,
 };
 
 export function planChecks(targetId: string, files: readonly OutputFile[], id = 'out'): CheckPlan {

@@ -1,11 +1,14 @@
 /** Golden cases: a folder each under test/golden/<target>/<case>/ holding the files rendered. */
 export interface GoldenCase {
   readonly name: string;
-  readonly target: 'nftables' | 'iptables';
+  readonly target: string;
   readonly args: readonly string[];
   /** nft --into cases: what must exist before the file can load. */
   readonly prelude?: string;
 }
+
+const HOSTILE = ['--profile', 'hostile.yaml', '--profile', 'many-ports.yaml', '--rtp-ports', '10000-10010,10020,10030'];
+const DUAL = ['--profile', 'test-trunk.yaml', '-p', 'vapi', '--rtp-ports', '20000-20100,20200-20300'];
 
 const INTO_PRELUDE = [
   'table inet filter {',
@@ -30,4 +33,36 @@ export const CASES: readonly GoldenCase[] = [
   { name: 'ipset', target: 'iptables', args: ['--profile', 'test-trunk.yaml', '-p', 'vapi', '--rtp-ports', '20000-20100', '--ipset'] },
   { name: 'ipset-shell', target: 'iptables', args: ['--profile', 'test-trunk.yaml', '--rtp-ports', '20000-20100', '--ipset', '--form', 'shell', '--direction', 'both'] },
   { name: 'hostile', target: 'iptables', args: ['--profile', 'hostile.yaml', '--profile', 'many-ports.yaml', '--rtp-ports', '10000-10010,10020,10030,10040,10050,10060,10070,10080,10090,10100,10110,10120,10130,10140,10150,10160'] },
+
+  { name: 'flynumber-vapi', target: 'ufw', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
+  { name: 'dual-both', target: 'ufw', args: [...DUAL, '--direction', 'both'] },
+  { name: 'app', target: 'ufw', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'freepbx', '--form', 'app'] },
+  { name: 'hostile', target: 'ufw', args: HOSTILE },
+  { name: 'flynumber-vapi', target: 'firewalld', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
+  { name: 'dual-both', target: 'firewalld', args: [...DUAL, '--direction', 'both'] },
+  { name: 'xml', target: 'firewalld', args: [...DUAL, '--form', 'xml'] },
+  { name: 'hostile', target: 'firewalld', args: [...HOSTILE, '--form', 'xml'] },
+  { name: 'flynumber-vapi', target: 'pfsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
+  { name: 'dual', target: 'pfsense', args: [...DUAL, '--interface', 'opt1'] },
+  { name: 'merge', target: 'pfsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', '3cx', '--pfsense-config', 'pfsense-config.xml'] },
+  { name: 'hostile', target: 'pfsense', args: HOSTILE },
+  { name: 'flynumber-vapi', target: 'opnsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
+  { name: 'dual', target: 'opnsense', args: DUAL },
+  { name: 'api-both', target: 'aws', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--direction', 'both'] },
+  { name: 'dual', target: 'aws', args: DUAL },
+  { name: 'cloudformation', target: 'aws', args: [...DUAL, '--form', 'cloudformation', '--direction', 'both'] },
+  { name: 'terraform', target: 'aws', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--form', 'terraform'] },
+  { name: 'hostile', target: 'aws', args: [...HOSTILE, '--form', 'terraform'] },
+  { name: 'shell', target: 'gcp', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--direction', 'both'] },
+  { name: 'terraform', target: 'gcp', args: [...DUAL, '--form', 'terraform', '--priority', '900'] },
+  { name: 'hostile', target: 'gcp', args: [...HOSTILE, '--form', 'terraform'] },
+  { name: 'shell', target: 'azure', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
+  { name: 'terraform', target: 'azure', args: [...DUAL, '--form', 'terraform', '--direction', 'both', '--priority', '300'] },
+  { name: 'hostile', target: 'azure', args: [...HOSTILE, '--form', 'terraform'] },
+  { name: 'flynumber-vapi', target: 'routeros', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
+  { name: 'dual-both', target: 'routeros', args: [...DUAL, '--direction', 'both'] },
+  { name: 'hostile', target: 'routeros', args: HOSTILE },
+  { name: 'flynumber-vapi', target: 'windows', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', '3cx'] },
+  { name: 'dual-both', target: 'windows', args: [...DUAL, '--direction', 'both', '--family', 'ipv4'] },
+  { name: 'hostile', target: 'windows', args: HOSTILE },
 ];

@@ -1,0 +1,76 @@
+/**
+ * MikroTik RouterOS: address lists and filter rules in a script for /import or the terminal.
+ * Facts: target-formats.md §2.10 — hyphen ranges, comma lists, `/ipv6 firewall` for IPv6,
+ * rules placed before the chain's first drop rule (`place-before`), re-runs remove what carries
+ * the sipwall tag first. No offline parser exists: goldens plus grammar assertions in tests.
+ */
+import { formatPrefix } from '../net/cidr.js';
+import type { Policy, Ports } from '../policy/types.js';
+import { formatPorts, lower, type FlatRule } from './flat.js';
+import { headerLines } from './header.js';
+import { Lines } from './lines.js';
+import { routerosString } from './quote.js';
+import { renderTemplate } from './templates.js';
+import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
+
+export const meta: TargetMeta = {
+  id: 'routeros',
+  title: 'MikroTik RouterOS (.rsc script: address lists + filter rules)',
+  rangeSeparator: '-',
+  forms: ['rsc'],
+  modes: ['standalone'],
+  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
+  limits: { commentBytes: 255 },
+  validators: ['golden files + grammar assertions (no offline parser exists)'],
+};
+
+const listName = (setName: string) => `sipwall-${setName.replaceAll('_', '-')}`;
+const ports = (key: string, p: Ports) => (p === 'any' ? [] : [`${key}=${formatPorts(p, '-')}`]);
+
+function filterRule(rule: FlatRule, variable: string): string {
+  const inbound = rule.direction === 'in';
+  const words = [
+    'add',
+    `chain=${inbound ? 'input' : 'output'}`,
+    'action=accept',
+    `protocol=${rule.protocol}`,
+    ...(rule.remote === 'any' ? [] : [`${inbound ? 'src' : 'dst'}-address-list=${listName(rule.remote.name)}`]),
+    ...ports('src-port', inbound ? rule.remotePorts : rule.localPorts),
+    ...ports('dst-port', inbound ? rule.localPorts : rule.remotePorts),
+    `comment=${routerosString(`sipwall: ${rule.description}`)}`,
+    `place-before=$${variable}`,
+  ];
+  return words.join(' ');
+}
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const { rules } = lower(policy, meta, { splitFamilies: true });
+  const families = policy.families.map((family) => {
+    const own = rules.filter((r) => r.family === family);
+    const lists = new Lines();
+    const seen = new Set<string>();
+    for (const r of own) {
+      if (r.remote === 'any' || seen.has(r.remote.name)) continue;
+      seen.add(r.remote.name);
+      const comment = routerosString(`sipwall: ${r.remote.description}`);
+      for (const p of r.remote.prefixes) lists.push(`add list=${listName(r.remote.name)} address=${formatPrefix(p)} comment=${comment}`);
+    }
+    const chains = (['in', 'out'] as const)
+      .filter((d) => own.some((r) => r.direction === d))
+      .map((d) => {
+        const chain = d === 'in' ? 'input' : 'output';
+        // One variable per menu and chain: a second :local of one name in a block is an error.
+        const variable = `sipwallBefore${family}${chain}`;
+        return { chain, variable, rules: own.filter((r) => r.direction === d).map((r) => filterRule(r, variable)).join('\n') };
+      });
+    return { menu: family === 4 ? 'ip' : 'ipv6', lists: lists.text(), chains, count: own.length };
+  }).filter((f) => f.count > 0);
+  const how = [
+    'Apply: /import file-name=routeros.rsc (or paste it). Rules go before the first drop rule of each chain; re-running removes every rule and address list that sipwall wrote before.',
+    'Keep your "accept established,related" rule above the drop: the return traffic of these flows needs it.',
+  ];
+  const view = { headerLines: headerLines(policy, options, how), families };
+  return { files: [{ name: 'routeros.rsc', content: renderTemplate('routeros', view), mode: 0o644 }], warnings: [] };
+}
+
+export const routeros: Target = { meta, render };

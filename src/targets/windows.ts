@@ -1,0 +1,55 @@
+/**
+ * Windows Defender Firewall (3CX on Windows): a PowerShell script of New-NetFirewallRule calls.
+ * Facts: target-formats.md §2.11 — `-LocalPort`/`-RemotePort`/`-RemoteAddress` take arrays,
+ * hyphen ranges; re-runs remove the rules of group sipwall first.
+ */
+import { formatPrefix } from '../net/cidr.js';
+import type { Policy, Ports } from '../policy/types.js';
+import { chunk, formatPorts, lower } from './flat.js';
+import { headerLines } from './header.js';
+import { psString } from './quote.js';
+import { renderTemplate } from './templates.js';
+import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
+
+/** Addresses per rule: sipwall keeps each call short; longer lists become numbered rules. */
+export const ADDRESSES_PER_RULE = 1000;
+
+export const meta: TargetMeta = {
+  id: 'windows',
+  title: 'Windows Firewall (PowerShell New-NetFirewallRule script)',
+  rangeSeparator: '-',
+  forms: ['ps1'],
+  modes: ['standalone'],
+  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  limits: { commentBytes: 1024, other: [`${ADDRESSES_PER_RULE} remote addresses per rule (longer lists are split)`] },
+  validators: ['golden files + PowerShell token assertions (tests)'],
+};
+
+const array = (items: readonly string[]) => `@(${items.map(psString).join(', ')})`;
+const portParam = (name: string, p: Ports) => (p === 'any' ? '' : ` -${name} ${array(p.map((r) => formatPorts([r], '-')))}`);
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const { rules } = lower(policy, meta, { splitFamilies: false });
+  const out = rules.flatMap((rule) => {
+    const parts = rule.remote === 'any' ? [undefined] : chunk(rule.remote.prefixes.map(formatPrefix), ADDRESSES_PER_RULE);
+    return parts.map((addresses, i) => {
+      const name = `sipwall-${rule.name}${parts.length > 1 ? `-${i + 1}` : ''}`;
+      // Every address of one family, as the address ranges -RemoteAddress accepts.
+      const remote = addresses ?? (rule.family === 'both' ? ['Any'] : [rule.family === 4 ? '0.0.0.0-255.255.255.255' : '::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff']);
+      return {
+        name: psString(name),
+        displayName: psString(`sipwall ${rule.description}`),
+        description: psString(`sipwall: ${rule.description}`),
+        direction: rule.direction === 'in' ? 'Inbound' : 'Outbound',
+        protocol: rule.protocol.toUpperCase(),
+        ports: `${portParam('LocalPort', rule.localPorts)}${portParam('RemotePort', rule.remotePorts)}`,
+        remote: remote.length === 1 && remote[0] === 'Any' ? 'Any' : array(remote),
+      };
+    });
+  });
+  const how = ['Apply: in an elevated PowerShell, .\\windows.ps1 (re-running replaces every rule of group sipwall).'];
+  const view = { headerLines: headerLines(policy, options, how), rules: out };
+  return { files: [{ name: 'windows.ps1', content: renderTemplate('windows', view), mode: 0o644 }], warnings: [] };
+}
+
+export const windows: Target = { meta, render };

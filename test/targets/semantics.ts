@@ -1,0 +1,176 @@
+/**
+ * What each target's language demands beyond "the parser accepts it": the rules that no
+ * offline parser knows (pfSense alias names and range syntax per field, GCP names, Azure
+ * priorities, RouterOS and PowerShell quoting) and the real parsers that run in-process
+ * (HCL through @cdktf/hcl2json, JSON). Returns the problems found; an empty list passes.
+ */
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { OutputFile } from '../../src/targets/types.js';
+
+type Check = (f: OutputFile) => Promise<string[]> | string[];
+
+const elements = (root: Element, name: string): Element[] => Array.from(root.getElementsByTagName(name));
+const text = (el: Element, name: string) => elements(el, name)[0]?.textContent ?? '';
+
+function xmlDoc(f: OutputFile): Element {
+  const errors: string[] = [];
+  const doc = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && errors.push(msg)) }).parseFromString(f.content, 'text/xml');
+  if (errors.length > 0) throw new Error(`${f.name}: ${errors[0]}`);
+  return doc.documentElement!;
+}
+
+/** pfSense/OPNsense: target-formats.md §2.5 and §2.6. */
+function pfsenseRules(f: OutputFile): string[] {
+  const root = xmlDoc(f);
+  const problems: string[] = [];
+  const aliases = new Map<string, string>();
+  for (const a of elements(root, 'alias')) {
+    const name = text(a, 'name');
+    const type = text(a, 'type');
+    aliases.set(name, type);
+    if (!/^[A-Za-z0-9_]{1,31}$/.test(name) || /^[0-9_]+$/.test(name)) problems.push(`alias name ${name}`);
+    const entries = (text(a, 'address') || text(a, 'content')).split(/[ \n]/);
+    if (entries.length > 5000) problems.push(`alias ${name} has ${entries.length} entries`);
+    if (type === 'port' && !entries.every((e) => /^\d+(:\d+)?$/.test(e))) problems.push(`port alias ${name}: ${entries.join(' ')}`);
+    if (type === 'network' && !entries.every((e) => /^[0-9a-f.:]+\/\d+$/.test(e))) problems.push(`network alias ${name}`);
+  }
+  const trackers = new Set<string>();
+  for (const rule of elements(root, 'rule')) {
+    if (!text(rule, 'descr').startsWith('sipwall:')) continue;
+    const tracker = text(rule, 'tracker');
+    if (f.name !== 'opnsense.xml' && trackers.has(tracker)) problems.push(`tracker ${tracker} twice`);
+    trackers.add(tracker);
+    for (const port of elements(rule, 'port').map((p) => p.textContent ?? '')) {
+      if (!/^\d+(-\d+)?$/.test(port) && aliases.get(port) !== 'port') problems.push(`rule port ${port}`);
+    }
+    for (const address of elements(rule, 'address').map((p) => p.textContent ?? '')) {
+      if (aliases.get(address) !== 'network') problems.push(`rule address ${address} is no network alias`);
+    }
+    if (text(rule, 'ipprotocol') === 'inet46' && elements(rule, 'address').some((a) => !aliases.has(a.textContent ?? ''))) problems.push('inet46 with a literal address');
+  }
+  return problems;
+}
+
+async function hcl(f: OutputFile): Promise<string[]> {
+  try {
+    await parseHcl(f.name, f.content);
+    return [];
+  } catch (error) {
+    return [`${f.name}: ${(error as Error).message}`];
+  }
+}
+
+async function terraform(f: OutputFile, extra: (json: Record<string, Record<string, Record<string, Array<Record<string, unknown>>>>>) => string[]): Promise<string[]> {
+  const problems = await hcl(f);
+  if (problems.length > 0) return problems;
+  const json = (await parseHcl(f.name, f.content)) as Record<string, Record<string, Record<string, Array<Record<string, unknown>>>>>;
+  return extra(json);
+}
+
+const resources = (json: Record<string, Record<string, Record<string, Array<Record<string, unknown>>>>>, type: string) =>
+  Object.values(json.resource?.[type] ?? {}).map((list) => list[0]!);
+
+function gcpRules(json: Parameters<Parameters<typeof terraform>[1]>[0]): string[] {
+  const problems: string[] = [];
+  for (const r of resources(json, 'google_compute_firewall')) {
+    const name = String(r.name);
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) problems.push(`gcp name ${name}`);
+    const ranges = (r.source_ranges ?? r.destination_ranges) as string[];
+    if (ranges.length > 256) problems.push(`${name}: ${ranges.length} ranges`);
+    if (new Set(ranges.map((x) => x.includes(':'))).size > 1) problems.push(`${name}: mixed families`);
+  }
+  return problems;
+}
+
+function azureRules(json: Parameters<Parameters<typeof terraform>[1]>[0]): string[] {
+  const problems: string[] = [];
+  const priorities = resources(json, 'azurerm_network_security_rule').map((r) => Number(r.priority));
+  if (new Set(priorities).size !== priorities.length) problems.push('azure priorities not unique');
+  if (priorities.some((p) => p < 100 || p > 4096)) problems.push('azure priority outside 100-4096');
+  for (const r of resources(json, 'azurerm_network_security_rule')) {
+    if (String(r.name).length > 80) problems.push(`azure name ${String(r.name)}`);
+    if (String(r.description).length > 140) problems.push(`azure description ${String(r.name)}`);
+    for (const k of ['source_port_range', 'destination_port_range']) {
+      const v = (r[k] ?? r[`${k}s`]) as string | string[];
+      for (const p of [v].flat()) if (!/^(\*|\d+(-\d+)?)$/.test(p)) problems.push(`azure port ${p}`);
+    }
+  }
+  return problems;
+}
+
+function awsTerraform(json: Parameters<Parameters<typeof terraform>[1]>[0]): string[] {
+  const all = [...resources(json, 'aws_vpc_security_group_ingress_rule'), ...resources(json, 'aws_vpc_security_group_egress_rule')];
+  return all.filter((r) => (r.cidr_ipv4 === undefined) === (r.cidr_ipv6 === undefined) || typeof r.from_port !== 'number').map((r) => `aws rule ${JSON.stringify(r)}`);
+}
+
+function cloudformation(f: OutputFile): string[] {
+  const template = JSON.parse(f.content) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  const problems: string[] = [];
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (!/^[A-Za-z0-9]{1,255}$/.test(id)) problems.push(`logical id ${id}`);
+    const p = r.Properties;
+    for (const key of ['GroupId', 'IpProtocol', 'FromPort', 'ToPort', 'Description']) if (p[key] === undefined) problems.push(`${id} lacks ${key}`);
+    if ((p.CidrIp === undefined) === (p.CidrIpv6 === undefined)) problems.push(`${id}: exactly one of CidrIp, CidrIpv6`);
+  }
+  return problems;
+}
+
+/**
+ * RouterOS: every line is a command of the known grammar; quoted strings close and hold only
+ * escaped `"`, `\`, `$`, `?` and `\XX` bytes.
+ */
+function routeros(f: OutputFile): string[] {
+  const problems: string[] = [];
+  const string = String.raw`"(?:[^"\\$?\x00-\x1f\x7f-\xff]|\\["\\$?]|\\[0-9A-F]{2})*"`;
+  const word = String.raw`[a-z-]+=(?:${string}|[A-Za-z0-9.:/,_$-]+)`;
+  const grammar = [
+    /^#.*$/,
+    /^[{}]$/,
+    /^\/ipv?6? ?firewall (filter|address-list)$/,
+    new RegExp(String.raw`^/(ip|ipv6) firewall (filter|address-list) remove \[find where (comment|list)~"\^sipwall[:-]"\]$`),
+    new RegExp(String.raw`^add( ${word})+$`),
+    /^:local sipwallBefore[46](input|output) \[\/(ip|ipv6) firewall filter find where chain=(input|output) action=drop\]$/,
+    new RegExp(String.raw`^:if \(\[:len \$sipwallBefore[46](input|output)\] = 0\) do=\{ :error ${string} \}$`),
+    /^:set sipwallBefore[46](input|output) \[:pick \$sipwallBefore[46](input|output) 0\]$/,
+  ];
+  f.content.split('\n').forEach((line, i) => {
+    if (line !== '' && !grammar.some((g) => g.test(line))) problems.push(`line ${i + 1}: ${line}`);
+  });
+  return problems;
+}
+
+/** PowerShell: outside '…' strings only the known cmdlets, parameters and @( , ) appear. */
+function powershell(f: OutputFile): string[] {
+  const problems: string[] = [];
+  f.content.split('\n').forEach((line, i) => {
+    if (line === '' || line.startsWith('#')) return;
+    const outside = line.replace(/'(?:[^'\u2018\u2019\u201a\u201b]|'')*'/g, 'S');
+    if (/['\u2018\u2019\u201a\u201b"`$]/.test(outside.replace("$ErrorActionPreference = S", ''))) problems.push(`line ${i + 1}: unbalanced quoting: ${line}`);
+    if (!/^(\$ErrorActionPreference = S|Get-NetFirewallRule -Group S -ErrorAction SilentlyContinue \| Remove-NetFirewallRule|New-NetFirewallRule( -[A-Za-z]+ (S|@\(S(, S)*\)|[A-Za-z]+))+ \| Out-Null)$/.test(outside)) {
+      problems.push(`line ${i + 1}: ${outside}`);
+    }
+  });
+  return problems;
+}
+
+export const SEMANTICS: Record<string, Check> = {
+  pfsense: pfsenseRules,
+  opnsense: pfsenseRules,
+  routeros,
+  windows: powershell,
+  aws: (f) => (f.name.endsWith('.tf') ? terraform(f, awsTerraform) : f.name.includes('cloudformation') ? cloudformation(f) : []),
+  gcp: (f) => (f.name.endsWith('.tf') ? terraform(f, gcpRules) : []),
+  azure: (f) => (f.name.endsWith('.tf') ? terraform(f, azureRules) : []),
+};
+
+/** Tools each target's real-parser check needs. */
+export const TOOLS: Record<string, string[]> = {
+  nftables: ['unshare', 'nft'],
+  iptables: ['unshare', 'iptables-restore', 'ipset'],
+  ufw: ['unshare', 'ufw'],
+  firewalld: ['unshare', 'firewall-offline-cmd'],
+  pfsense: ['xmllint'],
+  opnsense: ['xmllint'],
+  aws: ['unshare', 'python3'],
+};
