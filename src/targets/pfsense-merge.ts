@@ -12,12 +12,18 @@ export const TRACKER_BASE = 3_900_000_000;
 
 function parse(text: string, what: string): Document {
   const problems: string[] = [];
-  const doc = new DOMParser({
-    onError: (level, message) => {
-      if (level !== 'warning') problems.push(message.split('\n')[0]!);
-    },
-  }).parseFromString(text, 'text/xml');
-  if (problems.length > 0 || !doc.documentElement) {
+  let doc: Document | undefined;
+  try {
+    doc = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') problems.push(message.split('\n')[0]!);
+      },
+    }).parseFromString(text, 'text/xml');
+  } catch (error) {
+    // xmldom throws on a fatal error after reporting it.
+    problems.push((error as Error).message.split('\n')[0]!);
+  }
+  if (problems.length > 0 || !doc?.documentElement) {
     throw new TargetError('E_PFSENSE_CONFIG', FLAG, `${what} is not well-formed XML (${problems[0] ?? 'no root element'})`, 'give the config.xml exported from Diagnostics > Backup & Restore');
   }
   return doc;

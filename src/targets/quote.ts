@@ -53,7 +53,7 @@ export function xmlText(text: string): string {
  * `%{` doubled (`$${`, `%%{`), so no text can start an interpolation.
  */
 export function hclString(text: string): string {
-  return `"${lineComment(text).replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('${', '$${').replaceAll('%{', '%%{')}"`;
+  return `"${lineComment(text).replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('${', () => '$${').replaceAll('%{', '%%{')}"`;
 }
 
 /**

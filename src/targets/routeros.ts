@@ -69,7 +69,8 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     'Apply: /import file-name=routeros.rsc (or paste it). Rules go before the first drop rule of each chain; re-running removes every rule and address list that sipwall wrote before.',
     'Keep your "accept established,related" rule above the drop: the return traffic of these flows needs it.',
   ];
-  const view = { headerLines: headerLines(policy, options, how), families };
+  // A `\` at the end of a line continues it in RouterOS, comments included.
+  const view = { headerLines: headerLines(policy, options, how).map((l) => l.replaceAll('\\', '/')), families };
   return { files: [{ name: 'routeros.rsc', content: renderTemplate('routeros', view), mode: 0o644 }], warnings: [] };
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,10 +33,20 @@ describe('bad input: one line naming the input and the fix, exit 2, nothing writ
     ['two files to stdout', ['-p', 'flynumber', '--target', 'iptables'], '--out: iptables writes 2 files (iptables.rules.v4, iptables.rules.v6); give a folder with --out DIR'],
     ['--into-output with --direction in', ['-p', 'flynumber', '--into', 'inet/filter/input', '--into-output', 'inet/filter/output'], '--into-output: has no rules to hold with --direction in'],
     ['--ssh-from with --into', ['-p', 'flynumber', '--into', 'inet/filter/input', '--ssh-from', '192.0.2.0/24'], '--ssh-from: applies to a standalone firewall only'],
+    ['--direction out on pfsense', ['-p', 'flynumber', '--target', 'pfsense', '--direction', 'both'], '--direction: pfsense filters inbound traffic only'],
+    ['--strict with a source port on aws', ['-p', 'vapi', '--pbx', 'asterisk', '--target', 'aws', '--strict'], '--strict: aws cannot match source ports, which term vapi-media-udp-in needs (udp source ports 40000-60000)'],
+    ['an unknown form', ['-p', 'flynumber', '--target', 'aws', '--form', 'shell'], '--form: target aws has no form "shell"; use one of api, cloudformation, terraform'],
+    ['--into on a cloud target', ['-p', 'flynumber', '--target', 'gcp', '--into', 'INPUT'], '--into: target gcp has no --into'],
+    ['an Azure priority overflow', ['-p', 'flynumber', '--target', 'azure', '--priority', '4095'], "--priority: 3 rules from priority 4095 need 4095-4097, outside Azure's 100-4096"],
+    ['a bad --interface', ['-p', 'flynumber', '--target', 'pfsense', '--interface', 'wan;x'], '--interface: "wan;x" is not a pfSense interface name'],
+    ['--pfsense-config elsewhere', ['-p', 'flynumber', '--target', 'opnsense', '--pfsense-config', 'pfsense-config.xml'], '--pfsense-config: applies to target pfsense, not opnsense'],
+    ['a malformed --pfsense-config', ['-p', 'flynumber', '--target', 'pfsense', '--pfsense-config', 'bad/malformed.yaml'], '--pfsense-config: the file is not well-formed XML'],
+    ['--target all without --out', ['-p', 'flynumber', '--target', 'all'], '--target all: writes one folder per target'],
+    ['--target all with a refusal', ['-p', 'flynumber', '--target', 'all', '--direction', 'both'], '--direction: pfsense, opnsense refused (nothing written)'],
     ['--direction out into nftables without --into-output', ['-p', 'flynumber', '--into', 'inet/filter/input', '--direction', 'out'], '--into-output: "" is not FAMILY/TABLE/CHAIN'],
   ])('%s', async (name, args, message) => {
     const target = args.includes('--target') ? [] : ['--target', 'nftables'];
-    const out = name === 'two files to stdout' ? [] : ['--out', '/nonexistent/never-written'];
+    const out = ['two files to stdout', '--target all without --out'].includes(name) ? [] : ['--out', '/nonexistent/never-written'];
     const run = await runCli(['render', ...target, ...args, ...out]);
     expect(run.code).toBe(2);
     expect(run.written).toEqual([]);
@@ -49,6 +59,35 @@ describe('bad input: one line naming the input and the fix, exit 2, nothing writ
 });
 
 describe('render', () => {
+  it('--target all writes one folder per target and one budget per limited target', async () => {
+    const run = await runCli(['render', '-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--target', 'all', '--out', 'fw', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    const ids = report.targets.map((t: { target: string }) => t.target);
+    expect(ids).toEqual(['nftables', 'iptables', 'ufw', 'firewalld', 'pfsense', 'opnsense', 'aws', 'gcp', 'azure', 'routeros', 'windows']);
+    expect(run.written.map((f) => f.dir)).toContain('fw/aws');
+    const aws = report.targets.find((t: { target: string }) => t.target === 'aws');
+    expect(aws.budget[0]).toEqual({ what: 'inbound IPv4 rules in security group 1', used: 8, limit: 60 });
+  });
+
+  it('splits AWS rules across security groups of 60, and refuses beyond 16 groups with the excess named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipwall-'));
+    const profile = (n: number) => {
+      const file = join(dir, `p${n}.yaml`);
+      const addresses = Array.from({ length: n }, (_, i) => `10.${i >> 8}.${i & 255}.0/32`).map((a) => a.replace('.0/32', '.1/32'));
+      writeFileSync(file, `id: big\nname: Big\nsource: https://example.com\nretrieved: 2026-11-01\nroles:\n  sip:\n    addresses: [${addresses.join(', ')}]\n    transports: { udp: 5060 }\n`);
+      return file;
+    };
+    const ok = await runCli(['render', '--profile', profile(130), '--target', 'aws', '--out', 'aws']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.written.map((f) => f.name)).toEqual(['aws-ingress.json', 'aws-ingress-2.json', 'aws-ingress-3.json']);
+    expect(ok.stderr).toContain('budget: inbound IPv4 rules in security group 3: 10 of 60');
+    const over = await runCli(['render', '--profile', profile(1000), '--target', 'aws', '--out', 'aws']);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('aws: 1000 inbound IPv4 rules need 17 security groups of 60; an interface takes at most 16 (960 rules): 40 over');
+    expect(over.written).toEqual([]);
+  });
+
   it('prints the README quick-start output with the exact command in the header', async () => {
     const run = await runCli(['render', '--provider', 'flynumber', '--target', 'nftables']);
     expect(run.code).toBe(0);

@@ -41,7 +41,7 @@ describe.each(CASES)('$target/$name', (c) => {
     for (const f of files) expect(f.content, f.name).toBe(readFileSync(join(dir, f.name), 'utf8'));
   });
 
-  it.runIf(['nftables', 'iptables'].includes(c.target))('accepts return traffic (conntrack established,related) in every file that filters', async () => {
+  if (['nftables', 'iptables'].includes(c.target)) it('accepts return traffic (conntrack established,related) in every file that filters', async () => {
     for (const f of await render(c.args, c.target)) {
       if (f.name.endsWith('.ipset')) continue;
       expect(f.content, f.name).toMatch(c.target === 'nftables' ? /ct state established,related accept/ : /--ctstate ESTABLISHED,RELATED .*-j ACCEPT/);
@@ -74,11 +74,11 @@ describe.each(CASES)('$target/$name', (c) => {
     expect(byName(b)).toEqual(byName(a));
   });
 
-  it.runIf(SEMANTICS[c.target] !== undefined)('keeps the rules of its language no parser checks', async () => {
+  if (SEMANTICS[c.target] !== undefined) it('keeps the rules of its language no parser checks', async () => {
     for (const f of await render(c.args, c.target)) expect(await SEMANTICS[c.target]!(f), f.name).toEqual([]);
   });
 
-  it.runIf(TOOLS[c.target] !== undefined)('passes the real parser', async () => {
+  if (TOOLS[c.target] !== undefined) it('passes the real parser', async () => {
     if (toolsMissing(...TOOLS[c.target]!)) return;
     const files = await render(c.args, c.target);
     const checks = checkTarget(c.target, files, c.prelude ?? '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iptablesComment, lineComment, nftString, shellWord } from '../../src/targets/quote.js';
+import { awsDescription, hclString, iptablesComment, lineComment, nftString, psString, routerosString, shellWord, xmlComment, xmlText } from '../../src/targets/quote.js';
 
 const HOSTILE = ['a"b', "it's", '$(reboot)', '`id`', 'x; rm -rf /', 'line\nbreak', 'tab\there', 'back\\slash', '\u2028sep', 'x'.repeat(400)];
 
@@ -23,5 +23,31 @@ describe('quoting per target language', () => {
   it.each(HOSTILE)('shell: %j is one word that the shell reads back unchanged', async (text) => {
     const { execFileSync } = await import('node:child_process');
     expect(execFileSync('sh', ['-c', `printf %s ${shellWord(text)}`], { encoding: 'utf8' })).toBe(text);
+  });
+});
+
+describe('quoting for the other target languages', () => {
+  const hostile = `a"b'c\\d$e{f}%{g}\${h}\`i\u2019j?k--l<m>&n\nz`;
+
+  it('XML: the five entities, nothing else special', () => {
+    expect(xmlText(hostile)).toBe('a&quot;b&apos;c\\d$e{f}%{g}${h}`i\u2019j?k--l&lt;m&gt;&amp;n z');
+    expect(xmlComment('--target x-')).toBe('- -target x- ');
+  });
+
+  it('HCL: quotes, backslashes and both template openers escaped', () => {
+    expect(hclString(hostile)).toBe('"a\\"b\'c\\\\d$e{f}%%{g}$${h}`i\u2019j?k--l<m>&n z"');
+  });
+
+  it('PowerShell: every single-quote look-alike doubled', () => {
+    expect(psString("it's \u2018x\u2019 \u201a\u201b")).toBe("'it''s ''x'' '''''");
+  });
+
+  it('RouterOS: ASCII only, " \\ $ ? escaped', () => {
+    expect(routerosString('a"b\\c$d?e é')).toBe('"a\\"b\\\\c\\$d\\?e \\C3\\A9"');
+  });
+
+  it('AWS descriptions keep to the allowed characters and 255 of them', () => {
+    expect(awsDescription("x'y\"z<é>")).toBe('x_y_z___');
+    expect(awsDescription('a'.repeat(300))).toHaveLength(255);
   });
 });
