@@ -255,7 +255,8 @@ function loadProviders(args: RenderArgs, ctx: Context): Provider[] {
 function targetTable(): string {
   const rows = TARGETS.map((t) => {
     const m = t.meta;
-    const limits = [m.limits.portsPerRule ? `${m.limits.portsPerRule} ports/rule (range = 2)` : 'no port limit', `comment ≤ ${m.limits.commentBytes} bytes`];
+    const ports = m.limits.portsPerRule ? `${m.limits.portsPerRule} ports/rule${m.rangeSeparator === ':' ? ' (range = 2)' : ''}` : 'no port limit';
+    const limits = [ports, `comment ≤ ${m.limits.commentBytes} bytes`, ...(m.limits.other ?? [])];
     return [
       `${m.id}: ${m.title}`,
       `  forms: ${m.forms.join(', ')}; modes: ${m.modes.join(', ')}; port ranges written a${m.rangeSeparator}b`,
