@@ -130,7 +130,7 @@ function numbered(rules: readonly AwsRule[]): Array<AwsRule & { index: number }>
 }
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const { rules, widened } = lower(policy, meta, { splitFamilies: true, ...(options.strict ? { strict: true } : {}) });
+  const { rules, widened } = lower(policy, meta, { splitFamilies: true, strict: options.strict });
   const { groups, budget, warnings } = splitGroups(awsRules(rules), policy.directions);
   const notes = [
     ...widened,

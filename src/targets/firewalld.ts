@@ -58,7 +58,7 @@ function richRules(rule: FlatRule): Rich[] {
 }
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const { rules, widened } = lower(policy, meta, { splitFamilies: false, ...(options.strict ? { strict: true } : {}) });
+  const { rules, widened } = lower(policy, meta, { splitFamilies: false, strict: options.strict });
   const sets = [...new Map(rules.flatMap((r) => (r.remote === 'any' ? [] : [[r.remote.name, r.remote] as const]))).values()];
   const ipsets = sets.map((s) => {
     const entries = new Lines();

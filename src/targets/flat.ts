@@ -38,7 +38,7 @@ export interface Lowered {
  * Lowers the policy's terms. `splitFamilies`: a rule must hold one family (AWS, GCP); otherwise
  * an any-address term that applies to both families stays one rule.
  */
-export function lower(policy: Policy, meta: TargetMeta, options: { strict?: boolean; splitFamilies: boolean }): Lowered {
+export function lower(policy: Policy, meta: TargetMeta, options: { strict?: boolean | undefined; splitFamilies: boolean }): Lowered {
   if (!meta.capabilities.outbound && policy.directions.includes('out')) {
     throw new TargetError(
       'E_DIRECTION_UNSUPPORTED',

@@ -31,7 +31,10 @@ export const meta: TargetMeta = {
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const priority = options.priority ?? 1000;
-  const { rules, widened } = lower(policy, meta, { splitFamilies: true, ...(options.strict ? { strict: true } : {}) });
+  if (priority < 0 || priority > 65535) {
+    throw new TargetError('E_LIMIT', '--priority', `${priority} is outside GCP's 0-65535`, 'use e.g. --priority 1000');
+  }
+  const { rules, widened } = lower(policy, meta, { splitFamilies: true, strict: options.strict });
   const out = rules.flatMap((rule) => {
     const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
     const portList = ports === 'any' ? [] : ports.map((r) => formatPorts([r], '-'));
@@ -60,9 +63,6 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       };
     });
   });
-  if (priority < 0 || priority > 65535) {
-    throw new TargetError('E_LIMIT', '--priority', `${priority} is outside GCP's 0-65535`, 'use e.g. --priority 1000');
-  }
   const budget = [{ what: 'address ranges in the largest rule', used: Math.max(0, ...out.map((r) => r.count)), limit: GCP_LIMITS.rangesPerRule }];
   const how =
     options.form === 'terraform'

@@ -58,7 +58,7 @@ function commandsOf(rule: FlatRule): string[] {
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   if (options.form === 'app') return renderApp(policy, options);
-  const { rules, widened } = lower(policy, meta, { splitFamilies: false, ...(options.strict ? { strict: true } : {}) });
+  const { rules, widened } = lower(policy, meta, { splitFamilies: false, strict: options.strict });
   const groups = rules.map((rule) => ({ description: rule.description, commands: commandsOf(rule) }));
   // The tag hashes the rule words (in any order), so the same rules give the same tag and a
   // re-run is a no-op.
@@ -81,10 +81,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
  * which `ufw allow … app …` commands use it. A profile holds no source ports: they are widened.
  */
 function renderApp(policy: Policy, options: RenderOptions): RenderResult {
-  const { rules, widened } = lower(policy, { ...meta, capabilities: { ...meta.capabilities, sourcePorts: false } }, {
-    splitFamilies: false,
-    ...(options.strict ? { strict: true } : {}),
-  });
+  const { rules, widened } = lower(policy, { ...meta, capabilities: { ...meta.capabilities, sourcePorts: false } }, { splitFamilies: false, strict: options.strict });
   const inbound = rules.filter((r) => r.direction === 'in');
   const profiles = new Map<string, { name: string; title: string; description: string; ports: string[]; rules: FlatRule[] }>();
   for (const rule of inbound) {
