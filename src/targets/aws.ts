@@ -52,10 +52,7 @@ export interface AwsRule {
 function awsRules(rules: readonly FlatRule[]): AwsRule[] {
   const out = new Map<string, AwsRule>();
   for (const rule of rules) {
-    // The port on the far side of the packet's destination: ours inbound, theirs outbound.
-    const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
-    const ranges = ports === 'any' ? [{ from: 0, to: 65535 }] : ports;
-    for (const r of ranges) {
+    for (const r of destinationRanges(rule)) {
       for (const cidr of remoteCidrs(rule)) {
         const key = `${rule.direction} ${rule.protocol} ${r.from}-${r.to} ${cidr}`;
         // AWS refuses a duplicate rule; two providers sharing a prefix and a port need one.
@@ -68,20 +65,48 @@ function awsRules(rules: readonly FlatRule[]): AwsRule[] {
   return [...out.values()];
 }
 
-/** Splits rules into groups of at most 60 per direction and family; refuses beyond 16 groups. */
-function splitGroups(rules: readonly AwsRule[], directions: readonly Direction[]): { groups: AwsRule[][]; budget: BudgetLine[]; warnings: string[] } {
-  const lists = directions.flatMap((d) => ([4, 6] as const).map((f) => ({ d, f, rules: rules.filter((r) => r.direction === d && r.family === f) })));
-  const count = Math.max(1, ...lists.map((l) => Math.ceil(l.rules.length / RULES_PER_GROUP)));
-  if (count > GROUPS_MAX) {
-    const worst = lists.reduce((a, b) => (b.rules.length > a.rules.length ? b : a));
+/** The ports of the packet's destination: ours inbound, theirs outbound; AWS has no "any". */
+function destinationRanges(rule: FlatRule): ReadonlyArray<{ from: number; to: number }> {
+  const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
+  return ports === 'any' ? [{ from: 0, to: 65535 }] : ports;
+}
+
+/**
+ * Refuses a policy that needs more than 16 groups, counting the distinct rules per direction and
+ * family before any rule object is built: 100,000 prefixes are refused in milliseconds.
+ */
+function checkGroupCount(rules: readonly FlatRule[]): void {
+  const cidrsOf = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    for (const r of destinationRanges(rule)) {
+      const key = `${rule.direction} ${rule.family} ${rule.protocol} ${r.from}-${r.to}`;
+      const cidrs = cidrsOf.get(key) ?? new Set<string>();
+      for (const cidr of remoteCidrs(rule)) cidrs.add(cidr);
+      cidrsOf.set(key, cidrs);
+    }
+  }
+  const perList = new Map<string, number>();
+  for (const [key, cidrs] of cidrsOf) {
+    const list = key.split(' ', 2).join(' ');
+    perList.set(list, (perList.get(list) ?? 0) + cidrs.size);
+  }
+  const [worst, size] = [...perList].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
+  if (size > GROUPS_MAX * RULES_PER_GROUP) {
+    const [d, f] = worst.split(' ');
     throw new TargetError(
       'E_LIMIT',
       'aws',
-      `${worst.rules.length} ${worst.d === 'in' ? 'inbound' : 'outbound'} IPv${worst.f} rules need ${count} security groups of ${RULES_PER_GROUP}; ` +
-        `an interface takes at most ${GROUPS_MAX} (${GROUPS_MAX * RULES_PER_GROUP} rules): ${worst.rules.length - GROUPS_MAX * RULES_PER_GROUP} over`,
+      `${size} ${d === 'in' ? 'inbound' : 'outbound'} IPv${f} rules need ${Math.ceil(size / RULES_PER_GROUP)} security groups of ${RULES_PER_GROUP}; ` +
+        `an interface takes at most ${GROUPS_MAX} (${GROUPS_MAX * RULES_PER_GROUP} rules): ${size - GROUPS_MAX * RULES_PER_GROUP} over`,
       'use a managed prefix list for the provider (each entry counts as one rule), a shorter profile, or another target',
     );
   }
+}
+
+/** Splits rules into groups of at most 60 per direction and family (checkGroupCount ran first). */
+function splitGroups(rules: readonly AwsRule[], directions: readonly Direction[]): { groups: AwsRule[][]; budget: BudgetLine[]; warnings: string[] } {
+  const lists = directions.flatMap((d) => ([4, 6] as const).map((f) => ({ d, f, rules: rules.filter((r) => r.direction === d && r.family === f) })));
+  const count = Math.max(1, ...lists.map((l) => Math.ceil(l.rules.length / RULES_PER_GROUP)));
   const groups = Array.from({ length: count }, () => [] as AwsRule[]);
   for (const l of lists) chunk(l.rules, RULES_PER_GROUP).forEach((part, i) => groups[i]!.push(...part));
   const budget = groups.flatMap((g, i) =>
@@ -131,6 +156,7 @@ function numbered(rules: readonly AwsRule[]): Array<AwsRule & { index: number }>
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const { rules, widened } = lower(policy, meta, { splitFamilies: true, strict: options.strict });
+  checkGroupCount(rules);
   const { groups, budget, warnings } = splitGroups(awsRules(rules), policy.directions);
   const notes = [
     ...widened,

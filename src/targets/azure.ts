@@ -53,8 +53,22 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   if (first < AZURE_LIMITS.priorityMin || last > AZURE_LIMITS.priorityMax) {
     throw new TargetError('E_LIMIT', '--priority', `${rules.length} rules from priority ${first} need ${first}-${last}, outside Azure's ${AZURE_LIMITS.priorityMin}-${AZURE_LIMITS.priorityMax}`, `start at most at ${AZURE_LIMITS.priorityMax - rules.length + 1}`);
   }
+  // The limits are counted before any text is built: 100,000 prefixes are refused at once.
+  const count = (list: readonly string[]) => list.filter((a) => a !== '*').length;
+  const all = rules.map(sides);
+  const sources = all.reduce((n, s) => n + count(s.sourceAddresses), 0);
+  const destinations = all.reduce((n, s) => n + count(s.destinationAddresses), 0);
+  const over = (used: number, limit: number, what: string) => {
+    if (used > limit) {
+      throw new TargetError('E_LIMIT', 'azure', `${used} ${what} in one NSG, ${used - limit} over Azure's ${limit}`, 'shorten the provider list (collapse prefixes) or use a target without this limit');
+    }
+  };
+  over(rules.length, AZURE_LIMITS.rules, 'rules');
+  over(sources, AZURE_LIMITS.prefixes, 'source prefixes');
+  over(destinations, AZURE_LIMITS.prefixes, 'destination prefixes');
+  const terraform = options.form === 'terraform';
   const out = rules.map((rule, i) => {
-    const s = sides(rule);
+    const s = all[i]!;
     const name = fitName(`sipwall-${rule.name}`, AZURE_LIMITS.nameMax);
     const description = `sipwall: ${rule.description}`.slice(0, AZURE_LIMITS.descriptionMax);
     return {
@@ -63,29 +77,23 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       priority: first + i,
       direction: rule.direction === 'in' ? 'Inbound' : 'Outbound',
       protocol: rule.protocol === 'udp' ? 'Udp' : 'Tcp',
-      counts: { source: s.sourceAddresses.filter((a) => a !== '*').length, destination: s.destinationAddresses.filter((a) => a !== '*').length },
-      sourceAddresses: s.sourceAddresses.map(shellWord).join(' '),
-      destinationAddresses: s.destinationAddresses.map(shellWord).join(' '),
-      sourcePorts: s.sourcePorts.map(shellWord).join(' '),
-      destinationPorts: s.destinationPorts.map(shellWord).join(' '),
-      hclSourceAddresses: hclField('source_address_prefix', s.sourceAddresses),
-      hclDestinationAddresses: hclField('destination_address_prefix', s.destinationAddresses),
-      hclSourcePorts: hclField('source_port_range', s.sourcePorts),
-      hclDestinationPorts: hclField('destination_port_range', s.destinationPorts),
-      description: shellWord(description),
-      hclDescription: hclString(description),
+      ...(terraform
+        ? {
+            hclSourceAddresses: hclField('source_address_prefix', s.sourceAddresses),
+            hclDestinationAddresses: hclField('destination_address_prefix', s.destinationAddresses),
+            hclSourcePorts: hclField('source_port_range', s.sourcePorts),
+            hclDestinationPorts: hclField('destination_port_range', s.destinationPorts),
+            hclDescription: hclString(description),
+          }
+        : {
+            sourceAddresses: s.sourceAddresses.map(shellWord).join(' '),
+            destinationAddresses: s.destinationAddresses.map(shellWord).join(' '),
+            sourcePorts: s.sourcePorts.map(shellWord).join(' '),
+            destinationPorts: s.destinationPorts.map(shellWord).join(' '),
+            description: shellWord(description),
+          }),
     };
   });
-  const sources = out.reduce((n, r) => n + r.counts.source, 0);
-  const destinations = out.reduce((n, r) => n + r.counts.destination, 0);
-  const over = (used: number, limit: number, what: string) => {
-    if (used > limit) {
-      throw new TargetError('E_LIMIT', 'azure', `${used} ${what} in one NSG, ${used - limit} over Azure's ${limit}`, 'shorten the provider list (collapse prefixes) or use a target without this limit');
-    }
-  };
-  over(out.length, AZURE_LIMITS.rules, 'rules');
-  over(sources, AZURE_LIMITS.prefixes, 'source prefixes');
-  over(destinations, AZURE_LIMITS.prefixes, 'destination prefixes');
   const budget = [
     { what: 'rules per NSG', used: out.length, limit: AZURE_LIMITS.rules },
     { what: 'source prefixes per NSG', used: sources, limit: AZURE_LIMITS.prefixes },
@@ -97,7 +105,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       ? ['Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.']
       : ['Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
   const view = { headerLines: headerLines(policy, options, how), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
-  const file = options.form === 'terraform' ? { name: 'azure.tf', content: renderTemplate('azure-terraform', view), mode: 0o644 } : { name: 'azure.sh', content: renderTemplate('azure-shell', view), mode: 0o755 };
+  const file = terraform ? { name: 'azure.tf', content: renderTemplate('azure-terraform', view), mode: 0o644 } : { name: 'azure.sh', content: renderTemplate('azure-shell', view), mode: 0o755 };
   return { files: [file], warnings: [], budget };
 }
 

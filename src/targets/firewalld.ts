@@ -5,11 +5,10 @@
  * one element per rich rule: a port or a source-port, never both; `--check-config` exits 0 on
  * warnings).
  */
-import { formatPrefix } from '../net/cidr.js';
 import type { AddressSet, Policy } from '../policy/types.js';
-import { fitName, formatPorts, lower, type FlatRule } from './flat.js';
+import { fitName, formatPorts, lower, setCidrs, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
-import { Lines } from './lines.js';
+import { eachLine } from './lines.js';
 import { shellWord, xmlComment, xmlText } from './quote.js';
 import { renderTemplate } from './templates.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
@@ -61,20 +60,15 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const { rules, widened } = lower(policy, meta, { splitFamilies: false, strict: options.strict });
   const sets = [...new Map(rules.flatMap((r) => (r.remote === 'any' ? [] : [[r.remote.name, r.remote] as const]))).values()];
   const ipsets = sets.map((s) => {
-    const entries = new Lines();
-    const xml = new Lines();
-    for (const p of s.prefixes) {
-      entries.push(formatPrefix(p));
-      xml.push(`  <entry>${formatPrefix(p)}</entry>`);
-    }
+    const cidrs = setCidrs(s);
     const description = `sipwall: ${s.description}`;
     return {
       name: firewalldSetName(s),
       family: s.family === 4 ? 'inet' : 'inet6',
       descriptionWord: shellWord(description),
       descriptionXml: xmlText(description),
-      entries: entries.text(),
-      entriesXml: xml.text(),
+      entries: cidrs.join('\n'),
+      entriesXml: eachLine('  <entry>', cidrs, '</entry>'),
     };
   });
   const policies = policy.directions.map((d) => ({
@@ -82,7 +76,9 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     ingress: d === 'in' ? 'ANY' : 'HOST',
     egress: d === 'in' ? 'HOST' : 'ANY',
     description: `sipwall: SIP and RTP ${d === 'in' ? 'to this host' : 'from this host'}`,
-    rules: rules.filter((r) => r.direction === d).flatMap(richRules),
+    // Widened terms, or two providers that both allow any address to the same ports, can give
+    // the same rich rule twice: firewalld warns about the second, so it is written once.
+    rules: [...new Map(rules.filter((r) => r.direction === d).flatMap(richRules).map((r) => [r.text, r])).values()],
   }));
   const notes = [
     ...widened,

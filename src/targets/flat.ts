@@ -87,9 +87,22 @@ function widen(term: Term, meta: TargetMeta, strict: boolean, widened: string[])
   return { ...term, sourcePorts: 'any' };
 }
 
+/** CIDR texts per address set: the terms of one role share a set, so it is formatted once. */
+const cidrTexts = new WeakMap<AddressSet, readonly string[]>();
+
+/** A set's prefixes as CIDR texts, formatted once however many terms and targets use the set. */
+export function setCidrs(set: AddressSet): readonly string[] {
+  let texts = cidrTexts.get(set);
+  if (!texts) {
+    texts = set.prefixes.map(formatPrefix);
+    cidrTexts.set(set, texts);
+  }
+  return texts;
+}
+
 /** The remote side as CIDR texts: the set's prefixes, or the whole family. */
-export function remoteCidrs(rule: FlatRule): string[] {
-  if (rule.remote !== 'any') return rule.remote.prefixes.map(formatPrefix);
+export function remoteCidrs(rule: FlatRule): readonly string[] {
+  if (rule.remote !== 'any') return setCidrs(rule.remote);
   if (rule.family === 'both') return ['0.0.0.0/0', '::/0'];
   return [rule.family === 4 ? '0.0.0.0/0' : '::/0'];
 }
@@ -106,14 +119,39 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A short stable hash (FNV-1a, 32 bit, hex) of a text: tags a run's rules for re-run clean-up. */
-export function shortHash(text: string): string {
+/** FNV-1a, 32 bit, of a text. */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return h >>> 0;
+}
+
+const hex32 = (h: number) => (h >>> 0).toString(16).padStart(8, '0');
+
+/** A short stable hash (FNV-1a, 32 bit, hex) of a text: tags a run's rules for re-run clean-up. */
+export function shortHash(text: string): string {
+  return hex32(fnv1a(text));
+}
+
+/** Two 32-bit hashes mixed into one (murmur3's finaliser over a ^ b·φ), for hashes of parts. */
+export function mix32(a: number, b: number): number {
+  let h = (a ^ Math.imul(b, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * A short hash of a multiset of 32-bit hashes, whatever their order (their sum mod 2^32): the
+ * same rules give the same tag without sorting them.
+ */
+export function unorderedHash(hashes: readonly number[]): string {
+  let sum = 0;
+  for (const h of hashes) sum = (sum + h) >>> 0;
+  return hex32(sum);
 }
 
 /** A name cut to `max` characters, keeping it unique with a hash of the whole when cut. */

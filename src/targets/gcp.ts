@@ -35,6 +35,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     throw new TargetError('E_LIMIT', '--priority', `${priority} is outside GCP's 0-65535`, 'use e.g. --priority 1000');
   }
   const { rules, widened } = lower(policy, meta, { splitFamilies: true, strict: options.strict });
+  const terraform = options.form === 'terraform';
   const out = rules.flatMap((rule) => {
     const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
     const portList = ports === 'any' ? [] : ports.map((r) => formatPorts([r], '-'));
@@ -52,14 +53,20 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
         priority,
         protocol: rule.protocol,
         rules: portList.length === 0 ? rule.protocol : `${rule.protocol}:${portList.join(`,${rule.protocol}:`)}`,
-        rangesFlag: rule.direction === 'in' ? 'source-ranges' : 'destination-ranges',
-        rangesKey: rule.direction === 'in' ? 'source_ranges     ' : 'destination_ranges',
-        ranges: ranges.join(','),
-        hclRanges: ranges.map((r) => `"${r}"`).join(', '),
-        hclPorts: portList.map((p) => `"${p}"`).join(', '),
-        description: shellWord(description),
-        hclDescription: hclString(description),
         count: ranges.length,
+        ...(terraform
+          ? {
+              rangesKey: rule.direction === 'in' ? 'source_ranges     ' : 'destination_ranges',
+              // CIDR texts hold no quote or backslash: they are HCL strings as they are.
+              hclRanges: ranges.length === 0 ? '' : `"${ranges.join('", "')}"`,
+              hclPorts: portList.map((p) => `"${p}"`).join(', '),
+              hclDescription: hclString(description),
+            }
+          : {
+              rangesFlag: rule.direction === 'in' ? 'source-ranges' : 'destination-ranges',
+              ranges: ranges.join(','),
+              description: shellWord(description),
+            }),
       };
     });
   });
@@ -69,7 +76,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       ? ['Apply: terraform apply (variables network, target_tags).']
       : ['Apply: NETWORK=default TARGET_TAGS=pbx sh gcp.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
   const view = { headerLines: headerLines(policy, options, how, widened), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
-  const file = options.form === 'terraform' ? { name: 'gcp.tf', content: renderTemplate('gcp-terraform', view), mode: 0o644 } : { name: 'gcp.sh', content: renderTemplate('gcp-shell', view), mode: 0o755 };
+  const file = terraform ? { name: 'gcp.tf', content: renderTemplate('gcp-terraform', view), mode: 0o644 } : { name: 'gcp.sh', content: renderTemplate('gcp-shell', view), mode: 0o755 };
   return { files: [file], warnings: widened, budget };
 }
 

@@ -9,8 +9,8 @@ import { formatPrefix } from '../net/cidr.js';
 import type { Addresses, AddressSet, Direction, Policy, Term } from '../policy/types.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { packPorts, portMatch } from './multiport.js';
-import { shortHash } from './flat.js';
-import { Lines } from './lines.js';
+import { setCidrs, shortHash } from './flat.js';
+import { eachLine, Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
 import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
@@ -200,27 +200,22 @@ function baseline(policy: Policy, family: Family, direction: Direction): Rule[] 
   return rules;
 }
 
-const formatted = new WeakMap<AddressSet, string[]>();
-
-/** A set's prefixes as text, formatted once however many terms use the set (a few sets, so a WeakMap is cheap). */
-function prefixTexts(set: AddressSet): string[] {
-  let texts = formatted.get(set);
-  if (!texts) {
-    texts = set.prefixes.map(formatPrefix);
-    formatted.set(set, texts);
-  }
-  return texts;
+/** One side's match: `pre + item + post` per item ('' for any, one ipset match, or each prefix). */
+interface SideMatch {
+  readonly pre: string;
+  readonly items: readonly string[];
+  readonly post: string;
 }
 
-function addressMatches(a: Addresses, flag: '-s' | '-d', useIpset: boolean): string[] {
-  if (a.kind === 'any') return [''];
-  if (useIpset) return [`-m set --match-set ${ipsetName(a.set)} ${flag === '-s' ? 'src' : 'dst'} `];
-  return prefixTexts(a.set).map((p) => `${flag} ${p} `);
+function addressMatches(a: Addresses, flag: '-s' | '-d', useIpset: boolean): SideMatch {
+  if (a.kind === 'any') return { pre: '', items: [''], post: '' };
+  if (useIpset) return { pre: '', items: [`-m set --match-set ${ipsetName(a.set)} ${flag === '-s' ? 'src' : 'dst'} `], post: '' };
+  return { pre: `${flag} `, items: setCidrs(a.set), post: ' ' };
 }
 
 /**
  * Rules for one term: one per prefix (without ipset) × port chunk, each multiport ≤ 15 slots.
- * Hot with long lists: the parts shared by all prefixes are joined once, outside the loop.
+ * Hot with long lists: the longer side's prefixes go into their lines through one join.
  */
 function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLines): void {
   const tail = ` -m comment --comment ${iptablesComment(`sipwall: ${term.description}`)} -j ACCEPT`;
@@ -231,11 +226,15 @@ function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLine
   const join = (sp: string, dp: string) => (sp.startsWith(single) && dp.startsWith(single) ? `${sp} ${dp.slice(single.length)}` : `${sp}${dp}`);
   const suffixes = sports.flatMap((sp) => dports.map((dp) => `-p ${term.protocol}${join(sp, dp)}${tail}`));
   const head = `-A ${chain} `;
-  const destinations = addressMatches(term.destinations, '-d', useIpset);
-  for (const src of addressMatches(term.sources, '-s', useIpset)) {
-    const withSource = head + src;
-    for (const dst of destinations) {
-      for (const suffix of suffixes) rules.push(withSource + dst + suffix);
+  const src = addressMatches(term.sources, '-s', useIpset);
+  const dst = addressMatches(term.destinations, '-d', useIpset);
+  if (src.items.length >= dst.items.length) {
+    for (const d of dst.items) {
+      for (const suffix of suffixes) rules.push(eachLine(head + src.pre, src.items, src.post + dst.pre + d + dst.post + suffix));
+    }
+  } else {
+    for (const s of src.items) {
+      for (const suffix of suffixes) rules.push(eachLine(head + src.pre + s + src.post + dst.pre, dst.items, dst.post + suffix));
     }
   }
 }
@@ -248,7 +247,7 @@ function ipsetView(set: AddressSet) {
     tmp,
     family: set.family === 4 ? 'inet' : 'inet6',
     maxelem: IPSET_MAXELEM,
-    adds: prefixTexts(set).map((p) => `add ${tmp} ${p}`).join('\n'),
+    adds: eachLine(`add ${tmp} `, setCidrs(set), ''),
   };
 }
 

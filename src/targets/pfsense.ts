@@ -7,10 +7,9 @@
  * `inet46` only with aliases or any. A restore area replaces a whole section: --pfsense-config
  * merges into an exported config instead (src/targets/pfsense-merge.ts).
  */
-import { formatPrefix } from '../net/cidr.js';
 import type { PortRange } from '../net/ports.js';
 import type { AddressSet, Policy, Ports } from '../policy/types.js';
-import { chunk, fitName, formatPorts, lower, shortHash, type FlatRule } from './flat.js';
+import { chunk, fitName, formatPorts, lower, setCidrs, shortHash, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
 import { mergePfsenseConfig, TRACKER_BASE } from './pfsense-merge.js';
 import { xmlComment, xmlText } from './quote.js';
@@ -48,7 +47,7 @@ function stableUuid(name: string): string {
 interface Alias {
   readonly name: string;
   readonly type: 'network' | 'port';
-  readonly entries: string[];
+  readonly entries: readonly string[];
   readonly descr: string;
 }
 
@@ -57,12 +56,20 @@ function render(variant: Variant, policy: Policy, options: RenderOptions): Rende
   const { rules } = lower(policy, meta, { splitFamilies: false });
   const iface = options.interface ?? 'wan';
   const aliases = new Map<string, Alias>();
-  const setAliases = (set: AddressSet): string[] =>
-    chunk(set.prefixes, ALIAS_ENTRIES_MAX).map((part, i) => {
-      const name = aliasName(set.name, i);
-      aliases.set(name, { name, type: 'network', entries: part.map(formatPrefix), descr: `sipwall: ${set.description}` });
-      return name;
-    });
+  /** The alias names of a set, made once however many rules use the set. */
+  const namesOfSet = new Map<AddressSet, string[]>();
+  const setAliases = (set: AddressSet): string[] => {
+    let names = namesOfSet.get(set);
+    if (!names) {
+      names = chunk(setCidrs(set), ALIAS_ENTRIES_MAX).map((entries, i) => {
+        const name = aliasName(set.name, i);
+        aliases.set(name, { name, type: 'network', entries, descr: `sipwall: ${set.description}` });
+        return name;
+      });
+      namesOfSet.set(set, names);
+    }
+    return names;
+  };
   /** One range goes into the rule as `N` or `N-M`; a list needs a port alias (`N:M` entries), shared by equal lists. */
   const portAliases = new Map<string, string>();
   const portField = (ports: Ports, rule: FlatRule): string | undefined => {
@@ -114,10 +121,8 @@ function render(variant: Variant, policy: Policy, options: RenderOptions): Rende
       name: a.name,
       type: a.type,
       uuid: stableUuid(a.name),
-      address: a.entries.join(' '),
-      content: a.entries.join('\n'),
       descr: xmlText(a.descr.slice(0, 255)),
-      detail: a.entries.map(() => 'sipwall').join('||'),
+      ...(variant === 'pfsense' ? { address: a.entries.join(' '), detail: 'sipwall||'.repeat(a.entries.length).slice(0, -2) } : { content: a.entries.join('\n') }),
     })),
     rules: rendered.map((r, i) => ({ ...r, tracker: TRACKER_BASE + i, uuid: stableUuid(r.key) })),
   };

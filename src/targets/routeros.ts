@@ -4,11 +4,10 @@
  * rules placed before the chain's first drop rule (`place-before`), re-runs remove what carries
  * the sipwall tag first. No offline parser exists: goldens plus grammar assertions in tests.
  */
-import { formatPrefix } from '../net/cidr.js';
 import type { Policy, Ports } from '../policy/types.js';
-import { formatPorts, lower, type FlatRule } from './flat.js';
+import { formatPorts, lower, setCidrs, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
-import { Lines } from './lines.js';
+import { eachLine } from './lines.js';
 import { routerosString } from './quote.js';
 import { renderTemplate } from './templates.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
@@ -47,13 +46,13 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const { rules } = lower(policy, meta, { splitFamilies: true });
   const families = policy.families.map((family) => {
     const own = rules.filter((r) => r.family === family);
-    const lists = new Lines();
+    const lists: string[] = [];
     const seen = new Set<string>();
     for (const r of own) {
       if (r.remote === 'any' || seen.has(r.remote.name)) continue;
       seen.add(r.remote.name);
       const comment = routerosString(`sipwall: ${r.remote.description}`);
-      for (const p of r.remote.prefixes) lists.push(`add list=${listName(r.remote.name)} address=${formatPrefix(p)} comment=${comment}`);
+      lists.push(eachLine(`add list=${listName(r.remote.name)} address=`, setCidrs(r.remote), ` comment=${comment}`));
     }
     const chains = (['in', 'out'] as const)
       .filter((d) => own.some((r) => r.direction === d))
@@ -63,7 +62,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
         const variable = `sipwallBefore${family}${chain}`;
         return { chain, variable, rules: own.filter((r) => r.direction === d).map((r) => filterRule(r, variable)).join('\n') };
       });
-    return { menu: family === 4 ? 'ip' : 'ipv6', lists: lists.text(), chains, count: own.length };
+    return { menu: family === 4 ? 'ip' : 'ipv6', lists: lists.join('\n'), chains, count: own.length };
   }).filter((f) => f.count > 0);
   const how = [
     'Apply: /import file-name=routeros.rsc (or paste it). Rules go before the first drop rule of each chain; re-running removes every rule and address list that sipwall wrote before.',

@@ -9,9 +9,9 @@
  * without the rules, and a provider dropped from the command leaves nothing behind.
  */
 import type { Policy } from '../policy/types.js';
-import { formatPorts, lower, remoteCidrs, shortHash, type FlatRule } from './flat.js';
+import { fnv1a, formatPorts, lower, mix32, remoteCidrs, unorderedHash, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
-import { Lines } from './lines.js';
+import { eachLine, Lines } from './lines.js';
 import { packPorts } from './multiport.js';
 import { lineComment, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -33,40 +33,64 @@ function ufwComment(tag: string, text: string): string {
   return shellWord(`sipwall:${tag} ${lineComment(text).replaceAll("'", ' ')}`.slice(0, 255));
 }
 
-function remoteWords(rule: FlatRule): string[] {
+function remoteWords(rule: FlatRule): readonly string[] {
   if (rule.remote === 'any' && rule.family === 'both') return ['any'];
   return remoteCidrs(rule);
 }
 
-/** `ufw allow in from 46.19.208.0/21 to any port 5060 proto udp`, per address and port chunk. */
-function commandsOf(rule: FlatRule): string[] {
-  const commands: string[] = [];
+/**
+ * One layout of `ufw allow in from 46.19.208.0/21 to any port 5060 proto udp`: the words before
+ * and after the remote address, for each port chunk of a rule.
+ */
+interface Layout {
+  readonly before: string;
+  readonly after: string;
+}
+
+function layoutsOf(rule: FlatRule): Layout[] {
+  const layouts: Layout[] = [];
   const remotePorts = rule.remotePorts === 'any' ? [undefined] : packPorts(rule.remotePorts);
   const localPorts = rule.localPorts === 'any' ? [undefined] : packPorts(rule.localPorts);
-  for (const address of remoteWords(rule)) {
-    for (const rp of remotePorts) {
-      for (const lp of localPorts) {
-        const remote = [address, ...(rp ? ['port', formatPorts(rp, ':')] : [])];
-        const local = ['any', ...(lp ? ['port', formatPorts(lp, ':')] : [])];
-        const [from, to] = rule.direction === 'in' ? [remote, local] : [local, remote];
-        commands.push(`ufw allow ${rule.direction} from ${from.join(' ')} to ${to.join(' ')} proto ${rule.protocol}`);
-      }
+  for (const rp of remotePorts) {
+    for (const lp of localPorts) {
+      const remotePort = rp ? ` port ${formatPorts(rp, ':')}` : '';
+      const local = `any${lp ? ` port ${formatPorts(lp, ':')}` : ''}`;
+      const proto = ` proto ${rule.protocol}`;
+      layouts.push(
+        rule.direction === 'in'
+          ? { before: `ufw allow in from `, after: `${remotePort} to ${local}${proto}` }
+          : { before: `ufw allow out from ${local} to `, after: `${remotePort}${proto}` },
+      );
     }
   }
-  return commands;
+  return layouts;
+}
+
+/**
+ * The run's tag: a hash of its commands in any order, so the same rules give the same tag and a
+ * re-run is a no-op. Each command's hash mixes the hashes of its three parts, so no command
+ * string is built for it.
+ */
+function tagOf(groups: ReadonlyArray<{ addresses: readonly string[]; layouts: Layout[] }>): string {
+  const parts = groups.flatMap((g) => {
+    const addressHashes = g.addresses.map(fnv1a);
+    return g.layouts.flatMap((l) => {
+      const shape = fnv1a(`${l.before}\0${l.after}`);
+      return addressHashes.map((a) => mix32(a, shape));
+    });
+  });
+  return unorderedHash(parts);
 }
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   if (options.form === 'app') return renderApp(policy, options);
   const { rules, widened } = lower(policy, meta, { splitFamilies: false, strict: options.strict });
-  const groups = rules.map((rule) => ({ description: rule.description, commands: commandsOf(rule) }));
-  // The tag hashes the rule words (in any order), so the same rules give the same tag and a
-  // re-run is a no-op.
-  const tag = shortHash(groups.flatMap((g) => g.commands).sort().join('\n'));
+  const groups = rules.map((rule) => ({ description: rule.description, addresses: remoteWords(rule), layouts: layoutsOf(rule) }));
+  const tag = tagOf(groups);
   const out = new Lines();
   for (const g of groups) {
-    const comment = ufwComment(tag, g.description);
-    for (const command of g.commands) out.push(`${command} comment ${comment}`);
+    const comment = ` comment ${ufwComment(tag, g.description)}`;
+    for (const l of g.layouts) out.push(eachLine(l.before, g.addresses, l.after + comment));
   }
   const how = [
     'Apply: sh ufw.sh (as root). It only adds rules: ufw must be enabled (with SSH allowed) to enforce them.',

@@ -3,9 +3,8 @@
  * Facts: target-formats.md §2.11 — `-LocalPort`/`-RemotePort`/`-RemoteAddress` take arrays,
  * hyphen ranges; re-runs remove the rules of group sipwall first.
  */
-import { formatPrefix } from '../net/cidr.js';
 import type { Policy, Ports } from '../policy/types.js';
-import { chunk, formatPorts, lower } from './flat.js';
+import { chunk, formatPorts, lower, remoteCidrs } from './flat.js';
 import { headerLines } from './header.js';
 import { psString } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -26,16 +25,19 @@ export const meta: TargetMeta = {
 };
 
 const array = (items: readonly string[]) => `@(${items.map(psString).join(', ')})`;
+/** CIDR texts hold no quote of any kind: they go between '…' as they are (a long list is hot). */
+const cidrArray = (cidrs: readonly string[]) => `@('${cidrs.join("', '")}')`;
 const portParam = (name: string, p: Ports) => (p === 'any' ? '' : ` -${name} ${array(p.map((r) => formatPorts([r], '-')))}`);
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const { rules } = lower(policy, meta, { splitFamilies: false });
   const out = rules.flatMap((rule) => {
-    const parts = rule.remote === 'any' ? [undefined] : chunk(rule.remote.prefixes.map(formatPrefix), ADDRESSES_PER_RULE);
+    const parts = rule.remote === 'any' ? [undefined] : chunk(remoteCidrs(rule), ADDRESSES_PER_RULE);
     return parts.map((addresses, i) => {
       const name = `sipwall-${rule.name}${parts.length > 1 ? `-${i + 1}` : ''}`;
       // Every address of one family, as the address ranges -RemoteAddress accepts.
-      const remote = addresses ?? (rule.family === 'both' ? ['Any'] : [rule.family === 4 ? '0.0.0.0-255.255.255.255' : '::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff']);
+      const everyAddress = rule.family === 4 ? '0.0.0.0-255.255.255.255' : '::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
+      const remote = addresses ? cidrArray(addresses) : rule.family === 'both' ? 'Any' : array([everyAddress]);
       return {
         name: psString(name),
         displayName: psString(`sipwall ${rule.description}`),
@@ -43,7 +45,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
         direction: rule.direction === 'in' ? 'Inbound' : 'Outbound',
         protocol: rule.protocol.toUpperCase(),
         ports: `${portParam('LocalPort', rule.localPorts)}${portParam('RemotePort', rule.remotePorts)}`,
-        remote: remote.length === 1 && remote[0] === 'Any' ? 'Any' : array(remote),
+        remote,
       };
     });
   });

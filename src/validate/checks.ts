@@ -194,7 +194,9 @@ export function runChecks(plans: readonly CheckPlan[], setup = ''): Check[] {
   });
   const script = [
     setup === '' ? '' : 'nft -f setup.nft || echo "@@setup failed"',
-    ...steps.map((s, i) => `( ${s.command} ) > step${i}.out 2>&1; echo "@@$? ${i}"; head -c 2000 step${i}.out | sed 's/^/@@> ${i} /'`),
+    // The last 2,000 bytes (where errors are); the echo ends a cut line, or the next step's
+    // status would be glued to it and lost.
+    ...steps.map((s, i) => `( ${s.command} ) > step${i}.out 2>&1; echo "@@$? ${i}"; tail -c 2000 step${i}.out | sed 's/^/@@> ${i} /'; echo`),
   ].join('\n');
   const { ok, output } = inNetns(files, script, 600_000);
   if (!ok || output.includes('@@setup failed')) return [{ command: 'setup', ok: false, output }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTarget, intoSetup } from '../../src/validate/checks.js';
+import { checkTarget, intoSetup, runChecks } from '../../src/validate/checks.js';
 import { runCli } from '../helpers/cli.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
 
@@ -23,6 +23,13 @@ describe.skipIf(skip)('the real parsers catch what golden files alone would not'
     const ports = Array.from({ length: 16 }, (_, i) => 5000 + i).join(',');
     const bad = `*filter\n-A INPUT -p udp -m multiport --dports ${ports} -j ACCEPT\nCOMMIT\n`;
     expect(checkTarget('iptables', [{ name: 'iptables.rules.v4', content: bad, mode: 0o644 }]).every((c) => c.ok)).toBe(false);
+  });
+
+  it('keeps each step\'s verdict when a step prints more than it reports, without a final newline', () => {
+    const long = { label: 'long', command: "head -c 5000 /dev/zero | tr '\\0' x" };
+    const checks = runChecks([{ files: {}, steps: [long, { label: 'next', command: 'true' }, { label: 'fails', command: 'false' }] }]);
+    expect(checks.map((c) => [c.command, c.ok])).toEqual([['long', true], ['next', true], ['fails', false]]);
+    expect(checks[0]!.output).toHaveLength(2000);
   });
 
   it('render --check runs the parser before writing, --into included', async () => {

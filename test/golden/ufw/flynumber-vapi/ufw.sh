@@ -13,15 +13,15 @@ set -eu
 # Globbing off: the clean-up below splits ufw's own rule words.
 set -f
 command -v ufw >/dev/null || { echo "sipwall: ufw is not installed" >&2; exit 1; }
-TAG=88c8595e
-ufw allow in from 46.19.208.0/21 to any port 5060 proto udp comment 'sipwall:88c8595e FlyNumber SIP udp in'
-ufw allow in from 46.19.208.0/21 to any port 5060:5061 proto tcp comment 'sipwall:88c8595e FlyNumber SIP tcp+tls in'
-ufw allow in from 46.19.208.0/21 to any port 10000:20000 proto udp comment 'sipwall:88c8595e FlyNumber RTP in'
-ufw allow in from 44.229.228.186/32 to any port 5060 proto udp comment 'sipwall:88c8595e VAPI SIP udp in'
-ufw allow in from 44.238.177.138/32 to any port 5060 proto udp comment 'sipwall:88c8595e VAPI SIP udp in'
-ufw allow in from 44.229.228.186/32 to any port 5060:5061 proto tcp comment 'sipwall:88c8595e VAPI SIP tcp+tls in'
-ufw allow in from 44.238.177.138/32 to any port 5060:5061 proto tcp comment 'sipwall:88c8595e VAPI SIP tcp+tls in'
-ufw allow in from any port 40000:60000 to any port 10000:20000 proto udp comment 'sipwall:88c8595e VAPI RTP in (any address)'
+TAG=91ee07b4
+ufw allow in from 46.19.208.0/21 to any port 5060 proto udp comment 'sipwall:91ee07b4 FlyNumber SIP udp in'
+ufw allow in from 46.19.208.0/21 to any port 5060:5061 proto tcp comment 'sipwall:91ee07b4 FlyNumber SIP tcp+tls in'
+ufw allow in from 46.19.208.0/21 to any port 10000:20000 proto udp comment 'sipwall:91ee07b4 FlyNumber RTP in'
+ufw allow in from 44.229.228.186/32 to any port 5060 proto udp comment 'sipwall:91ee07b4 VAPI SIP udp in'
+ufw allow in from 44.238.177.138/32 to any port 5060 proto udp comment 'sipwall:91ee07b4 VAPI SIP udp in'
+ufw allow in from 44.229.228.186/32 to any port 5060:5061 proto tcp comment 'sipwall:91ee07b4 VAPI SIP tcp+tls in'
+ufw allow in from 44.238.177.138/32 to any port 5060:5061 proto tcp comment 'sipwall:91ee07b4 VAPI SIP tcp+tls in'
+ufw allow in from any port 40000:60000 to any port 10000:20000 proto udp comment 'sipwall:91ee07b4 VAPI RTP in (any address)'
 # Rules of earlier runs: a comment that starts with "sipwall:" and another tag.
 ufw show added | sed -n "s/^ufw \(.*\) comment 'sipwall:\([0-9a-f]\{8\}\) .*'\$/\2 \1/p" | while read -r tag rule; do
 	[ "$tag" = "$TAG" ] && continue
