@@ -191,3 +191,10 @@ export function rangeToPrefixes(family: Family, start: bigint, end: bigint): Pre
 export function isWholeFamily(p: Prefix): boolean {
   return p.length === 0;
 }
+
+/** Whether any prefix holds the address text (an IPv4-mapped IPv6 address counts as IPv4). */
+export function prefixesContain(prefixes: readonly Prefix[], addressText: string): boolean {
+  const address = parseAddress(addressText.replace(/^::ffff:(?=\d+\.)/i, ''));
+  if (!address) return false;
+  return prefixes.some((p) => p.family === address.family && address.value >= p.network && address.value <= lastAddress(p));
+}

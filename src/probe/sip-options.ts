@@ -1,0 +1,119 @@
+/**
+ * The OPTIONS request sipwall sends, and what its answer says about the path: NAT (RFC 3581
+ * `received`/`rport`) and a rewriting SIP ALG (our responder echoes a digest of the request as
+ * it arrived, and its Via and Contact). Pure: the sockets live in sip-probe.ts.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { VERSION } from '../version.js';
+import { formatSipMessage, header, headerValues, parseVia, type SipHeader, type SipMessage } from './sip-message.js';
+import { requestUri, type SipTarget, type Transport } from './target.js';
+
+/** Headers of the echo our responder returns (and the prober asks for). */
+export const ECHO = { request: 'x-sipwall-echo', digest: 'x-sipwall-digest', via: 'x-sipwall-via', contact: 'x-sipwall-contact' } as const;
+/** Ask the responder which RTP packets it received: `X-Sipwall-Rtp: <first ssrc>-<last ssrc>`. */
+export const RTP_QUERY = 'x-sipwall-rtp';
+
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+export const hostPort = (e: Endpoint) => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
+
+export interface OptionsRequest {
+  readonly text: string;
+  readonly branch: string;
+  readonly callId: string;
+  readonly via: string;
+  readonly contact: string;
+  readonly digest: string;
+}
+
+const token = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'latin1').digest('hex');
+}
+
+/** An RFC 3261 OPTIONS from `local` to the target; `extra` adds headers (e.g. the RTP query). */
+export function buildOptions(target: SipTarget, transport: Transport, local: Endpoint, extra: readonly SipHeader[] = []): OptionsRequest {
+  const branch = `z9hG4bK${token(8)}`;
+  const callId = `${token(12)}@sipwall`;
+  const localHost = local.address.includes(':') ? `[${local.address}]` : local.address;
+  const via = `SIP/2.0/${transport.toUpperCase()} ${hostPort(local)};branch=${branch};rport`;
+  const contact = `<${transport === 'tls' ? 'sips' : 'sip'}:sipwall@${hostPort(local)}${transport === 'udp' || transport === 'tls' ? '' : ';transport=tcp'}>`;
+  const uri = requestUri(target);
+  const message: SipMessage = {
+    kind: 'request',
+    method: 'OPTIONS',
+    uri,
+    headers: [
+      { name: 'via', value: via },
+      { name: 'max-forwards', value: '70' },
+      { name: 'from', value: `"sipwall" <sip:sipwall@${localHost}>;tag=${token(6)}` },
+      { name: 'to', value: `<${uri}>` },
+      { name: 'call-id', value: callId },
+      { name: 'cseq', value: '1 OPTIONS' },
+      { name: 'contact', value: contact },
+      { name: 'accept', value: 'application/sdp' },
+      { name: 'user-agent', value: `sipwall/${VERSION}` },
+      { name: ECHO.request, value: 'digest' },
+      ...extra,
+      // Room for the echo: a responder answers no larger than the request over UDP.
+      { name: 'x-sipwall-pad', value: 'x'.repeat(240) },
+    ],
+    body: '',
+  };
+  const text = formatSipMessage(message);
+  return { text, branch, callId, via, contact, digest: sha256(text) };
+}
+
+/** Whether a message answers our request (same branch and Call-ID). */
+export function answers(request: OptionsRequest, message: SipMessage): boolean {
+  if (message.kind !== 'response') return false;
+  const via = parseVia(headerValues(message, 'via')[0] ?? '');
+  return via?.params.get('branch') === request.branch && header(message, 'call-id') === request.callId;
+}
+
+export interface NatReport {
+  readonly behindNat: boolean;
+  readonly local: string;
+  /** The address and port the server saw (Via received/rport), when it said. */
+  readonly public: string | undefined;
+}
+
+/** RFC 3581: the server writes the source address and port it saw into our Via. */
+export function natOf(response: SipMessage, local: Endpoint): NatReport {
+  const via = parseVia(headerValues(response, 'via')[0] ?? '');
+  const received = via?.params.get('received') || undefined;
+  const rport = Number(via?.params.get('rport') || NaN);
+  const seen = { address: received ?? local.address, port: Number.isInteger(rport) && rport > 0 ? rport : local.port };
+  const said = received !== undefined || Number.isInteger(rport);
+  return {
+    behindNat: said && (seen.address !== local.address || seen.port !== local.port),
+    local: hostPort(local),
+    public: said ? hostPort(seen) : undefined,
+  };
+}
+
+export interface AlgReport {
+  /** False when the far end is not a sipwall responder (it sent no echo). */
+  readonly checked: boolean;
+  readonly suspected: boolean;
+  /** What changed on the way, `sent → received`, header by header. */
+  readonly diff: string[];
+}
+
+/** Compares what our responder says it received with what we sent. */
+export function algOf(request: OptionsRequest, response: SipMessage): AlgReport {
+  const digest = header(response, ECHO.digest);
+  if (digest === undefined) return { checked: false, suspected: false, diff: [] };
+  const diff: string[] = [];
+  const via = header(response, ECHO.via);
+  const contact = header(response, ECHO.contact);
+  if (via !== undefined && via !== request.via) diff.push(`Via: ${request.via} → ${via}`);
+  if (contact !== undefined && contact !== request.contact) diff.push(`Contact: ${request.contact} → ${contact}`);
+  const rewritten = digest !== `sha256=${request.digest}`;
+  if (rewritten && diff.length === 0) diff.push('the request changed on the way (digest differs), outside Via and Contact');
+  return { checked: true, suspected: rewritten, diff };
+}
