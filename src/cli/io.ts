@@ -9,6 +9,11 @@ export interface Io {
   /** Writes files into a folder, each atomically (temp file + rename). */
   writeFiles(dir: string, files: ReadonlyArray<{ name: string; content: string; mode: number }>): string[];
   now(): Date;
+  /** Whether stderr is a terminal (spinners and progress bars only then). */
+  readonly stderrIsTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Calls `stop` once on SIGINT or SIGTERM (the responder's clean shutdown). */
+  onStop(stop: () => void): void;
 }
 
 export const nodeIo: Io = {
@@ -27,4 +32,10 @@ export const nodeIo: Io = {
     });
   },
   now: () => new Date(),
+  stderrIsTTY: process.stderr.isTTY === true,
+  env: process.env,
+  onStop(stop) {
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
 };

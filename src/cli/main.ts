@@ -9,7 +9,9 @@ import { VERSION } from '../version.js';
 import { quoteCommand, type Context } from './context.js';
 import type { Io } from './io.js';
 import { runProviders } from './providers.js';
+import { probeOptions, runProbeRtp, runProbeSip, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
+import { responderOptions, runResponder, type ResponderArgs } from './responder.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   // yaml and zod are loaded only when a profile file is given: they cost start-up time.
@@ -38,7 +40,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .command('providers', 'List built-in provider profiles (source URL, retrieval date) and PBX presets', (y) =>
         y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'),
       )
-      .demandCommand(1, 'name a command: render or providers')
+      .command('probe', 'Prove the firewall is open: SIP OPTIONS (probe sip) and RTP echo (probe rtp)', probeOptions)
+      .command('responder', 'Answer SIP OPTIONS and echo RTP, for probe sip and probe rtp to talk to', responderOptions)
+      .demandCommand(1, 'name a command: render, providers, probe or responder')
       .strict()
       .version(VERSION)
       .help()
@@ -47,7 +51,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       .fail((message, error) => {
         if (error && !(error instanceof InputError)) throw error;
         // yargs' own messages name the input; add where the fix is described.
-        const command = argv.find((a) => a === 'render' || a === 'providers');
+        const command = argv.find((a) => ['render', 'providers', 'probe', 'responder'].includes(a));
         failure = error ? error.message : `${message}; see sipwall ${command ? `${command} ` : ''}--help`;
       })
       .exitProcess(false)
@@ -58,6 +62,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (failure === undefined && printed === '' && parsed) {
       if (parsed._[0] === 'render') return await runRender(parsed as unknown as RenderArgs, ctx);
       if (parsed._[0] === 'providers') return runProviders(parsed as unknown as { json: boolean }, ctx);
+      if (parsed._[0] === 'probe' && parsed._[1] === 'sip') return await runProbeSip(parsed as unknown as ProbeSipArgs, ctx);
+      if (parsed._[0] === 'probe' && parsed._[1] === 'rtp') return await runProbeRtp(parsed as unknown as ProbeRtpArgs, ctx);
+      if (parsed._[0] === 'responder') return await runResponder(parsed as unknown as ResponderArgs, ctx);
     }
   } catch (error) {
     if (!(error instanceof InputError)) {

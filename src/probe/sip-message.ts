@@ -149,7 +149,7 @@ export function frameLength(buffer: Buffer): number | undefined {
 
 /** A value short and free of control characters, for error messages and logs. */
 export function printable(text: string, max = 80): string {
-  const clean = text.replace(/[\x00-\x1f\x7f-\xff]/g, '?');
+  const clean = text.replace(/[^ -~]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 

@@ -51,6 +51,8 @@ export interface SipProbeResult {
 export interface SipProbeOptions {
   readonly timeoutMs: number;
   readonly insecure: boolean;
+  /** PEM CA certificates to trust instead of the system's (a private CA). */
+  readonly ca?: readonly string[];
   readonly dnsServers?: readonly string[];
   readonly extraHeaders?: readonly SipHeader[];
   /** Milliseconds clock, injectable for tests of the result shape. */
@@ -211,20 +213,25 @@ function overStream(
           ...(target.ip === undefined ? { servername: target.host } : {}),
           checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.host, cert),
           rejectUnauthorized: false,
+          ...(options.ca ? { ca: [...options.ca] } : {}),
         })
       : net.connect({ host: resolution.address, port: resolution.port });
     let request: OptionsRequest | undefined;
     let sentAt = 0;
     let buffer = Buffer.alloc(0);
-    const deadline = setTimeout(() => finish(new ProbeFailure('timeout', request ? `no answer in ${options.timeoutMs} ms` : `no connection in ${options.timeoutMs} ms`)), options.timeoutMs);
+    // Connected over TCP but no TLS session: the handshake failed (or the port speaks no TLS).
+    let connected = false;
+    const deadline = setTimeout(() => {
+      if (request) finish(new ProbeFailure('timeout', `no answer in ${options.timeoutMs} ms`));
+      else if (secure && connected) finish(new ProbeFailure('tls-failure', `no TLS handshake in ${options.timeoutMs} ms (does the port speak TLS?)`));
+      else finish(new ProbeFailure('timeout', `no connection in ${options.timeoutMs} ms`));
+    }, options.timeoutMs);
     const finish = (error: Error | undefined, exchange?: Exchange) => {
       clearTimeout(deadline);
       socket.destroy();
       if (error) reject(error);
       else resolve(exchange!);
     };
-    // Connected over TCP but no TLS session: the handshake failed.
-    let connected = false;
     socket.on('connect', () => (connected = true));
     socket.on('error', (error) => {
       if (secure && connected) finish(new ProbeFailure('tls-failure', `TLS handshake failed: ${error.message}`));

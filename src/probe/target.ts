@@ -27,7 +27,7 @@ const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.
 const USER = /^[A-Za-z0-9\-_.!~*'()&=+$,?/%]{1,128}$/;
 
 function bad(input: string, name: string, problem: string): InputError {
-  return new InputError(name, `"${input.replace(/[\x00-\x1f\x7f]/g, '?').slice(0, 100)}" ${problem}`, 'write a host (pbx.example.com), host:port, an IP address ([2001:db8::1]:5060) or a SIP URI (sip:user@host;transport=tcp)');
+  return new InputError(name, `"${input.replace(/[^ -~]/g, '?').slice(0, 100)}" ${problem}`, 'write a host (pbx.example.com), host:port, an IP address ([2001:db8::1]:5060) or a SIP URI (sip:user@host;transport=tcp)');
 }
 
 function port(text: string, input: string, name: string): number {
@@ -39,7 +39,7 @@ function port(text: string, input: string, name: string): number {
 /** Parses one target; `name` is the input it came from (e.g. `target` or `hosts.txt line 3`). */
 export function parseSipTarget(input: string, name = 'target'): SipTarget {
   const text = input.trim();
-  if (text === '' || /[\s\x00-\x1f\x7f<>"]/.test(text)) throw bad(input, name, 'is not a SIP target');
+  if (text === '' || /[^!-~]|[<>"]/.test(text)) throw bad(input, name, 'is not a SIP target');
   let rest = text;
   let scheme: 'sip' | 'sips' = 'sip';
   let user: string | undefined;

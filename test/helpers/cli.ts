@@ -25,6 +25,9 @@ export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00
       return files.map((f) => join(dir, f.name));
     },
     now: () => now,
+    stderrIsTTY: false,
+    env: {},
+    onStop: () => undefined,
   };
   run.code = await main(argv, io);
   return run;
