@@ -6,6 +6,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const PEER = join(import.meta.dirname, 'peer.mjs');
+/** The built CLI (npm test builds it first), run inside namespaces as a user runs it. */
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'sipwall.cjs');
 let counter = 0;
 
 function run(args: string[], input?: string): string {
@@ -76,6 +78,43 @@ export class Lab {
   probe(host: string, address: string, specs: string[], timeoutMs = 800): Record<string, string> {
     const out = run(['ip', 'netns', 'exec', this.ns(host), process.execPath, PEER, 'probe', address, ...specs, '--timeout', String(timeoutMs)]);
     return JSON.parse(out) as Record<string, string>;
+  }
+
+  /** Starts `sipwall ARGS` in a host and waits for a line containing `ready` (the responder's). */
+  async startCli(host: string, args: string[]): Promise<ChildProcess> {
+    const child = spawn('ip', ['netns', 'exec', this.ns(host), process.execPath, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.children.push(child);
+    let said = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sipwall ${args.join(' ')} not ready in 10 s: ${said}`)), 10_000);
+      const onData = (d: Buffer) => {
+        said += d.toString();
+        if (said.includes('ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`sipwall ${args.join(' ')} exited with ${code}: ${said}`)));
+    });
+    return child;
+  }
+
+  /** Runs `sipwall ARGS` in a host to the end (asynchronously: a responder may run in this process's namespace too). */
+  cli(host: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('ip', ['netns', 'exec', this.ns(host), process.execPath, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ status: code ?? -1, stdout, stderr });
+      });
+    });
   }
 
   destroy(): void {
