@@ -3,9 +3,9 @@
  * and iptables, CLI cold start against bare `node -e 0`, and our CIDR parser against ip-cidr.
  * Prints a Markdown report and writes it into BENCHMARKS.md between the markers.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import IPCIDR from 'ip-cidr';
 import { parseCidr } from '../src/net/cidr.js';
@@ -118,6 +118,59 @@ const bare = startup(['-e', '0']);
 const version = startup(['bin/sipwall.cjs', '--version']);
 const render = startup(['bin/sipwall.cjs', 'render', '--provider', 'flynumber', '--provider', 'vapi', '--target', 'nftables', '--pbx', 'asterisk']);
 
+/**
+ * The prober (issue 4): OPTIONS to 1,000 responder ports on loopback against a sequential sipsak
+ * loop on the same targets, and an RTP sweep of 16,384 ports (one responder process, its own
+ * socket per port: needs an open-file limit above 16,400).
+ */
+async function probeBench(): Promise<string[]> {
+  const cli = join(root, 'bin', 'sipwall.cjs');
+  const sipPorts = Array.from({ length: 1000 }, (_, i) => 41_000 + i);
+  const responder = spawn(process.execPath, [cli, 'responder', '--bind', '127.0.0.1', '--sip-rate', '100000', '--sip', sipPorts.map((p) => `udp:${p}`).join(','), '--rtp', '10000-26383'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      responder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      responder.on('exit', (code) => reject(new Error(`responder exited ${code}`)));
+    });
+    const targets = join(tmpdir(), `sipwall-bench-${process.pid}.txt`);
+    writeFileSync(targets, sipPorts.map((p) => `127.0.0.1:${p}`).join('\n'));
+    const wall = (args: string[]) => {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+      return { ms: performance.now() - t, code: r.status, stdout: r.stdout };
+    };
+    const sipRuns = [0, 1, 2].map(() => wall(['probe', 'sip', '--targets', targets, '--transport', 'udp', '--concurrency', '1000', '--timeout', '3000', '--json']));
+    const answered = JSON.parse(sipRuns.at(-1)!.stdout).summary.outcomes.answered ?? 0;
+    const ours = median(sipRuns.map((r) => r.ms));
+    let sipsak = 'sipsak not installed (apt-get install sipsak)';
+    let ratio = '';
+    if (spawnSync('sh', ['-c', 'command -v sipsak'], { stdio: 'ignore' }).status === 0) {
+      const t = performance.now();
+      let ok = 0;
+      for (const p of sipPorts) ok += spawnSync('sipsak', ['-s', `sip:probe@127.0.0.1:${p}`], { stdio: 'ignore' }).status === 0 ? 1 : 0;
+      const loop = performance.now() - t;
+      sipsak = `${loop.toFixed(0)} ms (${ok} answered)`;
+      ratio = `${(loop / ours).toFixed(1)}×`;
+    }
+    const sweeps = [0, 1, 2].map(() => wall(['probe', 'rtp', '127.0.0.1', '--ports', '10000-26383', '--all', '--sip', 'udp:41000', '--json']));
+    const closed = sweeps.map((r) => 16_384 - JSON.parse(r.stdout).summary.open);
+    return [
+      '### Prober (loopback; median of 3 runs of the CLI, start-up included)',
+      '',
+      '| measure | figure | goal |',
+      '|---|---:|---|',
+      `| \`probe sip\` OPTIONS to 1,000 responder ports (udp, --concurrency 1000) | ${ours.toFixed(0)} ms (${answered} answered) | |`,
+      `| sequential sipsak loop on the same 1,000 targets | ${sipsak} | |`,
+      `| ratio | ${ratio || 'n/a'} | ≥ 20× |`,
+      `| \`probe rtp --all\` sweep of 16,384 ports | ${median(sweeps.map((r) => r.ms)).toFixed(0)} ms | ≤ 3 s |`,
+      `| false "closed" ports on the clean path (3 sweeps) | ${closed.join(', ')} | 0 |`,
+    ];
+  } finally {
+    responder.kill('SIGTERM');
+  }
+}
+const probeRows = await probeBench();
+
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
@@ -142,6 +195,8 @@ const report = [
   `| \`sipwall render -p flynumber -p vapi --target nftables --pbx asterisk\` | ${render.toFixed(1)} ms | ${(render / bare).toFixed(2)}× |`,
   '',
   'Target: at most 2× bare node start-up.',
+  '',
+  ...probeRows,
   '',
   '### CIDR parsing, 100,000 mixed prefixes',
   '',

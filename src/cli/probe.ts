@@ -16,9 +16,9 @@ import type { Context } from './context.js';
 import { describeRtp, describeSip, progress, type Progress } from './probe-report.js';
 
 export interface ProbeSipArgs {
-  targets: string[];
+  target: string[] | undefined;
   transport: string | undefined;
-  'targets-file': string | undefined;
+  targets: string | undefined;
   concurrency: number;
   timeout: number;
   insecure: boolean;
@@ -50,17 +50,17 @@ const common = (y: Argv) =>
 
 export function probeOptions(y: Argv): Argv {
   return y
-    .command('sip [targets..]', 'Send SIP OPTIONS over udp, tcp and tls and report what answers', (s) =>
+    .command('sip [target..]', 'Send SIP OPTIONS over udp, tcp and tls and report what answers', (s) =>
       common(s)
-        .positional('targets', { type: 'string', array: true, describe: 'host, host:port, IP, [IPv6]:port or SIP URI' })
+        .positional('target', { type: 'string', array: true, describe: 'host, host:port, IP, [IPv6]:port or SIP URI' })
         .option('transport', { type: 'string', choices: ['udp', 'tcp', 'tls'], describe: 'Only this transport (default: udp, tcp and tls in turn, or the URI\'s ;transport=)' })
-        .option('targets-file', { type: 'string', alias: 'targets-list', describe: 'File with one target per line (# comments)' })
+        .option('targets', { type: 'string', describe: 'File with one target per line (# comments)' })
         .option('concurrency', { type: 'number', default: 100, describe: 'Probes in flight at once' })
         .option('insecure', { type: 'boolean', default: false, describe: 'TLS: probe even when the certificate does not verify (reported as such)' })
         .option('ca', { type: 'string', describe: 'TLS: PEM file of the CA(s) to trust instead of the system\'s (a private CA)' })
         .example('$0 probe sip pbx.example.com', 'OPTIONS over udp, tcp and tls in turn')
         .example('$0 probe sip sip:+13025551234@abc.sip.vapi.ai --transport tcp --json', 'one transport, JSON result')
-        .example('$0 probe sip --targets-file hosts.txt --concurrency 200', 'many targets at once'),
+        .example('$0 probe sip --targets hosts.txt --concurrency 200', 'many targets at once'),
     )
     .command('rtp <host>', 'Send RTP to a sipwall responder and report which ports echo', (s) =>
       common(s)
@@ -110,20 +110,21 @@ function readCa(path: string, ctx: Context): string {
 
 /** Every (target, transport) pair to probe, all checked before anything is sent. */
 function plan(args: ProbeSipArgs, ctx: Context): Array<{ target: SipTarget; transport: Transport }> {
-  const inputs = args.targets.map((t, i) => ({ text: t, name: `target ${i + 1}` }));
-  if (args['targets-file'] !== undefined) {
+  const inputs = (args.target ?? []).map((t, i) => ({ text: t, name: `target ${i + 1}` }));
+  const file = args.targets;
+  if (file !== undefined) {
     let text: string;
     try {
-      text = ctx.io.readFile(args['targets-file']);
+      text = ctx.io.readFile(file);
     } catch (error) {
-      throw new InputError('--targets-file', `cannot read ${args['targets-file']} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'name a file with one target per line');
+      throw new InputError('--targets', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'name a file with one target per line');
     }
     text.split('\n').forEach((line, i) => {
       const t = line.replace(/#.*/, '').trim();
-      if (t !== '') inputs.push({ text: t, name: `${args['targets-file']} line ${i + 1}` });
+      if (t !== '') inputs.push({ text: t, name: `${file} line ${i + 1}` });
     });
   }
-  if (inputs.length === 0) throw new InputError('target', 'none given', 'name a host or SIP URI, e.g. sipwall probe sip pbx.example.com, or --targets-file FILE');
+  if (inputs.length === 0) throw new InputError('target', 'none given', 'name a host or SIP URI, e.g. sipwall probe sip pbx.example.com, or --targets FILE');
   return inputs.flatMap(({ text, name }) => {
     const target = parseSipTarget(text, name);
     const wanted = args.transport as Transport | undefined;

@@ -144,6 +144,17 @@ describe('render', () => {
     }
   });
 
+  it('probe and responder --help show every README command of theirs as an example', async () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
+    const commands = [...readme.matchAll(/^npx (sipwall (probe sip|probe rtp|responder) [^#\n]*?)\s*(#.*)?$/gm)].map((m) => [m[1]!.trim(), m[2]!] as const);
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    for (const [command, which] of commands) {
+      const help = await runCli([...which.split(' '), '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout.replace(/\s+/g, ' '), command).toContain(command);
+    }
+  });
+
   it('the version matches package.json', async () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
     expect(VERSION).toBe(pkg.version);

@@ -139,7 +139,7 @@ describe('probe sip on loopback', () => {
     const file = join(tmp, 'hosts.txt');
     writeFileSync(file, `# silent\n${Array.from({ length: 400 }, () => `127.0.0.1:${server.port}`).join('\n')}\n`);
     const started = performance.now();
-    const run = await runCli(['probe', 'sip', '--targets-file', file, '--transport', 'udp', '--timeout', '1000', '--concurrency', '400', '--json']);
+    const run = await runCli(['probe', 'sip', '--targets', file, '--transport', 'udp', '--timeout', '1000', '--concurrency', '400', '--json']);
     const wall = performance.now() - started;
     server.close();
     expect(run.code).toBe(3);
