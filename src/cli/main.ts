@@ -9,9 +9,9 @@ import { VERSION } from '../version.js';
 import { quoteCommand, type Context } from './context.js';
 import type { Io } from './io.js';
 import { runProviders } from './providers.js';
-import { probeOptions, runProbeRtp, runProbeSip, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
+import { probeOptions, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
-import { responderOptions, runResponder, type ResponderArgs } from './responder.js';
+import { responderOptions, type ResponderArgs } from './responder.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   // yaml and zod are loaded only when a profile file is given: they cost start-up time.
@@ -62,9 +62,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (failure === undefined && printed === '' && parsed) {
       if (parsed._[0] === 'render') return await runRender(parsed as unknown as RenderArgs, ctx);
       if (parsed._[0] === 'providers') return runProviders(parsed as unknown as { json: boolean }, ctx);
-      if (parsed._[0] === 'probe' && parsed._[1] === 'sip') return await runProbeSip(parsed as unknown as ProbeSipArgs, ctx);
-      if (parsed._[0] === 'probe' && parsed._[1] === 'rtp') return await runProbeRtp(parsed as unknown as ProbeRtpArgs, ctx);
-      if (parsed._[0] === 'responder') return await runResponder(parsed as unknown as ResponderArgs, ctx);
+      // Sockets, TLS and crypto load only for the commands that use them (start-up time).
+      if (parsed._[0] === 'probe' && parsed._[1] === 'sip') return await (await import('./probe-run.js')).runProbeSip(parsed as unknown as ProbeSipArgs, ctx);
+      if (parsed._[0] === 'probe' && parsed._[1] === 'rtp') return await (await import('./probe-run.js')).runProbeRtp(parsed as unknown as ProbeRtpArgs, ctx);
+      if (parsed._[0] === 'responder') return await (await import('./responder-run.js')).runResponder(parsed as unknown as ResponderArgs, ctx);
     }
   } catch (error) {
     if (!(error instanceof InputError)) {

@@ -6,10 +6,9 @@ import { buildPolicy } from '../policy/build.js';
 import { stalenessWarning } from '../providers/parse.js';
 import { findBuiltinProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
-import type { Context } from './context.js';
+import { readInput, type Context } from './context.js';
 import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh } from './options.js';
 import { findTarget, TARGETS } from '../targets/registry.js';
-import { shellWord } from '../targets/quote.js';
 import type { Form, RenderOptions, RenderResult, Target } from '../targets/types.js';
 import type { Policy } from '../policy/types.js';
 import { join } from 'node:path';
@@ -231,15 +230,6 @@ function parseInterface(value: string): string {
     throw new InputError('--interface', `"${value}" is not a pfSense interface name`, 'use e.g. wan, lan or opt1');
   }
   return value;
-}
-
-function readInput(ctx: Context, flag: string, file: string, fix: string): string {
-  try {
-    return ctx.io.readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new InputError(`${flag} ${shellWord(file)}`, `cannot be read (${code})`, fix);
-  }
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -134,16 +134,38 @@ describe('probe sip on loopback', () => {
     expect(r.rttMs as number).toBeGreaterThan(450);
   });
 
-  it('probes many targets at once: 400 silent targets take about one timeout', async () => {
+  it('a server that closes the connection without an answer is an error (exit 1); IPv6 works alike', async () => {
+    const server = net.createServer((socket) => socket.once('data', () => socket.destroy()));
+    const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)));
+    const run = await runCli(['probe', 'sip', `127.0.0.1:${port}`, '--transport', 'tcp', '--json']);
+    server.close();
+    expect(run.code).toBe(1);
+    expect(json(run.stdout).results[0]).toMatchObject({ outcome: 'error', error: 'the server closed the connection without an answer' });
+
+    const v6port = await freePort();
+    const v6 = new Responder({ sip: [{ transport: 'udp', port: v6port }, { transport: 'tcp', port: v6port }], rtp: undefined, allow: undefined, host: '::1', sipRate: 20, rtpRate: 10, log: () => undefined });
+    await v6.start();
+    try {
+      const answered = await runCli(['probe', 'sip', `[::1]:${v6port}`, '--transport', 'udp', '--json']);
+      const overTcp = await runCli(['probe', 'sip', `sip:probe@[::1]:${v6port};transport=tcp`, '--json']);
+      expect([answered.code, overTcp.code]).toEqual([0, 0]);
+      expect(json(answered.stdout).results[0]).toMatchObject({ resolution: { address: '::1', family: 6 }, nat: { behindNat: false, local: expect.stringMatching(/^\[::1\]:\d+$/) } });
+      expect(json(overTcp.stdout).results.map((r) => r.transport)).toEqual(['tcp']);
+    } finally {
+      await v6.stop();
+    }
+  });
+
+  it('probes many targets at once: 1,000 silent targets take about one timeout', async () => {
     const server = await scriptedUdp(() => undefined);
     const file = join(tmp, 'hosts.txt');
-    writeFileSync(file, `# silent\n${Array.from({ length: 400 }, () => `127.0.0.1:${server.port}`).join('\n')}\n`);
+    writeFileSync(file, `# silent\n${Array.from({ length: 1000 }, () => `127.0.0.1:${server.port}`).join('\n')}\n`);
     const started = performance.now();
-    const run = await runCli(['probe', 'sip', '--targets', file, '--transport', 'udp', '--timeout', '1000', '--concurrency', '400', '--json']);
+    const run = await runCli(['probe', 'sip', '--targets', file, '--transport', 'udp', '--timeout', '1000', '--concurrency', '1000', '--json']);
     const wall = performance.now() - started;
     server.close();
     expect(run.code).toBe(3);
-    expect(json(run.stdout).summary).toEqual({ probes: 400, outcomes: { timeout: 400 }, exitCode: 3 });
+    expect(json(run.stdout).summary).toEqual({ probes: 1000, outcomes: { timeout: 1000 }, exitCode: 3 });
     expect(wall).toBeLessThan(3000);
   });
 

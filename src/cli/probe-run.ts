@@ -1,0 +1,149 @@
+/**
+ * Runs `sipwall probe sip` and `sipwall probe rtp`: the thin layer between flags and src/probe —
+ * parse and check every input first (exit 2, nothing sent), run, report (human or --json).
+ */
+import { InputError } from '../net/errors.js';
+import { parsePortRange } from '../net/ports.js';
+import { DnsFailure, resolveTarget } from '../probe/resolve.js';
+import { rtpReport, sipReport } from '../probe/report.js';
+import { parseSsrcRanges, probeRtp, samplePorts, withDirection, type PortResult } from '../probe/rtp-probe.js';
+import { RTP_QUERY } from '../probe/sip-options.js';
+import { exitCodeOf, probeSip, withConcurrency, type SipProbeResult } from '../probe/sip-probe.js';
+import { header } from '../probe/sip-message.js';
+import { parseSipTarget, TRANSPORTS, type SipTarget, type Transport } from '../probe/target.js';
+import { readInput, type Context } from './context.js';
+import type { ProbeRtpArgs, ProbeSipArgs } from './probe.js';
+import { describeRtp, describeSip, progress, type Progress } from './probe-report.js';
+import { parseListeners } from './responder.js';
+
+function positive(value: number, name: string, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new InputError(name, `${value} is not a whole number from 1 to ${max}`, `use e.g. ${name} ${Math.min(max, 100)}`);
+  return value;
+}
+
+function parseDuration(text: string, name: string): number {
+  const m = /^(\d{1,6})(ms|s)?$/.exec(text.trim());
+  if (!m) throw new InputError(name, `"${text.slice(0, 20)}" is not a duration`, 'write e.g. 20ms or 1s');
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
+function dnsServers(list: string[] | undefined): string[] | undefined {
+  for (const s of list ?? []) {
+    if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/.test(s)) throw new InputError('--dns-server', `"${s.slice(0, 40)}" is not an IP address (with an optional :port)`, 'write e.g. 127.0.0.1:5353 or [2001:db8::53]:53');
+  }
+  return list;
+}
+
+function readCa(path: string, ctx: Context): string {
+  const text = readInput(ctx, '--ca', path, 'name a PEM file with the CA certificate');
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new InputError('--ca', `${path} holds no PEM certificate`, 'name a PEM file with the CA certificate');
+  return text;
+}
+
+/** Every (target, transport) pair to probe, all checked before anything is sent. */
+function plan(args: ProbeSipArgs, ctx: Context): Array<{ target: SipTarget; transport: Transport }> {
+  const inputs = (args.target ?? []).map((t, i) => ({ text: t, name: `target ${i + 1}` }));
+  const file = args.targets;
+  if (file !== undefined) {
+    const text = readInput(ctx, '--targets', file, 'name a file with one target per line');
+    text.split('\n').forEach((line, i) => {
+      const t = line.replace(/#.*/, '').trim();
+      if (t !== '') inputs.push({ text: t, name: `${file} line ${i + 1}` });
+    });
+  }
+  if (inputs.length === 0) throw new InputError('target', 'none given', 'name a host or SIP URI, e.g. sipwall probe sip pbx.example.com, or --targets FILE');
+  return inputs.flatMap(({ text, name }) => {
+    const target = parseSipTarget(text, name);
+    const wanted = args.transport as Transport | undefined;
+    if (wanted && target.transport && wanted !== target.transport) {
+      throw new InputError(name, `"${text}" says transport ${target.transport} but --transport is ${wanted}`, 'drop one of them');
+    }
+    const transports = wanted ? [wanted] : target.transport ? [target.transport] : TRANSPORTS;
+    return transports.map((transport) => ({ target, transport }));
+  });
+}
+
+export async function runProbeSip(args: ProbeSipArgs, ctx: Context): Promise<number> {
+  const probes = plan(args, ctx);
+  const concurrency = positive(args.concurrency, '--concurrency', 10_000);
+  const timeoutMs = positive(args.timeout, '--timeout', 600_000);
+  const servers = dnsServers(args['dns-server']);
+  const ca = args.ca === undefined ? undefined : [readCa(args.ca, ctx)];
+  const bar: Progress = await progress(ctx, args.json, `probing ${probes.length} ${probes.length === 1 ? 'target' : 'targets'}`);
+  let results: SipProbeResult[];
+  try {
+    results = await withConcurrency(
+      probes,
+      concurrency,
+      (p) => probeSip(p.target, p.transport, { timeoutMs, insecure: args.insecure, ...(ca ? { ca } : {}), ...(servers ? { dnsServers: servers } : {}) }),
+      (done) => bar.update(done, probes.length),
+    );
+  } finally {
+    bar.stop();
+  }
+  const code = exitCodeOf(results.map((r) => r.outcome));
+  const report = sipReport(results, code);
+  ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : describeSip(report));
+  return code;
+}
+
+export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<number> {
+  const range = parsePortRange(args.ports, '--ports');
+  const target = parseSipTarget(args.host, 'host');
+  if (target.scheme !== 'sip' || target.user !== undefined || target.port !== undefined) throw new InputError('host', `"${args.host}" is not a bare host`, 'name the responder host alone, e.g. pbx.example.com or 203.0.113.5; ports go in --ports and --sip');
+  const listeners = parseListeners(args.sip);
+  if (listeners.length !== 1) throw new InputError('--sip', `"${args.sip.slice(0, 40)}" names ${listeners.length} listeners`, 'name the one the responder answers on, e.g. udp:5060');
+  const sip = listeners[0]!;
+  if (args.all && args.sample !== undefined) throw new InputError('--sample', 'cannot go with --all', 'use --all (every port) or --sample N');
+  const span = range.to - range.from + 1;
+  const ports = args.all ? samplePorts(range.from, range.to, span) : samplePorts(range.from, range.to, positive(args.sample ?? 32, '--sample', 65_535));
+  const count = positive(args.count ?? (args.all ? 1 : 20), '--count', 10_000);
+  const intervalMs = parseDuration(args.interval, '--interval');
+  const rate = positive(args.rate, '--rate', 1_000_000);
+  const waitMs = positive(args.wait, '--wait', 60_000);
+  const timeoutMs = positive(args.timeout, '--timeout', 600_000);
+  const servers = dnsServers(args['dns-server']);
+  let address: { address: string; family: 4 | 6 };
+  try {
+    address = await resolveTarget(target, 'udp', { timeoutMs, ...(servers ? { servers } : {}) });
+  } catch (error) {
+    if (!(error instanceof DnsFailure)) throw error;
+    ctx.io.stderr(`sipwall: ${error.message}\n`);
+    return 6;
+  }
+  const started = performance.now();
+  const bar = await progress(ctx, args.json, `RTP to ${ports.length} ports`);
+  let results: PortResult[];
+  try {
+    results = await probeRtp({ address: address.address, family: address.family, ports, count, intervalMs, waitMs, retries: args.all ? 2 : 0, ratePerSecond: rate, onProgress: (sent, total) => bar.update(sent, total) });
+  } finally {
+    bar.stop();
+  }
+  // Ask the responder which of the silent ports' packets arrived.
+  const silent = results.filter((r) => r.verdict === 'no echo');
+  let arrived: Set<number> | undefined;
+  if (silent.length > 0) {
+    arrived = new Set();
+    const ssrcs = silent.map((r) => r.ssrc).sort((a, b) => a - b);
+    for (let i = 0; i < ssrcs.length && arrived; ) {
+      const first = ssrcs[i]!;
+      let j = i;
+      while (j + 1 < ssrcs.length && ssrcs[j + 1]! - first < 65_536) j++;
+      const answer = await probeSip({ ...target, transport: sip.transport, port: sip.port }, sip.transport, {
+        timeoutMs: Math.min(timeoutMs, 3000),
+        insecure: true,
+        extraHeaders: [{ name: RTP_QUERY, value: `${first}-${ssrcs[j]!}` }],
+        ...(servers ? { dnsServers: servers } : {}),
+      });
+      const said = answer.response ? header(answer.response, `${RTP_QUERY}-received`) : undefined;
+      if (said === undefined) arrived = undefined;
+      else for (const s of parseSsrcRanges(said)) arrived.add(s);
+      i = j + 1;
+    }
+  }
+  const final = withDirection(results, arrived);
+  const code = final.every((r) => r.verdict === 'open') ? 0 : 3;
+  const report = rtpReport({ target: args.host, address: address.address, mode: args.all ? 'sweep' : 'sample', directionKnown: arrived !== undefined || silent.length === 0, ports: final }, performance.now() - started, code);
+  ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : describeRtp(report));
+  return code;
+}
