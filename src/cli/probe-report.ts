@@ -72,7 +72,8 @@ export function describeRtp(report: RtpReport): string {
   if (report.mode === 'sample') {
     for (const p of report.ports) {
       const rtt = p.stats.rttMs ? `rtt ${p.stats.rttMs.min}/${p.stats.rttMs.avg}/${p.stats.rttMs.max} ms` : 'no rtt';
-      lines.push(`  port ${p.port}: sent ${p.stats.sent}, echoed ${p.stats.echoed}, lost ${p.stats.lost}, dup ${p.stats.duplicated}, reordered ${p.stats.reordered}, ${rtt}, jitter ${p.stats.jitterMs} ms`);
+      const arrived = p.received === null ? '' : ` (responder got ${p.received}: ${Math.max(0, p.stats.sent - p.received)} lost inbound, ${Math.max(0, p.received - p.stats.echoed)} on the way back)`;
+      lines.push(`  port ${p.port}: sent ${p.stats.sent}, echoed ${p.stats.echoed}, lost ${p.stats.lost}${arrived}, dup ${p.stats.duplicated}, reordered ${p.stats.reordered}, ${rtt}, jitter ${p.stats.jitterMs} ms`);
     }
   }
   if (!report.directionKnown) lines.push('  (the responder did not say which packets arrived: is sipwall responder answering SIP at --sip?)');

@@ -6,7 +6,7 @@ import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
 import { DnsFailure, resolveTarget } from '../probe/resolve.js';
 import { rtpReport, sipReport } from '../probe/report.js';
-import { parseSsrcRanges, probeRtp, samplePorts, withDirection, type PortResult } from '../probe/rtp-probe.js';
+import { parseSsrcCounts, probeRtp, samplePorts, withDirection, type PortResult } from '../probe/rtp-probe.js';
 import { RTP_QUERY } from '../probe/sip-options.js';
 import { exitCodeOf, probeSip, withConcurrency, type SipProbeResult } from '../probe/sip-probe.js';
 import { header } from '../probe/sip-message.js';
@@ -119,31 +119,37 @@ export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<num
   } finally {
     bar.stop();
   }
-  // Ask the responder which of the silent ports' packets arrived.
-  const silent = results.filter((r) => r.verdict === 'no echo');
-  let arrived: Set<number> | undefined;
-  if (silent.length > 0) {
-    arrived = new Set();
-    const ssrcs = silent.map((r) => r.ssrc).sort((a, b) => a - b);
-    for (let i = 0; i < ssrcs.length && arrived; ) {
-      const first = ssrcs[i]!;
-      let j = i;
-      while (j + 1 < ssrcs.length && ssrcs[j + 1]! - first < 65_536) j++;
-      const answer = await probeSip({ ...target, transport: sip.transport, port: sip.port }, sip.transport, {
-        timeoutMs: Math.min(timeoutMs, 3000),
-        insecure: true,
-        extraHeaders: [{ name: RTP_QUERY, value: `${first}-${ssrcs[j]!}` }],
-        ...(servers ? { dnsServers: servers } : {}),
-      });
-      const said = answer.response ? header(answer.response, `${RTP_QUERY}-received`) : undefined;
-      if (said === undefined) arrived = undefined;
-      else for (const s of parseSsrcRanges(said)) arrived.add(s);
-      i = j + 1;
-    }
-  }
-  const final = withDirection(results, arrived);
+  // Ask the responder how many packets reached it: for every sampled port (inbound and return
+  // loss apart), and for the silent ports of a sweep (never arrived, or reply lost).
+  const asked = (args.all ? results.filter((r) => r.verdict === 'no echo') : results).map((r) => r.ssrc).sort((a, b) => a - b);
+  const received = await askReceived(asked, { ...target, transport: sip.transport, port: sip.port }, Math.min(timeoutMs, 3000), servers);
+  const final = withDirection(results, received, new Set(asked));
   const code = final.every((r) => r.verdict === 'open') ? 0 : 3;
-  const report = rtpReport({ target: args.host, address: address.address, mode: args.all ? 'sweep' : 'sample', directionKnown: arrived !== undefined || silent.length === 0, ports: final }, performance.now() - started, code);
+  const report = rtpReport({ target: args.host, address: address.address, mode: args.all ? 'sweep' : 'sample', directionKnown: received !== undefined || final.every((r) => r.verdict !== 'no echo'), ports: final }, performance.now() - started, code);
   ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : describeRtp(report));
   return code;
+}
+
+/**
+ * Packets per SSRC that reached the responder, asked over SIP in spans of at most 65,536 SSRCs;
+ * undefined when it did not say (not a sipwall responder, or SIP blocked).
+ */
+async function askReceived(ssrcs: readonly number[], sip: SipTarget, timeoutMs: number, servers: string[] | undefined): Promise<Map<number, number> | undefined> {
+  const received = new Map<number, number>();
+  for (let i = 0; i < ssrcs.length; ) {
+    const first = ssrcs[i]!;
+    let j = i;
+    while (j + 1 < ssrcs.length && ssrcs[j + 1]! - first < 65_536) j++;
+    const answer = await probeSip(sip, sip.transport!, {
+      timeoutMs,
+      insecure: true,
+      extraHeaders: [{ name: RTP_QUERY, value: `${first}-${ssrcs[j]!}` }],
+      ...(servers ? { dnsServers: servers } : {}),
+    });
+    const said = answer.response ? header(answer.response, `${RTP_QUERY}-received`) : undefined;
+    if (said === undefined) return undefined;
+    for (const [ssrc, n] of parseSsrcCounts(said)) received.set(ssrc, n);
+    i = j + 1;
+  }
+  return received;
 }

@@ -62,7 +62,15 @@ export const rtpReportSchema = z.strictObject({
   mode: z.enum(['sweep', 'sample']),
   directionKnown: z.boolean().describe('The responder said which packets arrived, so "no echo" is split into "never arrived" and "reply lost"'),
   ranges: z.array(z.strictObject({ from: z.int(), to: z.int(), verdict, probed: z.int().min(1) })),
-  ports: z.array(z.strictObject({ port: z.int().min(1).max(65535), ssrc: z.int().min(0), verdict, stats })),
+  ports: z.array(
+    z.strictObject({
+      port: z.int().min(1).max(65535),
+      ssrc: z.int().min(0),
+      verdict,
+      stats,
+      received: z.int().min(0).nullable().describe('Packets the responder says reached it (null: not asked, or it did not say): sent - received were lost inbound, received - echoed on the way back'),
+    }),
+  ),
   summary: z.strictObject({
     ports: z.int().min(0),
     open: z.int().min(0),

@@ -72,17 +72,20 @@ export class SsrcCounts {
     return this.counts.get(ssrc) ?? 0;
   }
 
-  /** The SSRCs of [first, last] that arrived, as ranges `a-b` or `a`, comma-separated. */
+  /**
+   * How many packets each SSRC of [first, last] brought, as runs of equal counts: `5-7:1,9:3`
+   * (SSRCs that brought none are left out).
+   */
   ranges(first: number, last: number): string {
     const out: string[] = [];
-    let start: number | undefined;
+    let start = first;
+    let count = 0;
     for (let s = first; s <= last + 1; s++) {
-      const here = s <= last && this.counts.has(s);
-      if (here && start === undefined) start = s;
-      if (!here && start !== undefined) {
-        out.push(start === s - 1 ? String(start) : `${start}-${s - 1}`);
-        start = undefined;
-      }
+      const here = s <= last ? (this.counts.get(s) ?? 0) : -1;
+      if (here === count) continue;
+      if (count > 0) out.push(`${start === s - 1 ? start : `${start}-${s - 1}`}:${count}`);
+      start = s;
+      count = here;
     }
     return out.join(',');
   }

@@ -16,6 +16,8 @@ export interface PortResult {
   readonly ssrc: number;
   readonly verdict: PortVerdict;
   readonly stats: ReturnType<RtpStats['summary']>;
+  /** Packets the responder says reached it (null: it was not asked, or did not say). */
+  readonly received: number | null;
 }
 
 export interface RtpProbeOptions {
@@ -98,25 +100,33 @@ export async function probeRtp(options: RtpProbeOptions): Promise<PortResult[]> 
     await sleep(options.waitMs);
   }
   socket.close();
-  return entries.map((e) => ({ port: e.port, ssrc: e.ssrc, verdict: e.stats.echoed > 0 ? 'open' : 'no echo', stats: e.stats.summary() }));
+  return entries.map((e) => ({ port: e.port, ssrc: e.ssrc, verdict: e.stats.echoed > 0 ? 'open' : 'no echo', stats: e.stats.summary(), received: null }));
 }
 
-/** Parses `a-b,c` ranges of SSRCs from the responder's answer. */
-export function parseSsrcRanges(text: string): Set<number> {
-  const out = new Set<number>();
+/** Parses the responder's `a-b:n,c:m` runs into packets per SSRC (SSRCs not named brought none). */
+export function parseSsrcCounts(text: string): Map<number, number> {
+  const out = new Map<number, number>();
   if (text === 'none') return out;
   for (const part of text.split(',')) {
-    const m = /^(\d{1,10})(?:-(\d{1,10}))?$/.exec(part.trim());
+    const m = /^(\d{1,10})(?:-(\d{1,10}))?:(\d{1,9})$/.exec(part.trim());
     if (!m) continue;
-    const [a, b] = [Number(m[1]), Number(m[2] ?? m[1])];
-    for (let s = a; s <= b && s - a < 65_536; s++) out.add(s);
+    const [a, b, n] = [Number(m[1]), Number(m[2] ?? m[1]), Number(m[3])];
+    for (let s = a; s <= b && s - a < 65_536; s++) out.set(s, n);
   }
   return out;
 }
 
-/** Splits "no echo" by what the responder received. */
-export function withDirection(results: readonly PortResult[], arrived: ReadonlySet<number> | undefined): PortResult[] {
-  return results.map((r) => (r.verdict !== 'no echo' || !arrived ? r : { ...r, verdict: arrived.has(r.ssrc) ? 'reply lost' : 'never arrived' }));
+/**
+ * Adds what the responder received to each port it was asked about, and splits "no echo" by
+ * it: "reply lost" when packets arrived, "never arrived" when none did.
+ */
+export function withDirection(results: readonly PortResult[], received: ReadonlyMap<number, number> | undefined, asked: ReadonlySet<number>): PortResult[] {
+  return results.map((r) => {
+    if (!received || !asked.has(r.ssrc)) return r;
+    const n = received.get(r.ssrc) ?? 0;
+    const verdict = r.verdict !== 'no echo' ? r.verdict : n > 0 ? 'reply lost' : 'never arrived';
+    return { ...r, verdict, received: n };
+  });
 }
 
 export interface PortRangeVerdict {

@@ -56,6 +56,9 @@ describe.skipIf(skip)('probe verdicts match the firewall rules', () => {
       { from: 20046, to: 20050, verdict: 'open', probed: 5 },
       { from: 20051, to: 20060, verdict: 'never arrived', probed: 10 },
     ]);
+    // A call-like stream to the port whose replies are dropped: all arrived, none came back.
+    const stream = await lab.cli('provider', ['probe', 'rtp', PBX, '--ports', '20045-20045', '--sample', '1', '--count', '5', '--interval', '5ms', '--sip', 'udp:5060', '--json']);
+    expect(JSON.parse(stream.stdout).ports[0]).toMatchObject({ verdict: 'reply lost', received: 5, stats: { sent: 5, echoed: 0 } });
   });
 });
 

@@ -217,7 +217,7 @@ describe('probe rtp on loopback', () => {
   it('samples ports with a stream each: loss 0, RTT and jitter measured; the summary reads at a glance', async () => {
     const run = await runCli(['probe', 'rtp', '127.0.0.1', '--ports', `${rtpFrom}-${rtpFrom + 199}`, '--sample', '4', '--count', '10', '--interval', '5ms', '--sip', `udp:${sipPort}`]);
     expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/sent 10, echoed 10, lost 0, dup 0, reordered 0, rtt [\d.]+\/[\d.]+\/[\d.]+ ms/);
+    expect(run.stdout).toMatch(/sent 10, echoed 10, lost 0 \(responder got 10: 0 lost inbound, 0 on the way back\), dup 0, reordered 0, rtt [\d.]+\/[\d.]+\/[\d.]+ ms/);
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^4\/4 ports open in [\d.]+ s \(exit 0\)$/);
   });
 

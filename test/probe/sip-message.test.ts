@@ -143,10 +143,11 @@ describe('OPTIONS, NAT and ALG reports', () => {
     expect(header(minimal, 'x-sipwall-digest')).toBeUndefined();
   });
 
-  it('reports the SSRCs that arrived as ranges', () => {
+  it('reports packets per SSRC as runs of equal counts', () => {
     const counts = new SsrcCounts();
-    for (const s of [5, 6, 7, 9, 12, 13]) counts.add(s);
-    expect(counts.ranges(4, 13)).toBe('5-7,9,12-13');
+    for (const s of [5, 6, 7, 9, 9, 9, 12, 13, 13]) counts.add(s);
+    expect(counts.ranges(4, 13)).toBe('5-7:1,9:3,12:1,13:2');
+    expect(counts.ranges(6, 6)).toBe('6:1');
     expect(counts.ranges(20, 30)).toBe('');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/net/errors.js';
 import { decodeRtp, encodeRtp, RtpStats } from '../../src/probe/rtp-packet.js';
-import { foldRanges, parseSsrcRanges, samplePorts, withDirection, type PortResult } from '../../src/probe/rtp-probe.js';
+import { foldRanges, parseSsrcCounts, samplePorts, withDirection, type PortResult } from '../../src/probe/rtp-probe.js';
 import { exitCodeOf } from '../../src/probe/sip-probe.js';
 import { parseSipTarget, requestUri } from '../../src/probe/target.js';
 
@@ -72,15 +72,18 @@ describe('RTP', () => {
   it('spreads samples, folds verdicts into ranges and splits "no echo" by direction', () => {
     expect(samplePorts(10000, 20000, 3)).toEqual([10000, 15000, 20000]);
     expect(samplePorts(10, 12, 64)).toEqual([10, 11, 12]);
-    const r = (port: number, verdict: PortResult['verdict']): PortResult => ({ port, ssrc: port, verdict, stats: new RtpStats().summary() });
+    const r = (port: number, verdict: PortResult['verdict']): PortResult => ({ port, ssrc: port, verdict, stats: new RtpStats().summary(), received: null });
     const results = [r(10, 'open'), r(11, 'open'), r(12, 'no echo'), r(13, 'no echo'), r(14, 'no echo')];
-    const split = withDirection(results, parseSsrcRanges('13-14'));
+    const counts = parseSsrcCounts('11:2,13-14:1');
+    expect([...counts]).toEqual([[11, 2], [13, 1], [14, 1]]);
+    const split = withDirection(results, counts, new Set([11, 12, 13, 14]));
+    expect(split.map((p) => p.received)).toEqual([null, 2, 0, 1, 1]);
     expect(foldRanges(split)).toEqual([
       { from: 10, to: 11, verdict: 'open', probed: 2 },
       { from: 12, to: 12, verdict: 'never arrived', probed: 1 },
       { from: 13, to: 14, verdict: 'reply lost', probed: 2 },
     ]);
-    expect(withDirection(results, undefined)[2]!.verdict).toBe('no echo');
+    expect(withDirection(results, undefined, new Set([12]))[2]!.verdict).toBe('no echo');
   });
 
   it('exit codes: the most severe outcome wins', () => {
