@@ -3,6 +3,7 @@
  * summary line to read at one glance. A spinner or progress bar (ora) only on a terminal, never
  * with --json; NO_COLOR honoured.
  */
+import { createRequire } from 'node:module';
 import type { RtpReport, SipReport } from '../probe/report.js';
 import type { Context } from './context.js';
 
@@ -14,9 +15,12 @@ export interface Progress {
 const NONE: Progress = { update: () => undefined, stop: () => undefined };
 
 /** An ora spinner with a bar in its text on a TTY; nothing otherwise (stdout stays plain lines). */
-export async function progress(ctx: Context, json: boolean, label: string): Promise<Progress> {
-  if (json || !ctx.io.stderrIsTTY) return NONE;
-  const { default: ora } = await import('ora');
+export function progress(ctx: Context, json: boolean, label: string): Progress {
+  // A terminal without a width (e.g. under script(1)) would make ora clear lines endlessly.
+  if (json || !ctx.io.stderrIsTTY || !(process.stderr.columns > 0)) return NONE;
+  // require, not import(): the CLI bundle runs in a vm.Script, which has no dynamic import;
+  // Node 20.19+ requires ES modules such as ora.
+  const { default: ora } = createRequire(import.meta.url)('ora') as typeof import('ora');
   const color = ctx.io.env.NO_COLOR === undefined || ctx.io.env.NO_COLOR === '';
   const spinner = ora({ text: label, stream: process.stderr, color: color ? 'cyan' : false, ...(color ? {} : { spinner: 'line' }) }).start();
   return {

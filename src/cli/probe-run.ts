@@ -69,7 +69,7 @@ export async function runProbeSip(args: ProbeSipArgs, ctx: Context): Promise<num
   const timeoutMs = positive(args.timeout, '--timeout', 600_000);
   const servers = dnsServers(args['dns-server']);
   const ca = args.ca === undefined ? undefined : [readCa(args.ca, ctx)];
-  const bar: Progress = await progress(ctx, args.json, `probing ${probes.length} ${probes.length === 1 ? 'target' : 'targets'}`);
+  const bar: Progress = progress(ctx, args.json, `probing ${probes.length} ${probes.length === 1 ? 'target' : 'targets'}`);
   let results: SipProbeResult[];
   try {
     results = await withConcurrency(
@@ -112,7 +112,7 @@ export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<num
     return 6;
   }
   const started = performance.now();
-  const bar = await progress(ctx, args.json, `RTP to ${ports.length} ports`);
+  const bar = progress(ctx, args.json, `RTP to ${ports.length} ports`);
   let results: PortResult[];
   try {
     results = await probeRtp({ address: address.address, family: address.family, ports, count, intervalMs, waitMs, retries: args.all ? 2 : 0, ratePerSecond: rate, onProgress: (sent, total) => bar.update(sent, total) });
