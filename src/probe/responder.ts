@@ -141,7 +141,7 @@ export class Responder {
   private readonly rtpSeen = new Map<string, { packets: number; ports: Set<number> }>();
   private connections = 0;
 
-  constructor(private readonly options: ResponderOptions) {
+  constructor(private options: ResponderOptions) {
     this.sipLimit = new RateLimit(options.sipRate);
     this.rtpLimit = new RateLimit(options.rtpRate);
   }
@@ -200,6 +200,8 @@ export class Responder {
   }
 
   async start(): Promise<void> {
+    // `::` on a host without IPv6: listen on IPv4 instead of failing.
+    if (this.options.host === '::' && !(await ipv6Available())) this.options = { ...this.options, host: '0.0.0.0' };
     const family = this.options.host.includes(':') ? 'udp6' : 'udp4';
     for (const { transport, port } of this.options.sip) {
       if (transport === 'udp') {
@@ -263,6 +265,14 @@ export class Responder {
   async stop(): Promise<void> {
     await Promise.all(this.closers.splice(0).map((close) => close()));
   }
+}
+
+async function ipv6Available(): Promise<boolean> {
+  const socket = dgram.createSocket('udp6');
+  return new Promise((resolve) => {
+    socket.once('error', () => resolve(false));
+    socket.bind(0, '::', () => socket.close(() => resolve(true)));
+  });
 }
 
 function bindUdp(socket: dgram.Socket, port: number, host: string): Promise<void> {

@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +177,7 @@ describe('probe sip on loopback', () => {
       { name: '_sip._udp.pbx.test', type: 'SRV', data: { priority: 10, weight: 5, port: sipPort, target: 'edge1.pbx.test' } },
       { name: '_sip._tcp.pbx.test', type: 'SRV', data: { priority: 10, weight: 5, port: sipPort, target: 'edge1.pbx.test' } },
       { name: 'edge1.pbx.test', type: 'A', data: '127.0.0.1' },
+      { name: 'pbx.test', type: 'A', data: '127.0.0.1' },
     ] as never);
     try {
       const run = await runCli(['probe', 'sip', 'pbx.test', '--transport', 'udp', '--dns-server', dns.server, '--json']);
@@ -184,6 +186,20 @@ describe('probe sip on loopback', () => {
       const tls = await runCli(['probe', 'sip', 'pbx.test', '--transport', 'tls', '--dns-server', dns.server, '--json']);
       expect(tls.code).toBe(6);
       expect(json(tls.stdout).results[0]).toMatchObject({ outcome: 'dns-failure', error: expect.stringMatching(/none for SIPS\+D2T/) });
+      // TLS by name: SNI carries it, and the certificate is checked against it.
+      const names: string[] = [];
+      const sniServer = createTlsServer({ cert: readFileSync(join(TLS, 'server.pem'), 'utf8'), key: readFileSync(join(TLS, 'server.key'), 'utf8') }, (socket) => {
+        names.push(socket.servername || '');
+        socket.destroy();
+      });
+      const sniPort = await new Promise<number>((r) => sniServer.listen(0, '127.0.0.1', () => r((sniServer.address() as net.AddressInfo).port)));
+      await runCli(['probe', 'sip', `pbx.test:${sniPort}`, '--transport', 'tls', '--ca', join(TLS, 'ca.pem'), '--dns-server', dns.server]);
+      sniServer.close();
+      expect(names).toEqual(['pbx.test']);
+      const byName = await runCli(['probe', 'sip', `pbx.test:${tlsPort}`, '--transport', 'tls', '--ca', join(TLS, 'ca.pem'), '--dns-server', dns.server, '--json']);
+      expect(json(byName.stdout).results[0]).toMatchObject({ outcome: 'answered', tls: { verified: true } });
+      const wrongName = await runCli(['probe', 'sip', `edge1.pbx.test:${tlsPort}`, '--transport', 'tls', '--ca', join(TLS, 'ca.pem'), '--dns-server', dns.server, '--json']);
+      expect(json(wrongName.stdout).results[0]).toMatchObject({ outcome: 'tls-failure', tls: { verified: false, verifyError: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
       const missing = await runCli(['probe', 'sip', 'nowhere.test', '--transport', 'udp', '--dns-server', dns.server]);
       expect(missing.code).toBe(6);
       expect(missing.stdout).toMatch(/DNS-FAILURE: nowhere\.test/);
