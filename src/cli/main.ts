@@ -33,7 +33,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let failure: string | undefined;
   let printed = '';
   try {
-    yargs()
+    const cli = yargs();
+    // yargs renders and caches a command's help after running it, to show on a later failure;
+    // sipwall's .fail() never shows it, and the rendering cost ~15 ms of every start-up.
+    const usage = (cli as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods().getUsageInstance();
+    usage.cacheHelpMessage = () => undefined;
+    cli
       .scriptName('sipwall')
       .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, proven and watched.')
       .command('render', 'Write firewall rules for one or more providers', renderOptions)

@@ -137,7 +137,10 @@ function overUdp(target: SipTarget, resolution: Resolution, options: SipProbeOpt
     let sends = 0;
     let timer: NodeJS.Timeout | undefined;
     const deadline = setTimeout(() => finish(new ProbeFailure('timeout', `no answer in ${options.timeoutMs} ms (${sends} sends)`)), options.timeoutMs);
+    let finished = false;
     const finish = (error: Error | undefined, exchange?: Exchange) => {
+      if (finished) return; // an ICMP error after the answer, or the deadline after an error
+      finished = true;
       clearTimeout(deadline);
       clearTimeout(timer);
       socket.close();
@@ -226,7 +229,10 @@ function overStream(
       else if (secure && connected) finish(new ProbeFailure('tls-failure', `no TLS handshake in ${options.timeoutMs} ms (does the port speak TLS?)`));
       else finish(new ProbeFailure('timeout', `no connection in ${options.timeoutMs} ms`));
     }, options.timeoutMs);
+    let finished = false;
     const finish = (error: Error | undefined, exchange?: Exchange) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(deadline);
       socket.destroy();
       if (error) reject(error);
