@@ -3,7 +3,8 @@
 // Why CommonJS and a code cache: `npm run bench` holds start-up to 2× bare `node -e 0`. Node 20
 // has no module.enableCompileCache (22.1+), so bin/sipwall.cjs loads the bundle through
 // vm.Script with cachedData (what v8-compile-cache does). yaml and zod stay external: only
-// --profile needs them; ora too: only a probe on a terminal shows a spinner.
+// --profile needs them; ora and selfsigned too: only a probe on a terminal shows a spinner, only
+// a tls responder without a certificate makes one.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,7 +22,7 @@ await build({
   platform: 'node',
   target: 'node20',
   minify: true,
-  external: ['yaml', 'zod', 'ora'],
+  external: ['yaml', 'zod', 'ora', 'selfsigned'],
   logLevel: 'warning',
   // yargs reads import.meta.url (ESM); in the CommonJS bundle it is this file's URL.
   define: { 'import.meta.url': '__sipwallUrl' },

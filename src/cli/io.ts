@@ -35,7 +35,12 @@ export const nodeIo: Io = {
   stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,
   onStop(stop) {
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const once = () => {
+      process.off('SIGINT', once);
+      process.off('SIGTERM', once);
+      stop();
+    };
+    process.once('SIGINT', once);
+    process.once('SIGTERM', once);
   },
 };

@@ -1,4 +1,6 @@
 /** `sipwall responder`: answers OPTIONS and echoes RTP until SIGINT/SIGTERM (or --duration). */
+import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { parseCidr, type Prefix } from '../net/cidr.js';
 import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
@@ -14,12 +16,13 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
     if (!(value >= 1 && value <= 1_000_000)) throw new InputError(name, `${value} is outside 1-1000000`, `use e.g. ${name} 100`);
   }
   const needsTls = sip.some((l) => l.transport === 'tls');
-  if (needsTls && (args['tls-cert'] === undefined || args['tls-key'] === undefined)) {
-    throw new InputError('--sip', 'a tls listener needs a certificate', 'add --tls-cert cert.pem --tls-key key.pem (e.g. from openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=pbx.example.com)');
+  if ((args['tls-cert'] === undefined) !== (args['tls-key'] === undefined)) {
+    throw new InputError(args['tls-cert'] === undefined ? '--tls-key' : '--tls-cert', 'is given without its pair', 'give both --tls-cert and --tls-key, or neither for a self-signed certificate');
   }
   const read = (flag: string, path: string) => readInput(ctx, flag, path, 'name a PEM file');
-  const tlsFiles = needsTls ? { cert: read('--tls-cert', args['tls-cert']!), key: read('--tls-key', args['tls-key']!) } : undefined;
+  const given = args['tls-cert'] !== undefined ? { cert: read('--tls-cert', args['tls-cert']), key: read('--tls-key', args['tls-key']!) } : undefined;
   const log = (line: string) => ctx.io.stdout(`${ctx.io.now().toISOString()} ${line}\n`);
+  const tlsFiles = needsTls ? (given ?? (await selfSigned(log))) : undefined;
   const responder = new Responder({ sip, rtp, allow, host: args.bind, ...(tlsFiles ? { tls: tlsFiles } : {}), sipRate: args['sip-rate'], rtpRate: args['rtp-rate'], log });
   try {
     await responder.start();
@@ -30,11 +33,27 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
   }
   const what = [...sip.map((l) => `${l.transport}:${l.port}`), ...(rtp ? [`rtp ${rtp.from}-${rtp.to}`] : [])].join(', ');
   log(`ready: ${what} on ${args.bind}${allow ? ` for ${args.allow!.join(',')}` : ' for every source'}`);
+  // Until SIGINT/SIGTERM or --duration, whichever comes first; the other must not keep the
+  // process alive afterwards.
+  let timer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     ctx.io.onStop(resolve);
-    if (args.duration !== undefined) setTimeout(resolve, Math.max(0, args.duration) * 1000);
+    if (args.duration !== undefined) timer = setTimeout(resolve, Math.max(0, args.duration) * 1000);
   });
+  clearTimeout(timer);
   await responder.stop();
   log('stopped');
   return 0;
+}
+
+/**
+ * A throw-away self-signed certificate for a tls listener without --tls-cert: probes reach it
+ * with --insecure (and say the certificate is not verified). selfsigned loads only here.
+ */
+async function selfSigned(log: (line: string) => void): Promise<{ cert: string; key: string }> {
+  const { generate } = createRequire(import.meta.url)('selfsigned') as typeof import('selfsigned');
+  const name = hostname();
+  const pems = await generate([{ name: 'commonName', value: name }], { notAfterDate: new Date(Date.now() + 30 * 86_400_000), keyType: 'ec', curve: 'P-256' });
+  log(`tls: no --tls-cert, so a self-signed certificate for CN=${name} (SHA-1 ${pems.fingerprint}, 30 days): probe sip needs --insecure or --ca`);
+  return { cert: pems.cert, key: pems.private };
 }

@@ -21,16 +21,17 @@ export interface ResponderArgs {
 
 export function responderOptions(y: Argv): Argv {
   return y
-    .option('sip', { type: 'string', default: 'udp:5060,tcp:5060', describe: 'SIP listeners, transport:port comma-separated (tls needs --tls-cert and --tls-key)' })
+    .option('sip', { type: 'string', default: 'udp:5060,tcp:5060', describe: 'SIP listeners, transport:port comma-separated (tls uses --tls-cert/--tls-key, or a self-signed certificate)' })
     .option('rtp', { type: 'string', describe: 'RTP port range to echo, e.g. 10000-20000 (one socket per port: ulimit -n must allow it)' })
     .option('allow', { type: 'string', array: true, describe: 'Answer only these sources (CIDR, repeat or comma-separate); everyone when absent' })
     .option('bind', { type: 'string', default: '::', describe: 'Address to listen on (:: takes IPv4 and IPv6)' })
-    .option('tls-cert', { type: 'string', describe: 'PEM certificate (chain) for tls listeners' })
+    .option('tls-cert', { type: 'string', describe: 'PEM certificate (chain) for tls listeners (default: a self-signed one, made at start)' })
     .option('tls-key', { type: 'string', describe: 'PEM private key for tls listeners' })
     .option('sip-rate', { type: 'number', default: 20, describe: 'SIP messages per second per source (bursts to twice)' })
     .option('rtp-rate', { type: 'number', default: 10000, describe: 'RTP packets per second per source (bursts to twice)' })
     .option('duration', { type: 'number', describe: 'Stop after this many seconds (default: run until Ctrl-C)' })
-    .example('$0 responder --sip udp:5060,tcp:5060,tls:5061 --rtp 10000-20000 --allow 46.19.208.0/21 --tls-cert cert.pem --tls-key key.pem', 'what probe sip and probe rtp talk to');
+    .example('$0 responder --sip udp:5060,tcp:5060,tls:5061 --rtp 10000-20000 --allow 46.19.208.0/21', 'what probe sip and probe rtp talk to (tls with a self-signed certificate)')
+    .example('$0 responder --sip tls:5061 --tls-cert cert.pem --tls-key key.pem', 'tls with your certificate');
 }
 
 /** `udp:5060,tcp:5060,tls:5061` → listeners; each port once per protocol (tcp and tls share). */

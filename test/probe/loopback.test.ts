@@ -3,6 +3,7 @@
  * (the CLI in-process): every outcome and its exit code, TLS verification, RFC 3263 through a
  * local DNS server, retransmission timing, concurrency, and the responder's own limits.
  */
+import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -242,6 +243,27 @@ describe('probe rtp on loopback', () => {
   });
 });
 
+describe('responder', () => {
+  it('a tls listener without --tls-cert gets a self-signed certificate: --insecure reaches it, and says so', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'sipwall.cjs'), 'responder', '--sip', `tls:${port}`, '--bind', '127.0.0.1', '--duration', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let said = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => (said += d.toString()).includes('ready') && resolve());
+        child.on('exit', (code) => reject(new Error(`responder exited ${code}: ${said}`)));
+      });
+      expect(said).toMatch(/tls: no --tls-cert, so a self-signed certificate for CN=\S+ \(SHA-1 [0-9a-f:]+, 30 days\)/);
+      expect((await runCli(['probe', 'sip', `127.0.0.1:${port}`, '--transport', 'tls'])).code).toBe(5);
+      const insecure = await runCli(['probe', 'sip', `127.0.0.1:${port}`, '--transport', 'tls', '--insecure', '--json']);
+      expect(insecure.code).toBe(0);
+      expect(JSON.parse(insecure.stdout).results[0]).toMatchObject({ outcome: 'answered', tls: { verified: false, insecure: true, verifyError: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
+
 describe('responder limits', () => {
   it('drops sources outside --allow, rate-limits each source, and never answers UDP larger than the request', async () => {
     const port = await freePort();
@@ -289,7 +311,7 @@ describe('responder limits', () => {
   });
 
   it('refuses bad responder flags with exit 2', async () => {
-    for (const args of [['--sip', 'udp:0'], ['--sip', 'sctp:5060'], ['--sip', 'tls:5061'], ['--allow', '10.0.0.1/8'], ['--rtp', '20000-10000'], ['--sip', 'udp:5060,udp:5060']]) {
+    for (const args of [['--sip', 'udp:0'], ['--sip', 'sctp:5060'], ['--tls-cert', 'cert.pem'], ['--allow', '10.0.0.1/8'], ['--rtp', '20000-10000'], ['--sip', 'udp:5060,udp:5060'], ['--sip', 'tls:5061', '--tls-cert', 'missing.pem', '--tls-key', 'missing.key']]) {
       const run = await runCli(['responder', ...args]);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
