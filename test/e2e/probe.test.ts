@@ -26,8 +26,8 @@ const PBX = '203.0.113.1';
 describe.skipIf(skip)('probe verdicts match the firewall rules', () => {
   it('open ports answer, filtered ones time out, rejected ones are refused; RTP splits "never arrived" from "reply lost"', async () => {
     lab = new Lab().add('pbx', 'provider');
-    lab.link('pbx', [`${PBX}/24`], 'provider', ['203.0.113.10/24']);
-    await lab.startCli('pbx', ['responder', '--sip', 'udp:5060,tcp:5060,udp:5070,tcp:5062', '--rtp', '20000-20100']);
+    lab.link('pbx', [`${PBX}/24`, '2001:db8:1::1/64'], 'provider', ['203.0.113.10/24', '2001:db8:1::10/64']);
+    await lab.startCli('pbx', ['responder', '--sip', 'udp:5060,tcp:5060,tls:5061,udp:5070,tcp:5062', '--rtp', '20000-20100']);
     // The foundation's rules for the test trunk (RTP 20000-20050 only), as a user applies them.
     const run = await runCli(['render', '--profile', 'test-trunk.yaml', '--rtp-ports', '20000-20050', '--target', 'nftables', '--form', 'shell']);
     expect(run.code, run.stderr).toBe(0);
@@ -41,6 +41,11 @@ describe.skipIf(skip)('probe verdicts match the firewall rules', () => {
     expect(sip.status, sip.stderr).toBe(0);
     const tcp = await lab.cli('provider', ['probe', 'sip', `${PBX}:5060`, '--transport', 'tcp', '--json']);
     expect((JSON.parse(tcp.stdout) as SipJson).results[0]!.outcome).toBe('answered');
+    // TLS (the responder's self-signed certificate) and IPv6 pass the same rules.
+    const tls = await lab.cli('provider', ['probe', 'sip', PBX, '--transport', 'tls', '--insecure', '--json']);
+    expect((JSON.parse(tls.stdout) as SipJson).results[0]!.outcome).toBe('answered');
+    const v6 = await lab.cli('provider', ['probe', 'sip', '[2001:db8:1::1]:5060', '--transport', 'udp', '--json']);
+    expect((JSON.parse(v6.stdout) as SipJson).results[0]!.outcome).toBe('answered');
     const filtered = await lab.cli('provider', ['probe', 'sip', `${PBX}:5062`, '--transport', 'tcp', '--timeout', '1500', '--json']);
     expect(filtered.status).toBe(3);
     expect((JSON.parse(filtered.stdout) as SipJson).results[0]!.outcome).toBe('timeout');

@@ -21,7 +21,9 @@ afterAll(() => responder.stop());
 /** Runs a shell command (async: the responder lives in this process) and returns its output. */
 function sh(command: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env, NO_COLOR: env.NO_COLOR ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A user's terminal: without CI=true (under which chalk turns colour off) and with a TERM.
+    const userEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'CI'));
+    const child = spawn('sh', ['-c', command], { env: { ...userEnv, TERM: 'xterm-256color', ...env, NO_COLOR: env.NO_COLOR ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
