@@ -168,7 +168,8 @@ describe('probe sip on loopback', () => {
     server.close();
     expect(run.code).toBe(3);
     expect(json(run.stdout).summary).toEqual({ probes: 1000, outcomes: { timeout: 1000 }, exitCode: 3 });
-    expect(wall).toBeLessThan(3000);
+    // About one timeout (1 s), not a thousand: the slack is for a CI machine running other files.
+    expect(wall).toBeLessThan(4000);
   });
 
   it('finds the server by NAPTR → SRV → A (RFC 3263), and a missing name is a DNS failure (exit 6)', async () => {
