@@ -107,7 +107,8 @@ export function answer(request: SipMessage, raw: Buffer, source: { address: stri
   const copy = (name: string) => request.headers.filter((h) => h.name === name);
   const to = header(request, 'to') ?? '';
   const headers: SipHeader[] = [
-    ...(topValue !== undefined && parsedTop ? [{ name: 'via', value: topValue }] : []),
+    // An unreadable top Via goes back as it came (RFC 3261 §8.2.6.2: copy the Vias).
+    ...(top ? [{ name: 'via', value: parsedTop && topValue !== undefined ? topValue : top.value }] : []),
     ...rest,
     ...copy('from'),
     { name: 'to', value: /;tag=/i.test(to) ? to : `${to};tag=${sha256(header(request, 'call-id') ?? '').slice(0, 10)}` },
@@ -129,7 +130,7 @@ export function answer(request: SipMessage, raw: Buffer, source: { address: stri
     }
   }
   const ok = request.method === 'OPTIONS';
-  return { kind: 'response', status: ok ? 200 : 405, reason: ok ? 'OK' : 'Method Not Allowed', headers: ok || minimal ? headers : [...headers, { name: 'allow', value: 'OPTIONS' }], body: '' };
+  return { kind: 'response', status: ok ? 200 : 405, reason: ok ? 'OK' : 'Method Not Allowed', headers, body: '' };
 }
 
 export class Responder {
@@ -153,8 +154,9 @@ export class Responder {
   private handleSip(raw: Buffer, source: { address: string; port: number }, transport: Transport, send: (bytes: Buffer) => void): void {
     const from = source.address.replace(/^::ffff:/, '');
     const who = `${transport} ${from.includes(':') ? `[${from}]` : from}:${source.port}`;
+    // The rate first: a flood, allowed or not, is dropped silently and cannot flood the log.
+    if (!this.sipLimit.take(from, performance.now())) return;
     if (!this.allowed(from)) return this.options.log(`sip ${who}: dropped (not in --allow)`);
-    if (!this.sipLimit.take(from, performance.now())) return; // over the rate: silent, no log flood
     let request: SipMessage;
     try {
       request = parseSipMessage(raw, transport === 'udp');

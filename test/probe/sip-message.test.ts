@@ -143,6 +143,16 @@ describe('OPTIONS, NAT and ALG reports', () => {
     expect(header(minimal, 'x-sipwall-digest')).toBeUndefined();
   });
 
+  it('answers other methods with 405 and one Allow; keeps an unreadable Via as it came; ignores ACK', () => {
+    const invite = 'INVITE sip:a SIP/2.0\r\nVia: garbage here\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n';
+    const res = answer(parseSipMessage(b(invite)), b(invite), { address: '198.51.100.7', port: 5060 }, new SsrcCounts(), false)!;
+    expect([res.status, res.reason]).toEqual([405, 'Method Not Allowed']);
+    expect(headerValues(res, 'allow')).toEqual(['OPTIONS']);
+    expect(headerValues(res, 'via')).toEqual(['garbage here']);
+    const ack = invite.replaceAll('INVITE', 'ACK');
+    expect(answer(parseSipMessage(b(ack)), b(ack), { address: '198.51.100.7', port: 5060 }, new SsrcCounts(), false)).toBeUndefined();
+  });
+
   it('reports packets per SSRC as runs of equal counts', () => {
     const counts = new SsrcCounts();
     for (const s of [5, 6, 7, 9, 9, 9, 12, 13, 13]) counts.add(s);
