@@ -105,7 +105,8 @@ export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<num
   const servers = dnsServers(args['dns-server']);
   let address: { address: string; family: 4 | 6 };
   try {
-    address = await resolveTarget(target, 'udp', { timeoutMs, ...(servers ? { servers } : {}) });
+    // The responder's own address (A/AAAA), not a SIP SRV target elsewhere: a port skips SRV.
+    address = await resolveTarget({ ...target, port: sip.port }, 'udp', { timeoutMs, ...(servers ? { servers } : {}) });
   } catch (error) {
     if (!(error instanceof DnsFailure)) throw error;
     ctx.io.stderr(`sipwall: ${error.message}\n`);

@@ -239,6 +239,22 @@ describe('probe rtp on loopback', () => {
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^4\/4 ports open in [\d.]+ s \(exit 0\)$/);
   });
 
+  it('finds the responder by its A record, not by a SIP SRV record that points elsewhere', async () => {
+    const dns = await startFakeDns([
+      { name: 'rtp.test', type: 'SRV', data: { priority: 1, weight: 1, port: sipPort, target: 'elsewhere.test' } },
+      { name: '_sip._udp.rtp.test', type: 'SRV', data: { priority: 1, weight: 1, port: sipPort, target: 'elsewhere.test' } },
+      { name: 'elsewhere.test', type: 'A', data: '127.0.0.2' },
+      { name: 'rtp.test', type: 'A', data: '127.0.0.1' },
+    ] as never);
+    try {
+      const run = await runCli(['probe', 'rtp', 'rtp.test', '--ports', `${rtpFrom}-${rtpFrom + 9}`, '--sample', '2', '--count', '2', '--interval', '5ms', '--sip', `udp:${sipPort}`, '--dns-server', dns.server, '--json']);
+      expect(run.code, run.stdout).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ address: '127.0.0.1', summary: { open: 2 } });
+    } finally {
+      await dns.close();
+    }
+  });
+
   it('the checked-in JSON Schema is the one the code generates', () => {
     expect(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'probe-result.schema.json'), 'utf8')).toBe(probeReportJsonSchema());
   });
