@@ -241,7 +241,6 @@ describe('probe rtp on loopback', () => {
 
   it('finds the responder by its A record, not by a SIP SRV record that points elsewhere', async () => {
     const dns = await startFakeDns([
-      { name: 'rtp.test', type: 'SRV', data: { priority: 1, weight: 1, port: sipPort, target: 'elsewhere.test' } },
       { name: '_sip._udp.rtp.test', type: 'SRV', data: { priority: 1, weight: 1, port: sipPort, target: 'elsewhere.test' } },
       { name: 'elsewhere.test', type: 'A', data: '127.0.0.2' },
       { name: 'rtp.test', type: 'A', data: '127.0.0.1' },
