@@ -38,6 +38,12 @@ export interface RtpProbeOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits up to `waitMs` for echoes, and no longer than until every packet sent has come back. */
+async function settle(entries: ReadonlyArray<{ stats: RtpStats }>, waitMs: number): Promise<void> {
+  const until = performance.now() + waitMs;
+  while (performance.now() < until && entries.some((e) => e.stats.echoed < e.stats.sent)) await sleep(Math.min(10, Math.max(1, until - performance.now())));
+}
+
 /** Spreads n ports evenly over [from, to], both ends included. */
 export function samplePorts(from: number, to: number, n: number): number[] {
   const span = to - from + 1;
@@ -92,12 +98,12 @@ export async function probeRtp(options: RtpProbeOptions): Promise<PortResult[]> 
     await paced(entries);
     if (round < options.count - 1) await sleep(Math.max(0, options.intervalMs - (performance.now() - started)));
   }
-  await sleep(options.waitMs);
+  await settle(entries, options.waitMs);
   for (let retry = 0; retry < options.retries; retry++) {
     const silent = entries.filter((e) => e.stats.echoed === 0);
     if (silent.length === 0) break;
     await paced(silent);
-    await sleep(options.waitMs);
+    await settle(silent, options.waitMs);
   }
   socket.close();
   return entries.map((e) => ({ port: e.port, ssrc: e.ssrc, verdict: e.stats.echoed > 0 ? 'open' : 'no echo', stats: e.stats.summary(), received: null }));
