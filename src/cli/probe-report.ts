@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { RtpReport, SipReport } from '../probe/report.js';
+import { hostPort } from '../probe/sip-options.js';
 import type { Context } from './context.js';
 
 export interface Progress {
@@ -38,7 +39,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function describeSip(report: SipReport): string {
   const lines: string[] = [];
   for (const r of report.results) {
-    const where = r.resolution ? ` → ${r.resolution.address.includes(':') ? `[${r.resolution.address}]` : r.resolution.address}:${r.resolution.port} (${r.resolution.method})` : '';
+    const where = r.resolution ? ` → ${hostPort(r.resolution)} (${r.resolution.method})` : '';
     const head = `${r.transport.padEnd(3)}  ${r.target}${where}`;
     if (r.outcome === 'answered') {
       const retrans = r.retransmissions ? `, ${plural(r.retransmissions, 'retransmission')}` : '';

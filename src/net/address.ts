@@ -117,6 +117,11 @@ export function parseAddress(text: string): { family: Family; value: bigint; tex
   return value === undefined ? undefined : { family: 4, value, text };
 }
 
+/** `::ffff:192.0.2.1` (how a dual-stack socket shows an IPv4 peer) as `192.0.2.1`; others as they are. */
+export function unmapIPv4(text: string): string {
+  return text.replace(/^::ffff:(?=\d+\.)/i, '');
+}
+
 /** Formats an address; IPv6 in RFC 5952 canonical form (lower case, longest zero run as `::`). */
 export function formatAddress(family: Family, value: bigint): string {
   if (family === 4) {

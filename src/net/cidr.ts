@@ -1,5 +1,5 @@
 /** CIDR prefixes: parsing, formatting and collapse (merge adjacent, drop subsumed). Pure. */
-import { FAMILY_BITS, formatAddress, parseAddress, type Family } from './address.js';
+import { FAMILY_BITS, formatAddress, parseAddress, unmapIPv4, type Family } from './address.js';
 import { InputError } from './errors.js';
 
 export interface Prefix {
@@ -194,7 +194,7 @@ export function isWholeFamily(p: Prefix): boolean {
 
 /** Whether any prefix holds the address text (an IPv4-mapped IPv6 address counts as IPv4). */
 export function prefixesContain(prefixes: readonly Prefix[], addressText: string): boolean {
-  const address = parseAddress(addressText.replace(/^::ffff:(?=\d+\.)/i, ''));
+  const address = parseAddress(unmapIPv4(addressText));
   if (!address) return false;
   return prefixes.some((p) => p.family === address.family && address.value >= p.network && address.value <= lastAddress(p));
 }

@@ -9,12 +9,13 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
+import { unmapIPv4 } from '../net/address.js';
 import { prefixesContain, type Prefix } from '../net/cidr.js';
 import type { PortRange } from '../net/ports.js';
 import { VERSION } from '../version.js';
 import { decodeRtp } from './rtp-packet.js';
 import { formatSipMessage, frameLength, header, parseSipMessage, parseVia, printable, SipParseError, type SipHeader, type SipMessage } from './sip-message.js';
-import { ECHO, RTP_QUERY, sha256 } from './sip-options.js';
+import { ECHO, hostPort, RTP_QUERY, sha256 } from './sip-options.js';
 import type { Transport } from './target.js';
 
 export interface ResponderOptions {
@@ -92,7 +93,7 @@ export class SsrcCounts {
 }
 
 /** Largest SSRC span one query may ask about. */
-export const RTP_QUERY_MAX = 65_536;
+const RTP_QUERY_MAX = 65_536;
 
 /** The 200 OK (or 405) for a request, or undefined for ACK and responses. */
 export function answer(request: SipMessage, raw: Buffer, source: { address: string; port: number }, counts: SsrcCounts, minimal: boolean): SipMessage | undefined {
@@ -152,8 +153,8 @@ export class Responder {
   }
 
   private handleSip(raw: Buffer, source: { address: string; port: number }, transport: Transport, send: (bytes: Buffer) => void): void {
-    const from = source.address.replace(/^::ffff:/, '');
-    const who = `${transport} ${from.includes(':') ? `[${from}]` : from}:${source.port}`;
+    const from = unmapIPv4(source.address);
+    const who = `${transport} ${hostPort({ address: from, port: source.port })}`;
     // The rate first: a flood, allowed or not, is dropped silently and cannot flood the log.
     if (!this.sipLimit.take(from, performance.now())) return;
     if (!this.allowed(from)) return this.options.log(`sip ${who}: dropped (not in --allow)`);
@@ -178,7 +179,7 @@ export class Responder {
   }
 
   private handleRtp(bytes: Buffer, source: dgram.RemoteInfo, port: number, socket: dgram.Socket): void {
-    const from = source.address.replace(/^::ffff:/, '');
+    const from = unmapIPv4(source.address);
     if (!this.allowed(from) || !this.rtpLimit.take(from, performance.now())) return;
     const packet = decodeRtp(bytes);
     if (!packet) return;

@@ -39,9 +39,17 @@ export interface RtpProbeOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits up to `waitMs` for echoes, and no longer than until every packet sent has come back. */
-async function settle(entries: ReadonlyArray<{ stats: RtpStats }>, waitMs: number): Promise<void> {
+async function settle(entries: readonly Stream[], waitMs: number): Promise<void> {
   const until = performance.now() + waitMs;
   while (performance.now() < until && entries.some((e) => e.stats.echoed < e.stats.sent)) await sleep(Math.min(10, Math.max(1, until - performance.now())));
+}
+
+/** One port's stream: its SSRC, next sequence number and statistics. */
+interface Stream {
+  readonly port: number;
+  readonly ssrc: number;
+  readonly stats: RtpStats;
+  sequence: number;
 }
 
 /** Spreads n ports evenly over [from, to], both ends included. */
@@ -66,7 +74,7 @@ export async function probeRtp(options: RtpProbeOptions): Promise<PortResult[]> 
   }
   // SSRCs base…base+n-1 without wrapping past 2^32.
   const base = randomInt(0x1000, 0xffffffff - options.ports.length - 0x1000);
-  const byPort = new Map(options.ports.map((port, i) => [port, { port, ssrc: base + i, stats: new RtpStats(), sequence: 0 }]));
+  const byPort = new Map(options.ports.map((port, i): [number, Stream] => [port, { port, ssrc: base + i, stats: new RtpStats(), sequence: 0 }]));
   socket.on('message', (bytes, rinfo) => {
     const entry = byPort.get(rinfo.port);
     const packet = decodeRtp(bytes);
@@ -74,7 +82,7 @@ export async function probeRtp(options: RtpProbeOptions): Promise<PortResult[]> 
     entry.stats.onEcho(packet, performance.now());
   });
   socket.on('error', () => undefined); // ICMP errors on an unconnected socket: ports stay silent
-  const send = (entry: { port: number; ssrc: number; stats: RtpStats; sequence: number }) => {
+  const send = (entry: Stream) => {
     const sequence = entry.sequence++;
     entry.stats.onSent();
     socket.send(encodeRtp({ payloadType: PAYLOAD_TYPE_PCMU, sequence, timestamp: sequence * 160, ssrc: entry.ssrc, sentAt: performance.now(), marker: sequence === 0 }), entry.port, options.address);
@@ -82,7 +90,7 @@ export async function probeRtp(options: RtpProbeOptions): Promise<PortResult[]> 
   const total = options.ports.length * options.count;
   let sent = 0;
   const batch = Math.max(1, Math.round(options.ratePerSecond / 100)); // one batch per 10 ms
-  const paced = async (entries: Array<{ port: number; ssrc: number; stats: RtpStats; sequence: number }>) => {
+  const paced = async (entries: readonly Stream[]) => {
     for (let i = 0; i < entries.length; i += batch) {
       const started = performance.now();
       for (const e of entries.slice(i, i + batch)) send(e);

@@ -18,7 +18,9 @@ export interface Endpoint {
   readonly port: number;
 }
 
-export const hostPort = (e: Endpoint) => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
+/** An address as a SIP host: IPv6 in brackets. */
+export const hostText = (address: string) => (address.includes(':') ? `[${address}]` : address);
+export const hostPort = (e: Endpoint) => `${hostText(e.address)}:${e.port}`;
 
 export interface OptionsRequest {
   readonly text: string;
@@ -39,7 +41,6 @@ export function sha256(text: string): string {
 export function buildOptions(target: SipTarget, transport: Transport, local: Endpoint, extra: readonly SipHeader[] = []): OptionsRequest {
   const branch = `z9hG4bK${token(8)}`;
   const callId = `${token(12)}@sipwall`;
-  const localHost = local.address.includes(':') ? `[${local.address}]` : local.address;
   const via = `SIP/2.0/${transport.toUpperCase()} ${hostPort(local)};branch=${branch};rport`;
   const contact = `<${transport === 'tls' ? 'sips' : 'sip'}:sipwall@${hostPort(local)}${transport === 'udp' || transport === 'tls' ? '' : ';transport=tcp'}>`;
   const uri = requestUri(target);
@@ -50,7 +51,7 @@ export function buildOptions(target: SipTarget, transport: Transport, local: End
     headers: [
       { name: 'via', value: via },
       { name: 'max-forwards', value: '70' },
-      { name: 'from', value: `"sipwall" <sip:sipwall@${localHost}>;tag=${token(6)}` },
+      { name: 'from', value: `"sipwall" <sip:sipwall@${hostText(local.address)}>;tag=${token(6)}` },
       { name: 'to', value: `<${uri}>` },
       { name: 'call-id', value: callId },
       { name: 'cseq', value: '1 OPTIONS' },

@@ -6,6 +6,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
+import { unmapIPv4 } from '../net/address.js';
 import { DnsFailure, resolveTarget, type Resolution } from './resolve.js';
 import { frameLength, header, headerValues, parseSipMessage, SipParseError, type SipHeader, type SipMessage } from './sip-message.js';
 import { algOf, answers, buildOptions, natOf, type AlgReport, type Endpoint, type NatReport, type OptionsRequest } from './sip-options.js';
@@ -179,7 +180,7 @@ function overUdp(target: SipTarget, resolution: Resolution, options: SipProbeOpt
 }
 
 function localOf(address: { address: string; port: number }): Endpoint {
-  return { address: address.address.replace(/^::ffff:/, ''), port: address.port };
+  return { address: unmapIPv4(address.address), port: address.port };
 }
 
 function tlsReportOf(socket: tls.TLSSocket, insecure: boolean): TlsReport {
