@@ -210,6 +210,33 @@ describe('probe sip on loopback', () => {
     }
   });
 
+  it('probe rtp, --ca and --targets refuse bad input with one line and exit 2, before sending anything', async () => {
+    const notPem = join(tmp, 'not-a-cert.txt');
+    writeFileSync(notPem, 'hello\n');
+    const badList = join(tmp, 'bad-hosts.txt');
+    writeFileSync(badList, '# one bad line among good ones\n127.0.0.1:5060\npbx.example.com:0\n');
+    for (const args of [
+      ['probe', 'rtp', '127.0.0.1', '--ports', '0-10'],
+      ['probe', 'rtp', '127.0.0.1', '--ports', '20000-10000'],
+      ['probe', 'rtp', '127.0.0.1', '--all', '--sample', '4'],
+      ['probe', 'rtp', '127.0.0.1', '--interval', 'soon'],
+      ['probe', 'rtp', '127.0.0.1', '--sip', 'sctp:5060'],
+      ['probe', 'rtp', '127.0.0.1', '--sip', 'udp:5060,tcp:5060'],
+      ['probe', 'rtp', '127.0.0.1', '--count', '0'],
+      ['probe', 'rtp', 'sip:x@127.0.0.1'],
+      ['probe', 'rtp', '127.0.0.1:5060'],
+      ['probe', 'sip', '127.0.0.1', '--ca', join(tmp, 'missing.pem')],
+      ['probe', 'sip', '127.0.0.1', '--ca', notPem],
+      ['probe', 'sip', '--targets', join(tmp, 'missing.txt')],
+      ['probe', 'sip', '--targets', badList],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(run.stdout, args.join(' ')).toBe('');
+    }
+  });
+
   it('refuses bad input with one line and exit 2, before sending anything', async () => {
     for (const args of [['pbx.example.com:0'], ['pbx.example.com:70000'], ['sip:x@y;transport=sctp'], ['a\r\nb'], ['--transport', 'udp', 'sip:x@y;transport=tcp'], [], ['x.test', '--concurrency', '0'], ['x.test', '--dns-server', 'not-an-ip']]) {
       const run = await runCli(['probe', 'sip', ...args]);
