@@ -20,6 +20,9 @@ export interface PolicyInput {
   readonly ssh?: { readonly port: number; readonly sources: readonly Prefix[] | 'any' };
 }
 
+/** Prefixes a note names before it says "and N more". */
+const SUBSUMED_SHOWN = 8;
+
 const formatRanges = (ranges: readonly PortRange[]) => ranges.map((r) => formatPortRange(r, '-')).join(',');
 
 export function buildPolicy(input: PolicyInput): Policy {
@@ -171,7 +174,11 @@ export function buildPolicy(input: PolicyInput): Policy {
     const key = `${formatPrefix(s.by)} (${s.set})`;
     groups.set(key, [...(groups.get(key) ?? []), formatPrefix(s.prefix)]);
   }
-  for (const [by, inside] of groups) notes.push(`${inside.join(', ')} ${inside.length === 1 ? 'lies' : 'lie'} inside ${by}: no rules of their own.`);
+  for (const [by, inside] of groups) {
+    // A header note stays short: the full list is in --json (subsumed).
+    const shown = inside.length > SUBSUMED_SHOWN ? [...inside.slice(0, SUBSUMED_SHOWN), `and ${inside.length - SUBSUMED_SHOWN} more`] : inside;
+    notes.push(`${shown.join(', ')} ${inside.length === 1 ? 'lies' : 'lie'} inside ${by}: no rules of their own.`);
+  }
 
   return {
     providers: input.providers,

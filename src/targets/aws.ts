@@ -31,7 +31,7 @@ export const meta: TargetMeta = {
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: false, sourcePorts: false, namedSets: false, statefulReturn: true, deny: false, outbound: true },
   limits: {
-    commentBytes: 255,
+    commentBytes: 255, lineSource: 'none: JSON and HCL parsers',
     other: [`${RULES_PER_GROUP} inbound + ${RULES_PER_GROUP} outbound rules per group, per family`, `${GROUPS_DEFAULT} groups per interface (${GROUPS_MAX} at most)`, `${CFN_RESOURCES_MAX} CloudFormation resources`],
   },
   validators: ['botocore validate_parameters (AuthorizeSecurityGroupIngress/Egress)', 'JSON + required keys (CloudFormation)', 'HCL parse (@cdktf/hcl2json)'],

@@ -21,7 +21,7 @@ export const meta: TargetMeta = {
   modes: ['standalone'],
   // A rich rule holds one element: with a destination port there is no room for a source port.
   capabilities: { mixedFamilyPerRule: true, sourcePorts: false, namedSets: true, statefulReturn: true, deny: true, outbound: true },
-  limits: { commentBytes: 1024, other: ['one port range per rich rule', 'ipset names ≤ 31 characters'] },
+  limits: { commentBytes: 1024, lineSource: 'none: XML files, or firewall-cmd arguments from sh', other: ['one port range per rich rule', 'ipset names ≤ 31 characters'] },
   validators: ['firewall-offline-cmd --check-config'],
 };
 

@@ -25,7 +25,7 @@ export const meta: TargetMeta = {
   forms: ['shell', 'terraform'],
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: false, sourcePorts: false, namedSets: false, statefulReturn: true, deny: true, outbound: true },
-  limits: { portsPerRule: GCP_LIMITS.portsPerRule, commentBytes: 2048, other: [`${GCP_LIMITS.rangesPerRule} address ranges per rule (longer lists are split)`, 'names ≤ 63 of a-z 0-9 -'] },
+  limits: { portsPerRule: GCP_LIMITS.portsPerRule, commentBytes: 2048, lineSource: 'none: sh with gcloud arguments, or HCL', other: [`${GCP_LIMITS.rangesPerRule} address ranges per rule (longer lists are split)`, 'names ≤ 63 of a-z 0-9 -'] },
   validators: ['HCL parse (@cdktf/hcl2json) + name and limit assertions (tests)'],
 };
 

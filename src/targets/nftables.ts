@@ -18,7 +18,7 @@ export const meta: TargetMeta = {
   forms: ['restore', 'shell'],
   modes: ['standalone', 'into'],
   capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
-  limits: { commentBytes: 128 },
+  limits: { commentBytes: 128 , lineSource: 'none: nft reads its input with a flex scanner that grows its buffer (an 800 kB line tested); the shell form is sh, which has none either'},
   validators: ['nft -c -f'],
 };
 

@@ -10,9 +10,11 @@ import { azure } from './azure.js';
 import { gcp } from './gcp.js';
 import { routeros } from './routeros.js';
 import { windows } from './windows.js';
+import { withLineCheck } from './line-limit.js';
 import type { Target } from './types.js';
 
-export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows];
+/** Every target as the CLI and the tests use it: its render, then the line check of its meta. */
+export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows].map(withLineCheck);
 
 export function findTarget(id: string): Target {
   const target = TARGETS.find((t) => t.meta.id === id);

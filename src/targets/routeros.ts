@@ -19,7 +19,7 @@ export const meta: TargetMeta = {
   forms: ['rsc'],
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
-  limits: { commentBytes: 255 },
+  limits: { commentBytes: 255 , lineSource: 'none documented (help.mikrotik.com Scripting: a line ends at LF, CR LF or CR; a comment at the end of its line)'},
   validators: ['golden files + grammar assertions (no offline parser exists)'],
 };
 

@@ -80,6 +80,13 @@ export interface TargetMeta {
     /** Ports in one rule (a range counting 2 for iptables multiport); undefined = none. */
     readonly portsPerRule?: number;
     readonly commentBytes: number;
+    /**
+     * The longest line (bytes, without the newline) the tool that reads the output takes as one
+     * line; undefined where it has none. Checked on every rendered file before anything is written.
+     */
+    readonly lineBytes?: number;
+    /** Where `lineBytes` comes from (source file or documentation), or why there is none. */
+    readonly lineSource: string;
     /** Other platform limits, as text for `--target list` (the numbers live in the module). */
     readonly other?: readonly string[];
   };

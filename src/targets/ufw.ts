@@ -24,7 +24,7 @@ export const meta: TargetMeta = {
   forms: ['shell', 'app'],
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
-  limits: { portsPerRule: 15, commentBytes: 255 },
+  limits: { portsPerRule: 15, commentBytes: 255 , lineSource: 'none: ufw.sh is run by sh, and every ufw call takes its rule as arguments'},
   validators: ['ufw --dry-run', 'ufw app info'],
 };
 

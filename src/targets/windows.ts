@@ -20,7 +20,7 @@ export const meta: TargetMeta = {
   forms: ['ps1'],
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
-  limits: { commentBytes: 1024, other: [`${ADDRESSES_PER_RULE} remote addresses per rule (longer lists are split)`] },
+  limits: { commentBytes: 1024, lineSource: 'none: PowerShell reads the whole script', other: [`${ADDRESSES_PER_RULE} remote addresses per rule (longer lists are split)`] },
   validators: ['golden files + PowerShell token assertions (tests)'],
 };
 

@@ -86,19 +86,22 @@ function shim(plan: MutablePlan, name: string): string {
  */
 function planUfw(files: readonly OutputFile[], id: string): CheckPlan {
   const plan: MutablePlan = { files: {}, steps: [] };
+  // ufw --dry-run refuses a read-only /etc/ufw ("user.rules is not writable"): a copy in the
+  // check's throw-away folder stands in for it, once per namespace.
+  const conf = 'test -d ufwconf || { cp -R /etc/ufw ufwconf && mount --bind ufwconf /etc/ufw; }';
   for (const f of files) {
     const name = `${id}-${f.name}`;
     plan.files[name] = f.content;
     if (f.name.endsWith('.sh')) {
       plan.steps.push({
         label: `ufw --dry-run (${f.name})`,
-        command: `SIPWALL_REAL_UFW=$(command -v ufw) && export SIPWALL_REAL_UFW && ${shim(plan, 'ufw')} && PATH="$PWD/shims:$PATH" sh ${name}`,
+        command: `${conf} && SIPWALL_REAL_UFW=$(command -v ufw) && export SIPWALL_REAL_UFW && ${shim(plan, 'ufw')} && PATH="$PWD/shims:$PATH" sh ${name}`,
       });
     } else {
       const dir = `${id}-appd`;
       plan.steps.push({
         label: `ufw app info (${f.name})`,
-        command: `mkdir -p ${dir} && cp ${name} ${dir}/sipwall && mount --bind ${dir} /etc/ufw/applications.d && for p in $(sed -n 's/^\\[\\(.*\\)\\]$/\\1/p' ${name}); do ufw app info "$p" || exit 1; done; s=$?; umount /etc/ufw/applications.d; exit $s`,
+        command: `${conf} && mkdir -p ${dir} && cp ${name} ${dir}/sipwall && mount --bind ${dir} /etc/ufw/applications.d && for p in $(sed -n 's/^\\[\\(.*\\)\\]$/\\1/p' ${name}); do ufw app info "$p" || exit 1; done; s=$?; umount /etc/ufw/applications.d; exit $s`,
       });
     }
   }

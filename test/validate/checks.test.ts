@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { inNetns } from '../../src/validate/run.js';
 import { checkTarget, intoSetup, runChecks } from '../../src/validate/checks.js';
 import { runCli } from '../helpers/cli.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
@@ -30,6 +32,18 @@ describe.skipIf(skip)('the real parsers catch what golden files alone would not'
     const checks = runChecks([{ files: {}, steps: [long, { label: 'next', command: 'true' }, { label: 'fails', command: 'false' }] }]);
     expect(checks.map((c) => [c.command, c.ok])).toEqual([['long', true], ['next', true], ['fails', false]]);
     expect(checks[0]!.output).toHaveLength(2000);
+  });
+
+  it('a check can write nothing that outlives it: ipset list -file, sh redirections, devices', () => {
+    const victim = `/tmp/sipwall-pwned-${process.pid}`;
+    // What a split ipset line could run during --check (issue 10.1), and what a shell step could.
+    const hostile = `create x hash:net\nlist -file ${victim}\n`;
+    const checks = runChecks([{ files: { hostile }, steps: [{ label: 'ipset', command: 'ipset restore < hostile' }, { label: 'sh', command: `echo pwned > ${victim}-sh; echo pwned > /etc/sipwall-pwned; echo pwned > /dev/sipwall-pwned` }] }]);
+    expect(checks.map((c) => c.ok)).toEqual([false, false]);
+    expect(checks[0]!.output).toMatch(/Read-only file system/);
+    for (const path of [victim, `${victim}-sh`, '/etc/sipwall-pwned', '/dev/sipwall-pwned']) expect(existsSync(path), path).toBe(false);
+    // The working folder and /run stay writable for the parsers (iptables-legacy's lock).
+    expect(inNetns({}, 'echo ok > here && cat here && : > /run/xtables.lock && echo lock').output).toBe('ok\nlock');
   });
 
   it('render --check runs the parser before writing, --into included', async () => {

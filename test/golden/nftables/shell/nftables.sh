@@ -5,7 +5,8 @@
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 #   vapi (VAPI): retrieved 2026-11-23 from https://docs.vapi.ai/advanced/sip/sip-networking ("SIP networking and firewall configuration")
 # Host: Asterisk (PJSIP); SIP udp 5060, tcp 5060, tls 5061; RTP 10000-20000
-# Standalone: a complete host firewall (input and forward policy drop). It replaces what you load it over; on a host with its own firewall use --into instead: an accept in a separate table or chain does not override a drop elsewhere at the same hook.
+# Standalone: a complete host firewall (input and forward policy drop). It replaces what you load it over; on a host with its own firewall use --into instead: an accept in a separate table or chain does
+#     not override a drop elsewhere at the same hook.
 # Apply: sh nftables.sh (run as root).
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.

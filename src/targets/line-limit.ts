@@ -1,0 +1,46 @@
+/**
+ * The one check every rendered file passes before anything is written: no line longer than the
+ * consuming tool reads as one line. `ipset restore` reads 1,023-byte pieces and runs the rest of
+ * a longer line as a command of its own; `iptables-restore` does the same at 10,239 bytes. Pure.
+ */
+import { TargetError, type RenderResult, type Target, type TargetMeta } from './types.js';
+
+/** The first line of `text` longer than `max` UTF-8 bytes: its number (1-based) and size. */
+export function longLine(text: string, max: number): { line: number; bytes: number } | undefined {
+  let start = 0;
+  let line = 1;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only lines that might be too long are measured.
+    if ((end - start) * 3 > max) {
+      const bytes = Buffer.byteLength(text.slice(start, end));
+      if (bytes > max) return { line, bytes };
+    }
+    start = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
+export function checkLines(meta: TargetMeta, result: RenderResult): RenderResult {
+  const max = meta.limits.lineBytes;
+  if (max === undefined) return result;
+  for (const file of result.files) {
+    const long = longLine(file.content, max);
+    if (long) {
+      throw new TargetError(
+        'E_LINE_TOO_LONG',
+        `${meta.id} ${file.name}`,
+        `line ${long.line} has ${long.bytes} bytes, over the ${max} that ${meta.limits.lineSource} reads as one line`,
+        'shorten the profile text or flag value that reaches that line',
+      );
+    }
+  }
+  return result;
+}
+
+/** The target as the registry hands it out: its render followed by the line check. */
+export function withLineCheck(target: Target): Target {
+  return { meta: target.meta, render: (policy, options) => checkLines(target.meta, target.render(policy, options)) };
+}
