@@ -64,7 +64,9 @@ export function buildPolicy(input: PolicyInput): Policy {
             : collapse(ofFamily(mediaList));
       const shared = sip && media && sip.prefixes.length > 0 && samePrefixes(sip.prefixes, media.prefixes);
       const make = (roles: Array<'sip' | 'media'>, result: Collapsed) => {
-        const name = roles.length === 2 ? `${id}_v${family}` : `${id}_${roles[0]}_v${family}`;
+        // Injective: ids hold no "_", so the name splits back at its last two "_" into id, roles
+        // and family (`acme` sip and `acme-sip` sip+media are acme_sip_v4 and acme_sip_sipmedia_v4).
+        const name = `${id}_${roles.join('')}_v${family}`;
         subsumed.push(...result.subsumed.map((x) => ({ ...x, set: name })));
         const what = roles.map((r) => (r === 'sip' ? 'SIP' : 'media')).join(' and ');
         let addresses: Addresses;

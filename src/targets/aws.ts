@@ -8,7 +8,7 @@
  * interface by default, 16 at most; no source ports, no deny.
  */
 import type { Family } from '../net/address.js';
-import { chunk, lower, remoteCidrs, type FlatRule } from './flat.js';
+import { chunk, lower, NameBook, remoteCidrs, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
 import { awsDescription, hclString } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -141,7 +141,28 @@ export function ipPermissions(rules: readonly AwsRule[]): object[] {
   }));
 }
 
-const pascal = (text: string) => text.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+/**
+ * A CloudFormation logical id (A-Z a-z 0-9 only) from a kebab-case name, injective so that no two
+ * rules share an id (a JSON object keeps the last of two equal keys: a rule would vanish).
+ * Read as if the name began with "-": "-" + a letter is that letter upper-cased, except x, which
+ * is "Xx"; "-" + a digit is "X" + the digit; a "-" before another "-" or at the end is "X".
+ * Lower-case letters and digits stand for themselves, so decoding is unambiguous:
+ * `flynumber-sip-udp-in-1` → `FlynumberSipUdpInX1`, `a-1` → `AX1`, `a1` → `A1`.
+ */
+export function logicalId(name: string): string {
+  let out = '';
+  let hyphen = true;
+  for (const ch of name) {
+    if (ch === '-') {
+      if (hyphen) out += 'X';
+      hyphen = true;
+    } else if (hyphen) {
+      out += /[a-wyz]/.test(ch) ? ch.toUpperCase() : ch === 'x' ? 'Xx' : `X${ch}`;
+      hyphen = false;
+    } else out += ch;
+  }
+  return hyphen ? `${out}X` : out;
+}
 const snake = (text: string) => text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
 /** Stable per-rule names: the term's name plus a counter within the term. */
@@ -183,9 +204,10 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     const parameters = Object.fromEntries(
       groups.map((_, i) => [`SecurityGroupId${i === 0 ? '' : i + 1}`, { Type: 'AWS::EC2::SecurityGroup::Id', Description: `Security group ${i + 1} that receives the sipwall rules` }]),
     );
+    const cfnIds = new NameBook('aws', 'logical id');
     const resources = Object.fromEntries(
       rulesOfGroups.map((r) => [
-        `Sipwall${pascal(r.name)}${r.index}`,
+        cfnIds.claim(`Sipwall${logicalId(`${r.name}-${r.index}`)}`, `${r.name} ${r.index}`),
         {
           Type: r.direction === 'in' ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress',
           Properties: {
@@ -209,12 +231,13 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     return { files: [{ name: 'aws-cloudformation.json', content: `${JSON.stringify(template, null, 2)}\n`, mode: 0o644 }], warnings: all, budget };
   }
   const how = ['Apply: terraform apply, with security_group_id set to the group that receives the rules.', 'Do not mix with inline ingress/egress blocks or aws_security_group_rule on the same group.'];
+  const tfNames = new NameBook('aws', 'resource');
   const view = {
     headerLines: headerLines(policy, options, how, notes),
     variables: groups.map((_, i) => ({ name: `security_group_id${i === 0 ? '' : `_${i + 1}`}`, description: hclString(`Security group ${i + 1} that receives the sipwall rules`) })),
     resources: rulesOfGroups.map((r) => ({
       type: r.direction === 'in' ? 'aws_vpc_security_group_ingress_rule' : 'aws_vpc_security_group_egress_rule',
-      name: `sipwall_${snake(r.name)}_${r.index}`,
+      name: tfNames.claim(`sipwall_${snake(r.name)}_${r.index}`, `${r.name} ${r.index}`),
       variable: `security_group_id${r.group === 0 ? '' : `_${r.group + 1}`}`,
       protocol: r.protocol,
       from: r.from,

@@ -6,7 +6,7 @@
  * and of a NIC must both allow a packet, so an NSG over its limits cannot be split: that fails.
  */
 import type { Policy, Ports } from '../policy/types.js';
-import { fitName, lower, remoteCidrs, formatPorts, type FlatRule } from './flat.js';
+import { fitName, lower, NameBook, remoteCidrs, formatPorts, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -67,9 +67,10 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   over(sources, AZURE_LIMITS.prefixes, 'source prefixes');
   over(destinations, AZURE_LIMITS.prefixes, 'destination prefixes');
   const terraform = options.form === 'terraform';
+  const names = new NameBook('azure', 'rule');
   const out = rules.map((rule, i) => {
     const s = all[i]!;
-    const name = fitName(`sipwall-${rule.name}`, AZURE_LIMITS.nameMax);
+    const name = names.claim(fitName(`sipwall-${rule.name}`, AZURE_LIMITS.nameMax), rule.name);
     const description = `sipwall: ${rule.description}`.slice(0, AZURE_LIMITS.descriptionMax);
     return {
       name,

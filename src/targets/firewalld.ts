@@ -6,7 +6,7 @@
  * warnings).
  */
 import type { AddressSet, Policy } from '../policy/types.js';
-import { fitName, formatPorts, lower, setCidrs, type FlatRule } from './flat.js';
+import { fitName, formatPorts, lower, NameBook, setCidrs, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
 import { eachLine } from './lines.js';
 import { shellWord, xmlComment, xmlText } from './quote.js';
@@ -59,11 +59,12 @@ function richRules(rule: FlatRule): Rich[] {
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const { rules, widened } = lower(policy, meta, { splitFamilies: false, strict: options.strict });
   const sets = [...new Map(rules.flatMap((r) => (r.remote === 'any' ? [] : [[r.remote.name, r.remote] as const]))).values()];
+  const names = new NameBook('firewalld', 'ipset');
   const ipsets = sets.map((s) => {
     const cidrs = setCidrs(s);
     const description = `sipwall: ${s.description}`;
     return {
-      name: firewalldSetName(s),
+      name: names.claim(firewalldSetName(s), s.description),
       family: s.family === 4 ? 'inet' : 'inet6',
       descriptionWord: shellWord(description),
       descriptionXml: xmlText(description),

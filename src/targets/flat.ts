@@ -154,6 +154,26 @@ export function unorderedHash(hashes: readonly number[]): string {
   return hex32(sum);
 }
 
+/**
+ * The names one render derives from ids (sets, aliases, rules, resources): a second owner of a
+ * name is a named error, never a merge of two providers' addresses or ports. The encodings make
+ * this unreachable but for a 32-bit hash collision of two cut names; the check keeps it so.
+ */
+export class NameBook {
+  private readonly owners = new Map<string, string>();
+  constructor(private readonly target: string, private readonly kind: string) {}
+
+  /** `name` for `owner`; the same owner may claim its name again. */
+  claim(name: string, owner: string): string {
+    const other = this.owners.get(name);
+    if (other !== undefined && other !== owner) {
+      throw new TargetError('E_NAME_COLLISION', `${this.target} ${this.kind} ${name}`, `derived from both ${other} and ${owner}`, 'rename one of the providers (profile id)');
+    }
+    this.owners.set(name, owner);
+    return name;
+  }
+}
+
 /** A name cut to `max` characters, keeping it unique with a hash of the whole when cut. */
 export function fitName(name: string, max: number, joiner = '-'): string {
   if (name.length <= max) return name;

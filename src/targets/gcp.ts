@@ -4,7 +4,7 @@
  * `[a-z]([-a-z0-9]*[a-z0-9])?` of at most 63, priority 0–65535, hyphen ranges, no source ports.
  */
 import type { Policy } from '../policy/types.js';
-import { chunk, fitName, formatPorts, lower, remoteCidrs } from './flat.js';
+import { chunk, fitName, formatPorts, lower, NameBook, remoteCidrs } from './flat.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -36,6 +36,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   }
   const { rules, widened } = lower(policy, meta, { splitFamilies: true, strict: options.strict });
   const terraform = options.form === 'terraform';
+  const names = new NameBook('gcp', 'rule');
   const out = rules.flatMap((rule) => {
     const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
     const portList = ports === 'any' ? [] : ports.map((r) => formatPorts([r], '-'));
@@ -44,7 +45,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     }
     const parts = chunk(remoteCidrs(rule), GCP_LIMITS.rangesPerRule);
     return parts.map((ranges, i) => {
-      const name = fitName(`sipwall-${rule.name}${parts.length > 1 ? `-${i + 1}` : ''}`, GCP_LIMITS.nameMax);
+      const name = names.claim(fitName(`sipwall-${rule.name}${parts.length > 1 ? `-${i + 1}` : ''}`, GCP_LIMITS.nameMax), `${rule.name} part ${i + 1}`);
       const description = `sipwall: ${rule.description}`;
       return {
         name,

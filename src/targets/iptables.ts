@@ -9,7 +9,7 @@ import { formatPrefix } from '../net/cidr.js';
 import type { Addresses, AddressSet, Direction, Policy, Term } from '../policy/types.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { packPorts, portMatch } from './multiport.js';
-import { setCidrs, shortHash } from './flat.js';
+import { NameBook, setCidrs, shortHash } from './flat.js';
 import { eachLine, Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -116,7 +116,8 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     ? ([4, 6] as const).filter((f) => policy.terms.some((t) => t.family === f || t.family === 'both'))
     : [4, 6];
   const restore = families.map((family) => familyView(policy, family, into, useIpset, hookChains));
-  const ipsets = useIpset ? policy.sets.map(ipsetView) : [];
+  const ipsetNames = new NameBook('iptables', 'ipset');
+  const ipsets = useIpset ? policy.sets.map((s) => ipsetView(s, ipsetNames.claim(ipsetName(s), s.description))) : [];
   const shell = options.form === 'shell';
   const fileOf = (f: Family) => (f === 4 ? 'iptables.rules.v4' : 'iptables.rules.v6');
   const apply = shell
@@ -240,8 +241,7 @@ function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLine
   }
 }
 
-function ipsetView(set: AddressSet) {
-  const name = ipsetName(set);
+function ipsetView(set: AddressSet, name: string) {
   const tmp = `${name}-tmp`;
   return {
     name,

@@ -6,6 +6,7 @@
 import { formatPrefixShort } from '../net/cidr.js';
 import { formatPortRange } from '../net/ports.js';
 import type { Addresses, AddressSet, Direction, Policy, Ports, Term } from '../policy/types.js';
+import { NameBook } from './flat.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { nftString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -83,11 +84,12 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       ...policy.terms.filter((t) => t.direction === d).map((t) => termRule(t, setRef)),
     ],
   }));
+  const setNames = new NameBook('nftables', 'set');
   const sshSets = !into && policy.ssh && policy.ssh.sources !== 'any' ? policy.ssh.sources : [];
   const sets = into
     ? []
     : [...policy.sets, ...sshSets.flatMap((a) => (a.kind === 'set' ? [a.set] : []))].map((s) => ({
-        name: s.name,
+        name: setNames.claim(s.name, s.description),
         type: s.family === 4 ? 'ipv4_addr' : 'ipv6_addr',
         elements: s.prefixes.map(formatPrefixShort).join(',\n\t\t\t'),
       }));

@@ -9,7 +9,7 @@
  */
 import type { PortRange } from '../net/ports.js';
 import type { AddressSet, Policy, Ports } from '../policy/types.js';
-import { chunk, fitName, formatPorts, lower, setCidrs, shortHash, type FlatRule } from './flat.js';
+import { chunk, fitName, formatPorts, lower, NameBook, setCidrs, shortHash, type FlatRule } from './flat.js';
 import { headerLines } from './header.js';
 import { mergePfsenseConfig, TRACKER_BASE } from './pfsense-merge.js';
 import { xmlComment, xmlText } from './quote.js';
@@ -56,13 +56,14 @@ function render(variant: Variant, policy: Policy, options: RenderOptions): Rende
   const { rules } = lower(policy, meta, { splitFamilies: false });
   const iface = options.interface ?? 'wan';
   const aliases = new Map<string, Alias>();
+  const aliasNames = new NameBook(variant, 'alias');
   /** The alias names of a set, made once however many rules use the set. */
   const namesOfSet = new Map<AddressSet, string[]>();
   const setAliases = (set: AddressSet): string[] => {
     let names = namesOfSet.get(set);
     if (!names) {
       names = chunk(setCidrs(set), ALIAS_ENTRIES_MAX).map((entries, i) => {
-        const name = aliasName(set.name, i);
+        const name = aliasNames.claim(aliasName(set.name, i), `${set.description} part ${i + 1}`);
         aliases.set(name, { name, type: 'network', entries, descr: `sipwall: ${set.description}` });
         return name;
       });
@@ -79,7 +80,7 @@ function render(variant: Variant, policy: Policy, options: RenderOptions): Rende
     const key = entries.join(' ');
     let name = portAliases.get(key);
     if (name === undefined) {
-      name = aliasName(`ports_${portAliases.size + 1}`);
+      name = aliasNames.claim(aliasName(`ports_${portAliases.size + 1}`), `port list ${key}`);
       portAliases.set(key, name);
       aliases.set(name, { name, type: 'port', entries, descr: `sipwall: ports of ${rule.description}` });
     }

@@ -5,7 +5,7 @@
  * the sipwall tag first. No offline parser exists: goldens plus grammar assertions in tests.
  */
 import type { Policy, Ports } from '../policy/types.js';
-import { formatPorts, lower, setCidrs, type FlatRule } from './flat.js';
+import { formatPorts, lower, setCidrs, type FlatRule, NameBook } from './flat.js';
 import { headerLines } from './header.js';
 import { eachLine } from './lines.js';
 import { routerosString } from './quote.js';
@@ -48,11 +48,12 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     const own = rules.filter((r) => r.family === family);
     const lists: string[] = [];
     const seen = new Set<string>();
+    const names = new NameBook('routeros', 'address list');
     for (const r of own) {
       if (r.remote === 'any' || seen.has(r.remote.name)) continue;
       seen.add(r.remote.name);
       const comment = routerosString(`sipwall: ${r.remote.description}`);
-      lists.push(eachLine(`add list=${listName(r.remote.name)} address=`, setCidrs(r.remote), ` comment=${comment}`));
+      lists.push(eachLine(`add list=${names.claim(listName(r.remote.name), r.remote.description)} address=`, setCidrs(r.remote), ` comment=${comment}`));
     }
     const chains = (['in', 'out'] as const)
       .filter((d) => own.some((r) => r.direction === d))

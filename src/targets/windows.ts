@@ -4,7 +4,7 @@
  * hyphen ranges; re-runs remove the rules of group sipwall first.
  */
 import type { Policy, Ports } from '../policy/types.js';
-import { chunk, formatPorts, lower, remoteCidrs } from './flat.js';
+import { chunk, formatPorts, lower, NameBook, remoteCidrs } from './flat.js';
 import { headerLines } from './header.js';
 import { psString } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -31,10 +31,11 @@ const portParam = (name: string, p: Ports) => (p === 'any' ? '' : ` -${name} ${a
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const { rules } = lower(policy, meta, { splitFamilies: false });
+  const names = new NameBook('windows', 'rule');
   const out = rules.flatMap((rule) => {
     const parts = rule.remote === 'any' ? [undefined] : chunk(remoteCidrs(rule), ADDRESSES_PER_RULE);
     return parts.map((addresses, i) => {
-      const name = `sipwall-${rule.name}${parts.length > 1 ? `-${i + 1}` : ''}`;
+      const name = names.claim(`sipwall-${rule.name}${parts.length > 1 ? `-${i + 1}` : ''}`, `${rule.name} part ${i + 1}`);
       // Every address of one family, as the address ranges -RemoteAddress accepts.
       const everyAddress = rule.family === 4 ? '0.0.0.0-255.255.255.255' : '::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
       const remote = addresses ? cidrArray(addresses) : rule.family === 'both' ? 'Any' : array([everyAddress]);

@@ -113,7 +113,7 @@ describe('render', () => {
     const report = JSON.parse(run.stdout);
     expect(report.files.map((f: { name: string }) => f.name)).toEqual(['iptables.rules.v4', 'iptables.rules.v6']);
     expect(report.subsumed).toHaveLength(5);
-    expect(report.subsumed[0]).toEqual({ set: 'flynumber_v4', prefix: '46.19.209.14/32', by: '46.19.208.0/21' });
+    expect(report.subsumed[0]).toEqual({ set: 'flynumber_sipmedia_v4', prefix: '46.19.209.14/32', by: '46.19.208.0/21' });
   });
 
   it('warns about a stale profile', async () => {

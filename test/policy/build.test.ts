@@ -71,7 +71,7 @@ describe('shared SIP and media sets', () => {
   it('one set when both roles collapse alike, each subsumed prefix reported once', () => {
     const raw = { ...fly, sip: { ...fly.sip!, addresses: [...fly.sip!.addresses, fly.sip!.gateways[0]!] } };
     const policy = buildPolicy({ ...base, providers: [{ ...raw, media: { ...raw.media!, addresses: raw.sip.addresses } }] });
-    expect(policy.sets.map((s) => s.name)).toEqual(['flynumber_v4']);
+    expect(policy.sets.map((s) => s.name)).toEqual(['flynumber_sipmedia_v4']);
     // Six inputs lie inside the /21: the five gateways and the first gateway listed again as an address.
     expect(policy.subsumed.map((s) => formatPrefix(s.prefix))).toHaveLength(6);
   });

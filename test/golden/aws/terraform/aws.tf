@@ -7,7 +7,7 @@
 # Apply: terraform apply, with security_group_id set to the group that receives the rules.
 # Do not mix with inline ingress/egress blocks or aws_security_group_rule on the same group.
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 # Note: vapi-media-udp-in: aws cannot match source ports; this rule accepts any udp source port, not only 40000-60000.
 
 variable "security_group_id" {

@@ -7,7 +7,7 @@
 # Host: Asterisk (PJSIP); SIP udp 5060, tcp 5060, tls 5061; RTP 10000-20000
 # Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 set -eu
 : "${RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the network security group}"
 : "${NSG:?set NSG to the name of the network security group}"

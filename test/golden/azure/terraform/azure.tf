@@ -6,7 +6,7 @@
 # Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 20000-20100,20200-20300
 # Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.
 # Note: Test Trunk documents RTP to 20000-20100; media arrives where the PBX's SDP says, so --rtp-ports's 20000-20100,20200-20300 is opened instead.
-# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_v4): no rules of their own.
+# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sipmedia_v4): no rules of their own.
 
 variable "resource_group_name" {
   description = "Resource group of the network security group"

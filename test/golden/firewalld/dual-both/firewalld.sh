@@ -8,7 +8,7 @@
 # Apply: sh firewalld.sh (as root). It replaces the sipwall-* policies and ipsets in the permanent configuration, then reloads.
 # The policies add to every zone: no zone file is touched.
 # Note: Test Trunk documents RTP to 20000-20100; media arrives where the PBX's SDP says, so --rtp-ports's 20000-20100,20200-20300 is opened instead.
-# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_v4): no rules of their own.
+# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sipmedia_v4): no rules of their own.
 # Note: vapi-media-udp-in: firewalld cannot match source ports; this rule accepts any udp source port, not only 40000-60000.
 # Note: vapi-media-udp-out: firewalld cannot match source ports; this rule accepts any udp source port, not only 20000-20100,20200-20300.
 # Note: test-trunk-media-udp-out-v4: firewalld cannot match source ports; this rule accepts any udp source port, not only 20000-20100,20200-20300.
@@ -30,14 +30,14 @@ fw --ipset=sipwall_vapi_sip_v4 --add-entries-from-file=/dev/stdin <<'SIPWALL_SET
 44.229.228.186/32
 44.238.177.138/32
 SIPWALL_SET
-fw --new-ipset=sipwall_test_trunk_v4 --type=hash:net --option=family=inet
-fw --ipset=sipwall_test_trunk_v4 --set-description='sipwall: Test Trunk SIP and media IPv4'
-fw --ipset=sipwall_test_trunk_v4 --add-entries-from-file=/dev/stdin <<'SIPWALL_SET'
+fw --new-ipset=sipwall_test_trunk_sipmedia_v4 --type=hash:net --option=family=inet
+fw --ipset=sipwall_test_trunk_sipmedia_v4 --set-description='sipwall: Test Trunk SIP and media IPv4'
+fw --ipset=sipwall_test_trunk_sipmedia_v4 --add-entries-from-file=/dev/stdin <<'SIPWALL_SET'
 203.0.113.8/29
 SIPWALL_SET
-fw --new-ipset=sipwall_test_trunk_v6 --type=hash:net --option=family=inet6
-fw --ipset=sipwall_test_trunk_v6 --set-description='sipwall: Test Trunk SIP and media IPv6'
-fw --ipset=sipwall_test_trunk_v6 --add-entries-from-file=/dev/stdin <<'SIPWALL_SET'
+fw --new-ipset=sipwall_test_trunk_sipmedia_v6 --type=hash:net --option=family=inet6
+fw --ipset=sipwall_test_trunk_sipmedia_v6 --set-description='sipwall: Test Trunk SIP and media IPv6'
+fw --ipset=sipwall_test_trunk_sipmedia_v6 --add-entries-from-file=/dev/stdin <<'SIPWALL_SET'
 2001:db8:1::/64
 SIPWALL_SET
 fw --new-policy=sipwall-in
@@ -48,14 +48,14 @@ fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall
 fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_vapi_sip_v4" port port="5060-5061" protocol="tcp" accept'
 fw --policy=sipwall-in --add-rich-rule='rule port port="20000-20100" protocol="udp" accept'
 fw --policy=sipwall-in --add-rich-rule='rule port port="20200-20300" protocol="udp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_v4" port port="5060" protocol="udp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_v4" port port="5060-5061" protocol="tcp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_v6" port port="5060" protocol="udp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_v6" port port="5060-5061" protocol="tcp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_v4" port port="20000-20100" protocol="udp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_v4" port port="20200-20300" protocol="udp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_v6" port port="20000-20100" protocol="udp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_v6" port port="20200-20300" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_sipmedia_v4" port port="5060" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_sipmedia_v4" port port="5060-5061" protocol="tcp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_sipmedia_v6" port port="5060" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_sipmedia_v6" port port="5060-5061" protocol="tcp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_sipmedia_v4" port port="20000-20100" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_test_trunk_sipmedia_v4" port port="20200-20300" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_sipmedia_v6" port port="20000-20100" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv6" source ipset="sipwall_test_trunk_sipmedia_v6" port port="20200-20300" protocol="udp" accept'
 fw --new-policy=sipwall-out
 fw --policy=sipwall-out --set-description='sipwall: SIP and RTP from this host'
 fw --policy=sipwall-out --add-ingress-zone=HOST
@@ -63,10 +63,10 @@ fw --policy=sipwall-out --add-egress-zone=ANY
 fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_vapi_sip_v4" port port="5060" protocol="udp" accept'
 fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_vapi_sip_v4" port port="5060-5061" protocol="tcp" accept'
 fw --policy=sipwall-out --add-rich-rule='rule port port="40000-60000" protocol="udp" accept'
-fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_test_trunk_v4" port port="5060" protocol="udp" accept'
-fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_test_trunk_v4" port port="5060-5061" protocol="tcp" accept'
-fw --policy=sipwall-out --add-rich-rule='rule family="ipv6" destination ipset="sipwall_test_trunk_v6" port port="5060" protocol="udp" accept'
-fw --policy=sipwall-out --add-rich-rule='rule family="ipv6" destination ipset="sipwall_test_trunk_v6" port port="5060-5061" protocol="tcp" accept'
-fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_test_trunk_v4" protocol value="udp" accept'
-fw --policy=sipwall-out --add-rich-rule='rule family="ipv6" destination ipset="sipwall_test_trunk_v6" protocol value="udp" accept'
+fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_test_trunk_sipmedia_v4" port port="5060" protocol="udp" accept'
+fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_test_trunk_sipmedia_v4" port port="5060-5061" protocol="tcp" accept'
+fw --policy=sipwall-out --add-rich-rule='rule family="ipv6" destination ipset="sipwall_test_trunk_sipmedia_v6" port port="5060" protocol="udp" accept'
+fw --policy=sipwall-out --add-rich-rule='rule family="ipv6" destination ipset="sipwall_test_trunk_sipmedia_v6" port port="5060-5061" protocol="tcp" accept'
+fw --policy=sipwall-out --add-rich-rule='rule family="ipv4" destination ipset="sipwall_test_trunk_sipmedia_v4" protocol value="udp" accept'
+fw --policy=sipwall-out --add-rich-rule='rule family="ipv6" destination ipset="sipwall_test_trunk_sipmedia_v6" protocol value="udp" accept'
 firewall-cmd --reload

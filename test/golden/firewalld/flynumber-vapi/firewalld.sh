@@ -8,7 +8,7 @@
 # Apply: sh firewalld.sh (as root). It replaces the sipwall-* policies and ipsets in the permanent configuration, then reloads.
 # The policies add to every zone: no zone file is touched.
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 # Note: vapi-media-udp-in: firewalld cannot match source ports; this rule accepts any udp source port, not only 40000-60000.
 set -eu
 fw() { firewall-cmd --permanent "$@" >/dev/null; }
@@ -20,9 +20,9 @@ done
 for set in $(firewall-cmd --permanent --get-ipsets); do
 	case "$set" in sipwall_*) fw --delete-ipset="$set" ;; esac
 done
-fw --new-ipset=sipwall_flynumber_v4 --type=hash:net --option=family=inet
-fw --ipset=sipwall_flynumber_v4 --set-description='sipwall: FlyNumber SIP and media IPv4'
-fw --ipset=sipwall_flynumber_v4 --add-entries-from-file=/dev/stdin <<'SIPWALL_SET'
+fw --new-ipset=sipwall_flynumber_sipmedia_v4 --type=hash:net --option=family=inet
+fw --ipset=sipwall_flynumber_sipmedia_v4 --set-description='sipwall: FlyNumber SIP and media IPv4'
+fw --ipset=sipwall_flynumber_sipmedia_v4 --add-entries-from-file=/dev/stdin <<'SIPWALL_SET'
 46.19.208.0/21
 SIPWALL_SET
 fw --new-ipset=sipwall_vapi_sip_v4 --type=hash:net --option=family=inet
@@ -35,9 +35,9 @@ fw --new-policy=sipwall-in
 fw --policy=sipwall-in --set-description='sipwall: SIP and RTP to this host'
 fw --policy=sipwall-in --add-ingress-zone=ANY
 fw --policy=sipwall-in --add-egress-zone=HOST
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_flynumber_v4" port port="5060" protocol="udp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_flynumber_v4" port port="5060-5061" protocol="tcp" accept'
-fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_flynumber_v4" port port="10000-20000" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_flynumber_sipmedia_v4" port port="5060" protocol="udp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_flynumber_sipmedia_v4" port port="5060-5061" protocol="tcp" accept'
+fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_flynumber_sipmedia_v4" port port="10000-20000" protocol="udp" accept'
 fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_vapi_sip_v4" port port="5060" protocol="udp" accept'
 fw --policy=sipwall-in --add-rich-rule='rule family="ipv4" source ipset="sipwall_vapi_sip_v4" port port="5060-5061" protocol="tcp" accept'
 fw --policy=sipwall-in --add-rich-rule='rule port port="10000-20000" protocol="udp" accept'

@@ -9,7 +9,7 @@
 # It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).
 # Apply: sh iptables.sh (run as root).
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the freepbx preset's 10000-20000 is opened instead.
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 set -eu
 iptables-restore --noflush <<'SIPWALL_RULES'
 *filter

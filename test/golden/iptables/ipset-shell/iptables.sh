@@ -8,21 +8,21 @@
 #     not override a drop elsewhere at the same hook.
 # Standalone restores the whole filter table (iptables-restore without --noflush). Try it with a dead-man revert: iptables-apply -t 60 FILE.
 # Apply: sh iptables.sh (run as root).
-# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_v4): no rules of their own.
+# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sipmedia_v4): no rules of their own.
 set -eu
 ipset restore <<'SIPWALL_IPSET'
-create sipwall-test_trunk_v4 hash:net family inet hashsize 1024 maxelem 1048576 -exist
-create sipwall-test_trunk_v4-tmp hash:net family inet hashsize 1024 maxelem 1048576 -exist
-flush sipwall-test_trunk_v4-tmp
-add sipwall-test_trunk_v4-tmp 203.0.113.8/29
-swap sipwall-test_trunk_v4-tmp sipwall-test_trunk_v4
-destroy sipwall-test_trunk_v4-tmp
-create sipwall-test_trunk_v6 hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
-create sipwall-test_trunk_v6-tmp hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
-flush sipwall-test_trunk_v6-tmp
-add sipwall-test_trunk_v6-tmp 2001:db8:1::/64
-swap sipwall-test_trunk_v6-tmp sipwall-test_trunk_v6
-destroy sipwall-test_trunk_v6-tmp
+create sipwall-test_trunk-c521b287 hash:net family inet hashsize 1024 maxelem 1048576 -exist
+create sipwall-test_trunk-c521b287-tmp hash:net family inet hashsize 1024 maxelem 1048576 -exist
+flush sipwall-test_trunk-c521b287-tmp
+add sipwall-test_trunk-c521b287-tmp 203.0.113.8/29
+swap sipwall-test_trunk-c521b287-tmp sipwall-test_trunk-c521b287
+destroy sipwall-test_trunk-c521b287-tmp
+create sipwall-test_trunk-c721b5ad hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
+create sipwall-test_trunk-c721b5ad-tmp hash:net family inet6 hashsize 1024 maxelem 1048576 -exist
+flush sipwall-test_trunk-c721b5ad-tmp
+add sipwall-test_trunk-c721b5ad-tmp 2001:db8:1::/64
+swap sipwall-test_trunk-c721b5ad-tmp sipwall-test_trunk-c721b5ad
+destroy sipwall-test_trunk-c721b5ad-tmp
 SIPWALL_IPSET
 iptables-restore <<'SIPWALL_RULES'
 *filter
@@ -46,13 +46,13 @@ iptables-restore <<'SIPWALL_RULES'
 -A OUTPUT -p udp -m udp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -p tcp -m tcp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -j SIPWALL-OUT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_v4 src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_v4 src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_v4 src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk-c521b287 src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk-c521b287 src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk-c521b287 src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
 -A SIPWALL-IN -j RETURN
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v4 dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v4 dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v4 dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk-c521b287 dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk-c521b287 dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk-c521b287 dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES
@@ -83,13 +83,13 @@ ip6tables-restore <<'SIPWALL_RULES'
 -A OUTPUT -p udp -m udp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -p tcp -m tcp --dport 53 -m comment --comment "DNS" -j ACCEPT
 -A OUTPUT -j SIPWALL-OUT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_v6 src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_v6 src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
--A SIPWALL-IN -m set --match-set sipwall-test_trunk_v6 src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk-c721b5ad src -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk-c721b5ad src -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls in" -j ACCEPT
+-A SIPWALL-IN -m set --match-set sipwall-test_trunk-c721b5ad src -p udp -m udp --dport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP in" -j ACCEPT
 -A SIPWALL-IN -j RETURN
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v6 dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v6 dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
--A SIPWALL-OUT -m set --match-set sipwall-test_trunk_v6 dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk-c721b5ad dst -p udp -m udp --dport 5060 -m comment --comment "sipwall: Test Trunk SIP udp out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk-c721b5ad dst -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: Test Trunk SIP tcp+tls out" -j ACCEPT
+-A SIPWALL-OUT -m set --match-set sipwall-test_trunk-c721b5ad dst -p udp -m udp --sport 20000:20100 -m comment --comment "sipwall: Test Trunk RTP out" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES

@@ -8,7 +8,7 @@
 # It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).
 # Apply: sh nftables.sh (adds the jump rule once; run as root).
 # Note: no --pbx or --rtp-ports: RTP is opened on 16384-32767 as documented by FlyNumber; the PBX's own RTP range must match (e.g. Asterisk rtp.conf rtpstart/rtpend) or calls get one-way audio
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 set -eu
 nft -f - <<'SIPWALL_NFT'
 add chain inet filter sipwall_in

@@ -9,13 +9,13 @@
 #     not override a drop elsewhere at the same hook.
 # Apply: sh nftables.sh (run as root).
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 set -eu
 nft -f - <<'SIPWALL_NFT'
 table inet sipwall
 delete table inet sipwall
 table inet sipwall {
-	set flynumber_v4 {
+	set flynumber_sipmedia_v4 {
 		type ipv4_addr
 		flags interval
 		auto-merge
@@ -45,9 +45,9 @@ table inet sipwall {
 		type filter hook forward priority filter; policy drop;
 	}
 	chain sipwall_in {
-		ip saddr @flynumber_v4 udp dport 5060 counter accept comment "sipwall: FlyNumber SIP udp in"
-		ip saddr @flynumber_v4 tcp dport 5060-5061 counter accept comment "sipwall: FlyNumber SIP tcp+tls in"
-		ip saddr @flynumber_v4 udp dport 10000-20000 counter accept comment "sipwall: FlyNumber RTP in"
+		ip saddr @flynumber_sipmedia_v4 udp dport 5060 counter accept comment "sipwall: FlyNumber SIP udp in"
+		ip saddr @flynumber_sipmedia_v4 tcp dport 5060-5061 counter accept comment "sipwall: FlyNumber SIP tcp+tls in"
+		ip saddr @flynumber_sipmedia_v4 udp dport 10000-20000 counter accept comment "sipwall: FlyNumber RTP in"
 		ip saddr @vapi_sip_v4 udp dport 5060 counter accept comment "sipwall: VAPI SIP udp in"
 		ip saddr @vapi_sip_v4 tcp dport 5060-5061 counter accept comment "sipwall: VAPI SIP tcp+tls in"
 		udp sport 40000-60000 udp dport 10000-20000 counter accept comment "sipwall: VAPI RTP in (any address)"

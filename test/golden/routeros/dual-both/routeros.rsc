@@ -7,7 +7,7 @@
 # Apply: /import file-name=routeros.rsc (or paste it). Rules go before the first drop rule of each chain; re-running removes every rule and address list that sipwall wrote before.
 # Keep your "accept established,related" rule above the drop: the return traffic of these flows needs it.
 # Note: Test Trunk documents RTP to 20000-20100; media arrives where the PBX's SDP says, so --rtp-ports's 20000-20100,20200-20300 is opened instead.
-# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_v4): no rules of their own.
+# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sipmedia_v4): no rules of their own.
 # One block: its :local variables live until the closing brace, pasted or run by /import.
 {
 # First find each chain's first drop rule: without one, stop before anything is changed.
@@ -30,29 +30,29 @@
 /ip firewall address-list
 add list=sipwall-vapi-sip-v4 address=44.229.228.186/32 comment="sipwall: VAPI SIP IPv4"
 add list=sipwall-vapi-sip-v4 address=44.238.177.138/32 comment="sipwall: VAPI SIP IPv4"
-add list=sipwall-test-trunk-v4 address=203.0.113.8/29 comment="sipwall: Test Trunk SIP and media IPv4"
+add list=sipwall-test-trunk-sipmedia-v4 address=203.0.113.8/29 comment="sipwall: Test Trunk SIP and media IPv4"
 /ip firewall filter
 add chain=input action=accept protocol=udp src-address-list=sipwall-vapi-sip-v4 dst-port=5060 comment="sipwall: VAPI SIP udp in" place-before=$sipwallBefore4input
 add chain=input action=accept protocol=tcp src-address-list=sipwall-vapi-sip-v4 dst-port=5060-5061 comment="sipwall: VAPI SIP tcp+tls in" place-before=$sipwallBefore4input
 add chain=input action=accept protocol=udp src-port=40000-60000 dst-port=20000-20100,20200-20300 comment="sipwall: VAPI RTP in (any address)" place-before=$sipwallBefore4input
-add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-v4 dst-port=5060 comment="sipwall: Test Trunk SIP udp in" place-before=$sipwallBefore4input
-add chain=input action=accept protocol=tcp src-address-list=sipwall-test-trunk-v4 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls in" place-before=$sipwallBefore4input
-add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-v4 dst-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP in" place-before=$sipwallBefore4input
+add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-sipmedia-v4 dst-port=5060 comment="sipwall: Test Trunk SIP udp in" place-before=$sipwallBefore4input
+add chain=input action=accept protocol=tcp src-address-list=sipwall-test-trunk-sipmedia-v4 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls in" place-before=$sipwallBefore4input
+add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-sipmedia-v4 dst-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP in" place-before=$sipwallBefore4input
 add chain=output action=accept protocol=udp dst-address-list=sipwall-vapi-sip-v4 dst-port=5060 comment="sipwall: VAPI SIP udp out" place-before=$sipwallBefore4output
 add chain=output action=accept protocol=tcp dst-address-list=sipwall-vapi-sip-v4 dst-port=5060-5061 comment="sipwall: VAPI SIP tcp+tls out" place-before=$sipwallBefore4output
 add chain=output action=accept protocol=udp src-port=20000-20100,20200-20300 dst-port=40000-60000 comment="sipwall: VAPI RTP out (any address)" place-before=$sipwallBefore4output
-add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-v4 dst-port=5060 comment="sipwall: Test Trunk SIP udp out" place-before=$sipwallBefore4output
-add chain=output action=accept protocol=tcp dst-address-list=sipwall-test-trunk-v4 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls out" place-before=$sipwallBefore4output
-add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-v4 src-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP out" place-before=$sipwallBefore4output
+add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-sipmedia-v4 dst-port=5060 comment="sipwall: Test Trunk SIP udp out" place-before=$sipwallBefore4output
+add chain=output action=accept protocol=tcp dst-address-list=sipwall-test-trunk-sipmedia-v4 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls out" place-before=$sipwallBefore4output
+add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-sipmedia-v4 src-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP out" place-before=$sipwallBefore4output
 /ipv6 firewall address-list
-add list=sipwall-test-trunk-v6 address=2001:db8:1::/64 comment="sipwall: Test Trunk SIP and media IPv6"
+add list=sipwall-test-trunk-sipmedia-v6 address=2001:db8:1::/64 comment="sipwall: Test Trunk SIP and media IPv6"
 /ipv6 firewall filter
 add chain=input action=accept protocol=udp src-port=40000-60000 dst-port=20000-20100,20200-20300 comment="sipwall: VAPI RTP in (any address)" place-before=$sipwallBefore6input
-add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-v6 dst-port=5060 comment="sipwall: Test Trunk SIP udp in" place-before=$sipwallBefore6input
-add chain=input action=accept protocol=tcp src-address-list=sipwall-test-trunk-v6 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls in" place-before=$sipwallBefore6input
-add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-v6 dst-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP in" place-before=$sipwallBefore6input
+add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-sipmedia-v6 dst-port=5060 comment="sipwall: Test Trunk SIP udp in" place-before=$sipwallBefore6input
+add chain=input action=accept protocol=tcp src-address-list=sipwall-test-trunk-sipmedia-v6 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls in" place-before=$sipwallBefore6input
+add chain=input action=accept protocol=udp src-address-list=sipwall-test-trunk-sipmedia-v6 dst-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP in" place-before=$sipwallBefore6input
 add chain=output action=accept protocol=udp src-port=20000-20100,20200-20300 dst-port=40000-60000 comment="sipwall: VAPI RTP out (any address)" place-before=$sipwallBefore6output
-add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-v6 dst-port=5060 comment="sipwall: Test Trunk SIP udp out" place-before=$sipwallBefore6output
-add chain=output action=accept protocol=tcp dst-address-list=sipwall-test-trunk-v6 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls out" place-before=$sipwallBefore6output
-add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-v6 src-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP out" place-before=$sipwallBefore6output
+add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-sipmedia-v6 dst-port=5060 comment="sipwall: Test Trunk SIP udp out" place-before=$sipwallBefore6output
+add chain=output action=accept protocol=tcp dst-address-list=sipwall-test-trunk-sipmedia-v6 dst-port=5060-5061 comment="sipwall: Test Trunk SIP tcp+tls out" place-before=$sipwallBefore6output
+add chain=output action=accept protocol=udp dst-address-list=sipwall-test-trunk-sipmedia-v6 src-port=20000-20100,20200-20300 comment="sipwall: Test Trunk RTP out" place-before=$sipwallBefore6output
 }

@@ -7,7 +7,7 @@
 # Apply: /import file-name=routeros.rsc (or paste it). Rules go before the first drop rule of each chain; re-running removes every rule and address list that sipwall wrote before.
 # Keep your "accept established,related" rule above the drop: the return traffic of these flows needs it.
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 # One block: its :local variables live until the closing brace, pasted or run by /import.
 {
 # First find each chain's first drop rule: without one, stop before anything is changed.
@@ -22,13 +22,13 @@
 /ipv6 firewall filter remove [find where comment~"^sipwall:"]
 /ipv6 firewall address-list remove [find where list~"^sipwall-"]
 /ip firewall address-list
-add list=sipwall-flynumber-v4 address=46.19.208.0/21 comment="sipwall: FlyNumber SIP and media IPv4"
+add list=sipwall-flynumber-sipmedia-v4 address=46.19.208.0/21 comment="sipwall: FlyNumber SIP and media IPv4"
 add list=sipwall-vapi-sip-v4 address=44.229.228.186/32 comment="sipwall: VAPI SIP IPv4"
 add list=sipwall-vapi-sip-v4 address=44.238.177.138/32 comment="sipwall: VAPI SIP IPv4"
 /ip firewall filter
-add chain=input action=accept protocol=udp src-address-list=sipwall-flynumber-v4 dst-port=5060 comment="sipwall: FlyNumber SIP udp in" place-before=$sipwallBefore4input
-add chain=input action=accept protocol=tcp src-address-list=sipwall-flynumber-v4 dst-port=5060-5061 comment="sipwall: FlyNumber SIP tcp+tls in" place-before=$sipwallBefore4input
-add chain=input action=accept protocol=udp src-address-list=sipwall-flynumber-v4 dst-port=10000-20000 comment="sipwall: FlyNumber RTP in" place-before=$sipwallBefore4input
+add chain=input action=accept protocol=udp src-address-list=sipwall-flynumber-sipmedia-v4 dst-port=5060 comment="sipwall: FlyNumber SIP udp in" place-before=$sipwallBefore4input
+add chain=input action=accept protocol=tcp src-address-list=sipwall-flynumber-sipmedia-v4 dst-port=5060-5061 comment="sipwall: FlyNumber SIP tcp+tls in" place-before=$sipwallBefore4input
+add chain=input action=accept protocol=udp src-address-list=sipwall-flynumber-sipmedia-v4 dst-port=10000-20000 comment="sipwall: FlyNumber RTP in" place-before=$sipwallBefore4input
 add chain=input action=accept protocol=udp src-address-list=sipwall-vapi-sip-v4 dst-port=5060 comment="sipwall: VAPI SIP udp in" place-before=$sipwallBefore4input
 add chain=input action=accept protocol=tcp src-address-list=sipwall-vapi-sip-v4 dst-port=5060-5061 comment="sipwall: VAPI SIP tcp+tls in" place-before=$sipwallBefore4input
 add chain=input action=accept protocol=udp src-port=40000-60000 dst-port=10000-20000 comment="sipwall: VAPI RTP in (any address)" place-before=$sipwallBefore4input

@@ -8,7 +8,7 @@
 # Apply: sh ufw.sh (as root). It only adds rules: ufw must be enabled (with SSH allowed) to enforce them.
 # Re-running adds what is new and deletes the sipwall rules of earlier runs (their comments carry another tag).
 # Note: Test Trunk documents RTP to 20000-20100; media arrives where the PBX's SDP says, so --rtp-ports's 20000-20100,20200-20300 is opened instead.
-# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_v4): no rules of their own.
+# Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sipmedia_v4): no rules of their own.
 set -eu
 # Globbing off: the clean-up below splits ufw's own rule words.
 set -f

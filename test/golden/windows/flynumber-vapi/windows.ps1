@@ -7,7 +7,7 @@
 # Apply: in an elevated PowerShell, .\windows.ps1 (re-running replaces every rule of group sipwall).
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the 3cx preset's 9000-10999 is opened instead.
 # Note: Not opened: the 3CX tunnel (5090 tcp+udp) serves 3CX clients, not trunk providers: open it yourself if needed.
-# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_v4): no rules of their own.
+# Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 #Requires -RunAsAdministrator
 $ErrorActionPreference = 'Stop'
 # Re-runs: every rule of group sipwall goes, then this run's rules are created.
