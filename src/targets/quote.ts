@@ -57,11 +57,37 @@ export function hclString(text: string): string {
 }
 
 /**
- * A PowerShell verbatim string. PowerShell ends a single-quoted string at any of ' ‘ ’ ‚ ‛, and
- * a doubled one stands for itself: each becomes `''`.
+ * A PowerShell string in ASCII only. Windows PowerShell 5.1 reads a script without a BOM as the
+ * ANSI code page (cp1252), where the UTF-8 bytes of `Ò` (C3 92) read as `Ã’`, and `’` ends a
+ * single-quoted string: text outside ASCII could end the string and run as code. So a verbatim
+ * '…' string holds the ASCII part (' doubled, which stands for itself), and every other
+ * character joins it as `[char]0xHHHH`: `('na' + [char]0x00EF + 've')`. Read the same in any code
+ * page; PowerShell parses a parenthesised expression as one argument.
  */
 export function psString(text: string): string {
-  return `'${lineComment(text).replace(/['\u2018\u2019\u201a\u201b]/g, "''")}'`;
+  const clean = lineComment(text);
+  const literal = (part: string) => `'${part.replaceAll("'", "''")}'`;
+  if (/^[\x20-\x7e]*$/.test(clean)) return literal(clean);
+  const parts: string[] = [];
+  let ascii = '';
+  for (let i = 0; i < clean.length; i++) {
+    const unit = clean.charCodeAt(i);
+    if (unit >= 0x20 && unit <= 0x7e) {
+      ascii += clean[i];
+      continue;
+    }
+    // The first operand is a string, so + joins strings (a [char] first would add numbers).
+    if (ascii !== '' || parts.length === 0) parts.push(literal(ascii));
+    ascii = '';
+    parts.push(`[char]0x${unit.toString(16).toUpperCase().padStart(4, '0')}`);
+  }
+  if (ascii !== '') parts.push(literal(ascii));
+  return `(${parts.join(' + ')})`;
+}
+
+/** A `#` comment line in ASCII only (see psString): other characters written as U+HHHH. */
+export function psComment(text: string): string {
+  return lineComment(text).replace(/[^\x20-\x7e]/gu, (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Policy, Ports } from '../policy/types.js';
 import { chunk, formatPorts, lower, NameBook, remoteCidrs } from './flat.js';
 import { headerLines } from './header.js';
-import { psString } from './quote.js';
+import { psComment, psString } from './quote.js';
 import { renderTemplate } from './templates.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
 
@@ -51,7 +51,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     });
   });
   const how = ['Apply: in an elevated PowerShell, .\\windows.ps1 (re-running replaces every rule of group sipwall).'];
-  const view = { headerLines: headerLines(policy, options, how), rules: out };
+  const view = { headerLines: headerLines(policy, options, how).map(psComment), rules: out };
   return { files: [{ name: 'windows.ps1', content: renderTemplate('windows', view), mode: 0o644 }], warnings: [] };
 }
 

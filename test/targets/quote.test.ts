@@ -39,7 +39,8 @@ describe('quoting for the other target languages', () => {
   });
 
   it('PowerShell: every single-quote look-alike doubled', () => {
-    expect(psString("it's \u2018x\u2019 \u201a\u201b")).toBe("'it''s ''x'' '''''");
+    expect(psString("it's \u2018x\u2019 \u201a\u201b")).toBe("('it''s ' + [char]0x2018 + 'x' + [char]0x2019 + ' ' + [char]0x201A + [char]0x201B)");
+    expect(psString('\u00d2 \u{1F600}')).toBe("('' + [char]0x00D2 + ' ' + [char]0xD83D + [char]0xDE00)");
   });
 
   it('RouterOS: ASCII only, " \\ $ ? escaped', () => {
