@@ -1,12 +1,12 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeAll } from './write.js';
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   readFile(path: string): string;
-  /** Writes files into a folder, each atomically (temp file + rename). */
+  /** Writes one run's files into a folder, all or nothing (src/cli/write.ts); returns their paths. */
   writeFiles(dir: string, files: ReadonlyArray<{ name: string; content: string; mode: number }>): string[];
   now(): Date;
   /** Whether stderr is a terminal (spinners and progress bars only then). */
@@ -20,17 +20,7 @@ export const nodeIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readFile: (path) => readFileSync(path, 'utf8'),
-  writeFiles(dir, files) {
-    mkdirSync(dir, { recursive: true });
-    return files.map((f) => {
-      const path = join(dir, f.name);
-      mkdirSync(dirname(path), { recursive: true });
-      const tmp = `${path}.tmp-${process.pid}`;
-      writeFileSync(tmp, f.content, { mode: f.mode });
-      renameSync(tmp, path);
-      return path;
-    });
-  },
+  writeFiles: writeAll,
   now: () => new Date(),
   stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,

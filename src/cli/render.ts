@@ -11,7 +11,6 @@ import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh } from '
 import { findTarget, TARGETS } from '../targets/registry.js';
 import type { Form, RenderOptions, RenderResult, Target } from '../targets/types.js';
 import type { Policy } from '../policy/types.js';
-import { join } from 'node:path';
 import { VERSION } from '../version.js';
 
 export interface RenderArgs {
@@ -126,10 +125,13 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     throw new InputError('--out', `${single.target.meta.id} writes ${single.result.files.length} files (${names})`, 'give a folder with --out DIR, or --form shell for one script');
   }
   const warnings = [...new Set([...staleness, ...policy.warnings, ...rendered.flatMap((r) => r.result.warnings)])];
+  // One write for the whole run (every target of --target all): all files or none.
+  const paths = args.out === undefined ? [] : ctx.io.writeFiles(args.out, rendered.flatMap(({ target, result }) => result.files.map((f) => ({ ...f, name: all ? `${target.meta.id}/${f.name}` : f.name }))));
+  let next = 0;
   const outputs = rendered.map(({ target, result }) => ({
     target,
     result,
-    written: args.out === undefined ? [] : ctx.io.writeFiles(all ? join(args.out, target.meta.id) : args.out, result.files),
+    written: args.out === undefined ? [] : result.files.map(() => paths[next++]!),
   }));
   if (args.json) {
     const report = {

@@ -87,7 +87,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   ];
   if (options.form === 'xml') {
     const how = ['Apply: copy ipsets/*.xml and policies/*.xml into /etc/firewalld/ (the same folders), then firewall-cmd --reload.', 'Re-running: ipsets of earlier runs that no policy uses any more stay until you delete them; --form shell removes them.'];
-    const headers = headerLines(policy, options, how, notes).map(xmlComment);
+    const headers = headerLines(policy, options, how, notes, xmlComment);
     const files = [
       ...ipsets.map((s) => ({ name: `ipsets/${s.name}.xml`, content: renderTemplate('firewalld-ipset', { ...s, headerLines: headers }), mode: 0o644 })),
       ...policies.map((p) => ({

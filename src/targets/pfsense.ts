@@ -114,7 +114,7 @@ function render(variant: Variant, policy: Policy, options: RenderOptions): Rende
           'Apply: add the aliases (Firewall > Aliases, or the API: alias addItem then reconfigure) and the rules (Firewall > Rules) as shown, or merge both into an exported config.xml.',
           `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX.`,
         ];
-  const headers = headerLines(policy, options, how).map(xmlComment);
+  const headers = headerLines(policy, options, how, [], xmlComment);
   const aliasList = [...aliases.values()];
   const view = {
     headerLines: headers,

@@ -70,7 +70,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     'Keep your "accept established,related" rule above the drop: the return traffic of these flows needs it.',
   ];
   // A `\` at the end of a line continues it in RouterOS, comments included.
-  const view = { headerLines: headerLines(policy, options, how).map((l) => l.replaceAll('\\', '/')), families };
+  const view = { headerLines: headerLines(policy, options, how, [], (l) => l.replaceAll('\\', '/')), families };
   return { files: [{ name: 'routeros.rsc', content: renderTemplate('routeros', view), mode: 0o644 }], warnings: [] };
 }
 

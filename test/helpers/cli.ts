@@ -1,6 +1,6 @@
 /** Runs the CLI in-process with a recording Io. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 
@@ -21,7 +21,8 @@ export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00
     stderr: (t) => void (run.stderr += t),
     readFile: (path) => readFileSync(path.startsWith('/') ? path : join(FIXTURES, path), 'utf8'),
     writeFiles: (dir, files) => {
-      run.written.push(...files.map((f) => ({ dir, ...f })));
+      // A name with a folder (--target all: `aws/aws.tf`) is recorded as that folder and the file.
+      run.written.push(...files.map((f) => ({ ...f, dir: join(dir, dirname(f.name)).replace(/\/\.$/, ''), name: basename(f.name) })));
       return files.map((f) => join(dir, f.name));
     },
     now: () => now,

@@ -145,7 +145,7 @@ function powershell(f: OutputFile): string[] {
   const problems: string[] = [];
   f.content.split('\n').forEach((line, i) => {
     if (line === '' || line.startsWith('#')) return;
-    if (/[^\x00-\x7f]/.test(line)) problems.push(`line ${i + 1}: not ASCII (Windows PowerShell 5.1 reads it as cp1252)`);
+    if ([...line].some((c) => c.charCodeAt(0) > 0x7f)) problems.push(`line ${i + 1}: not ASCII (Windows PowerShell 5.1 reads it as cp1252)`);
     // A string with characters outside ASCII is ('…' + [char]0xHHHH + …): one string argument.
     const outside = line.replace(/'(?:[^'\u2018\u2019\u201a\u201b]|'')*'/g, 'S').replace(/\(S(?: \+ (?:S|\[char\]0x[0-9A-F]{4}))+\)/g, 'S');
     if (/['\u2018\u2019\u201a\u201b"`$]/.test(outside.replace("$ErrorActionPreference = S", ''))) problems.push(`line ${i + 1}: unbalanced quoting: ${line}`);

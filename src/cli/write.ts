@@ -1,0 +1,75 @@
+/**
+ * Writes one run's files into a folder, all or nothing: every file goes into a private staging
+ * folder first (mkdtemp in the target folder: an unpredictable name, mode 0700, each file
+ * created with O_EXCL), and only when every file is whole are they renamed into place. A rename
+ * replaces a planted symlink instead of following it; a full disk or an unwritable folder
+ * leaves the folder as it was. Any file-system error is bad input naming the folder (exit 2).
+ */
+import { closeSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { InputError } from '../net/errors.js';
+import { shellWord } from '../targets/quote.js';
+
+export interface FileToWrite {
+  /** Relative to the folder; may hold `/` (one sub-folder per target with --target all). */
+  readonly name: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+export function writeAll(dir: string, files: readonly FileToWrite[]): string[] {
+  const fail = (error: unknown, path: string): never => {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const where = relative(dir, path);
+    throw new InputError(`--out ${shellWord(dir)}`, `cannot be written (${code}${where === '' ? '' : ` at ${shellWord(where)}`}); nothing was changed`, 'give a folder you can write to, with room for the files');
+  };
+  let stage: string | undefined;
+  try {
+    try {
+      mkdirSync(dir, { recursive: true });
+      if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+      stage = mkdtempSync(join(dir, '.sipwall-'));
+    } catch (error) {
+      fail(error, dir);
+    }
+    const staged = files.map((f) => {
+      const path = join(stage!, f.name);
+      try {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        const fd = openSync(path, 'wx', f.mode);
+        try {
+          const bytes = Buffer.from(f.content, 'utf8');
+          for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (error) {
+        fail(error, join(dir, f.name));
+      }
+      return path;
+    });
+    const finals = files.map((f) => join(dir, f.name));
+    // A folder where a file goes would stop the renames half-way: refuse before the first one.
+    for (const path of finals) {
+      let isFolder = false;
+      try {
+        isFolder = lstatSync(path).isDirectory();
+      } catch {
+        // Absent: the rename creates it.
+      }
+      if (isFolder) fail(Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' }), path);
+    }
+    finals.forEach((path, i) => {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        renameSync(staged[i]!, path);
+      } catch (error) {
+        fail(error, path);
+      }
+    });
+    return finals;
+  } finally {
+    if (stage !== undefined) rmSync(stage, { recursive: true, force: true });
+  }
+}
