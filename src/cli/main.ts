@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { InputError } from '../net/errors.js';
 import type { Provider } from '../providers/types.js';
+import { terminalLines, terminalText } from '../text/escape.js';
 import { VERSION } from '../version.js';
 import { quoteCommand, type Context } from './context.js';
 import type { Io } from './io.js';
@@ -13,7 +14,9 @@ import { probeOptions, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  // Everything on stderr is a message of ours around echoed values: none reaches the terminal raw.
+  const io: Io = { ...rawIo, stderr: (text) => rawIo.stderr(terminalLines(text)) };
   // yaml and zod are loaded only when a profile file is given: they cost start-up time.
   const profiles = argv.some((a) => a === '--profile' || a.startsWith('--profile='))
     ? await import('../providers/profile-file.js')
@@ -81,7 +84,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   if (failure !== undefined) {
     // One line: yargs writes some messages over several ("Invalid values:\n  Argument: …").
-    io.stderr(`sipwall: ${failure.replace(/\s*\n\s*/g, ' ')}\n`);
+    io.stderr(`sipwall: ${terminalText(failure.replace(/\s*\n\s*/g, ' '))}\n`);
     return 2;
   }
   if (printed !== '') io.stdout(`${printed}\n`);

@@ -15,6 +15,7 @@ import { readInput, type Context } from './context.js';
 import type { ProbeRtpArgs, ProbeSipArgs } from './probe.js';
 import { describeRtp, describeSip, progress, type Progress } from './probe-report.js';
 import { parseListeners } from './responder.js';
+import { terminalLines } from '../text/escape.js';
 
 function positive(value: number, name: string, max: number): number {
   if (!Number.isInteger(value) || value < 1 || value > max) throw new InputError(name, `${value} is not a whole number from 1 to ${max}`, `use e.g. ${name} ${Math.min(max, 100)}`);
@@ -83,7 +84,7 @@ export async function runProbeSip(args: ProbeSipArgs, ctx: Context): Promise<num
   }
   const code = exitCodeOf(results.map((r) => r.outcome));
   const report = sipReport(results, code);
-  ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : describeSip(report));
+  ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(describeSip(report)));
   return code;
 }
 
@@ -127,7 +128,7 @@ export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<num
   const final = withDirection(results, received, new Set(asked));
   const code = final.every((r) => r.verdict === 'open') ? 0 : 3;
   const report = rtpReport({ target: args.host, address: address.address, mode: args.all ? 'sweep' : 'sample', directionKnown: received !== undefined || final.every((r) => r.verdict !== 'no echo'), ports: final }, performance.now() - started, code);
-  ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : describeRtp(report));
+  ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(describeRtp(report)));
   return code;
 }
 

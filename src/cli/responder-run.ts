@@ -7,6 +7,7 @@ import { parsePortRange } from '../net/ports.js';
 import { Responder } from '../probe/responder.js';
 import { readInput, type Context } from './context.js';
 import { parseListeners, type ResponderArgs } from './responder.js';
+import { terminalText } from '../text/escape.js';
 
 export async function runResponder(args: ResponderArgs, ctx: Context): Promise<number> {
   const sip = parseListeners(args.sip);
@@ -21,7 +22,7 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
   }
   const read = (flag: string, path: string) => readInput(ctx, flag, path, 'name a PEM file');
   const given = args['tls-cert'] !== undefined ? { cert: read('--tls-cert', args['tls-cert']), key: read('--tls-key', args['tls-key']!) } : undefined;
-  const log = (line: string) => ctx.io.stdout(`${ctx.io.now().toISOString()} ${line}\n`);
+  const log = (line: string) => ctx.io.stdout(`${ctx.io.now().toISOString()} ${terminalText(line)}\n`);
   const tlsFiles = needsTls ? (given ?? (await selfSigned(log))) : undefined;
   const responder = new Responder({ sip, rtp, allow, host: args.bind, ...(tlsFiles ? { tls: tlsFiles } : {}), sipRate: args['sip-rate'], rtpRate: args['rtp-rate'], log });
   try {

@@ -4,13 +4,17 @@
  */
 import { z } from 'zod';
 
-/** No control characters (newlines, tabs, escapes): such a string could break out of a comment. */
-const TEXT = /^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u;
+/**
+ * No control characters (newlines, tabs, escapes): such a string could break out of a comment.
+ * No noncharacters (U+FFFE, U+FFFF, U+FDD0-U+FDEF, …) and no lone surrogates either: XML 1.0
+ * has no place for them (pfSense, OPNsense and firewalld files would not parse).
+ */
+const TEXT = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Noncharacter_Code_Point}\u2028\u2029]*$/u;
 const text = (max: number) =>
   z
     .string()
     .max(max, `at most ${max} characters`)
-    .regex(TEXT, 'control characters (newlines, tabs, escapes) are not allowed');
+    .regex(TEXT, 'control characters (newlines, tabs, escapes), noncharacters (U+FFFE, U+FFFF) and lone surrogates are not allowed');
 
 export const PROVIDER_ID = /^[a-z][a-z0-9-]{0,30}$/;
 /** Names reach rule comments in every target language: no quotes, `$`, backticks or `;`. */

@@ -4,7 +4,8 @@
  * characters (the profile schema refuses them); these functions remove them again regardless.
  */
 
-const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+/** Controls, format characters, line separators, lone surrogates and noncharacters (not XML 1.0 text). */
+const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Noncharacter_Code_Point}\u2028\u2029]/gu;
 
 /** Text for a `#` line comment (nft, iptables-restore, shell): one line, nothing can end it. */
 export function lineComment(text: string): string {
