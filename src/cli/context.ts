@@ -3,6 +3,7 @@ import { InputError } from '../net/errors.js';
 import type { Provider } from '../providers/types.js';
 import { shellWord } from '../targets/quote.js';
 import type { Io } from './io.js';
+import { ReadLimitError } from './read.js';
 
 export interface Context {
   readonly io: Io;
@@ -16,12 +17,20 @@ export function quoteCommand(argv: readonly string[]): string {
   return ['sipwall', ...argv].map(shellWord).join(' ');
 }
 
-/** Reads a file the user named; an unreadable one is bad input (exit 2) that names the flag. */
-export function readInput(ctx: Context, flag: string, file: string, fix: string): string {
+/** Bytes of an input file at most, unless a flag says otherwise (--max-profile-mib). */
+export const DEFAULT_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a file the user named: a regular file of at most `maxBytes`. An unreadable one is bad
+ * input (exit 2) that names the flag; `limitFix` says how to raise the limit where a flag can.
+ */
+export function readInput(ctx: Context, flag: string, file: string, fix: string, maxBytes = DEFAULT_INPUT_BYTES, limitFix = 'give a smaller file'): string {
   try {
-    return ctx.io.readFile(file);
+    return ctx.io.readFile(file, maxBytes);
   } catch (error) {
+    const input = `${flag} ${shellWord(file)}`;
+    if (error instanceof ReadLimitError) throw new InputError(input, error.message, error.code === 'EFBIG' ? limitFix : fix);
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new InputError(`${flag} ${shellWord(file)}`, `cannot be read (${code})`, fix);
+    throw new InputError(input, `cannot be read (${code})`, fix);
   }
 }

@@ -1,11 +1,12 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
-import { readFileSync } from 'node:fs';
+import { readBounded } from './read.js';
 import { writeAll } from './write.js';
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
-  readFile(path: string): string;
+  /** A regular file of at most `maxBytes` (src/cli/read.ts). */
+  readFile(path: string, maxBytes: number): string;
   /** Writes one run's files into a folder, all or nothing (src/cli/write.ts); returns their paths. */
   writeFiles(dir: string, files: ReadonlyArray<{ name: string; content: string; mode: number }>): string[];
   now(): Date;
@@ -19,7 +20,7 @@ export interface Io {
 export const nodeIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  readFile: (path) => readFileSync(path, 'utf8'),
+  readFile: readBounded,
   writeFiles: writeAll,
   now: () => new Date(),
   stderrIsTTY: process.stderr.isTTY === true,

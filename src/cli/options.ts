@@ -42,6 +42,14 @@ export function parseRtpPorts(value: string): PortRange[] {
   return ranges;
 }
 
+/** A whole number flag within [min, max] (yargs gives NaN for `abc`, and takes -5 or 1.5). */
+export function parseWhole(flag: string, value: unknown, min: number, max: number, example: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(flag, `"${String(value)}" is not a whole number from ${min} to ${max}`, `write e.g. ${flag} ${example}`);
+  }
+  return value;
+}
+
 export function hostFor(pbx: string | undefined): HostProfile {
   return pbx === undefined ? DEFAULT_HOST : findPbxPreset(pbx);
 }

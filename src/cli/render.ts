@@ -3,11 +3,11 @@ import type { Argv } from 'yargs';
 import { InputError } from '../net/errors.js';
 import { formatPrefix } from '../net/cidr.js';
 import { buildPolicy } from '../policy/build.js';
-import { stalenessWarning } from '../providers/parse.js';
+import { checkNotFuture, stalenessWarning } from '../providers/parse.js';
 import { findBuiltinProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { readInput, type Context } from './context.js';
-import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh } from './options.js';
+import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh, parseWhole } from './options.js';
 import { findTarget, TARGETS } from '../targets/registry.js';
 import type { Form, RenderOptions, RenderResult, Target } from '../targets/types.js';
 import type { Policy } from '../policy/types.js';
@@ -36,6 +36,7 @@ export interface RenderArgs {
   out?: string;
   json: boolean;
   maxAge: number;
+  maxProfileMib: number;
   check: boolean;
 }
 
@@ -62,6 +63,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('pfsense-config', { type: 'string', describe: 'pfsense: an exported config.xml; writes it back with the sipwall aliases and rules merged in' })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
+    .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB (a regular file only)' })
     .option('max-age', { type: 'number', default: 180, describe: 'Warn when a profile was retrieved more than this many days ago' })
     .option('check', { type: 'boolean', default: false, describe: 'Run the real parser (nft -c, iptables-restore --test) on the output in a throw-away network namespace before writing' })
     .example('$0 render --provider flynumber --provider vapi --target nftables > sipwall.nft', 'standalone host firewall for FlyNumber + VAPI')
@@ -83,8 +85,10 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   const targets = all ? [...TARGETS] : [findTarget(args.target)];
   checkFlags(args, targets, all);
   const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
+  const maxAge = parseWhole('--max-age', args.maxAge, 0, 36500, 180);
   const providers = loadProviders(args, ctx);
-  const staleness = providers.map((p) => stalenessWarning(p, ctx.io.now(), args.maxAge)).filter((w): w is string => w !== undefined);
+  for (const p of providers) checkNotFuture(p, ctx.io.now(), `provider ${p.id}`);
+  const staleness = providers.map((p) => stalenessWarning(p, ctx.io.now(), maxAge)).filter((w): w is string => w !== undefined);
   const policy = buildPolicy({
     providers,
     host: hostFor(args.pbx),
@@ -240,7 +244,9 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 
 function loadProviders(args: RenderArgs, ctx: Context): Provider[] {
   const builtins = (args.provider ?? []).flatMap((p) => p.split(',')).map((id) => findBuiltinProvider(id.trim()));
-  const files = (args.profile ?? []).map((file) => ctx.parseProfile(readInput(ctx, '--profile', file, 'give the path of a YAML or JSON profile'), file));
+  const limit = parseWhole('--max-profile-mib', args.maxProfileMib, 1, 4096, 256) * 1024 * 1024;
+  const read = (file: string) => readInput(ctx, '--profile', file, 'give the path of a YAML or JSON profile (a regular file)', limit, `raise the limit with --max-profile-mib ${Math.max(args.maxProfileMib * 4, 256)}`);
+  const files = (args.profile ?? []).map((file) => ctx.parseProfile(read(file), file));
   return [...builtins, ...files];
 }
 

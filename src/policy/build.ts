@@ -1,9 +1,10 @@
 /** Builds the policy from providers and the host profile. Pure. */
 import type { Family } from '../net/address.js';
-import { collapse, formatPrefix, isWholeFamily, type Collapsed, type Prefix } from '../net/cidr.js';
+import { collapse, formatPrefix, type Collapsed, type Prefix } from '../net/cidr.js';
 import { InputError } from '../net/errors.js';
 import { formatPortRange, unionPorts, type PortRange } from '../net/ports.js';
 import { l4Of, TRANSPORTS, type HostProfile, type Provider, type Transport } from '../providers/types.js';
+import { addressWarnings, coversEveryAddress, rtpWarnings } from './breadth.js';
 import { ANY_ADDRESS, type Addresses, type AddressSet, type Direction, type Policy, type Ports, type SshAccess, type Term } from './types.js';
 
 export interface PolicyInput {
@@ -70,10 +71,11 @@ export function buildPolicy(input: PolicyInput): Policy {
         subsumed.push(...result.subsumed.map((x) => ({ ...x, set: name })));
         const what = roles.map((r) => (r === 'sip' ? 'SIP' : 'media')).join(' and ');
         let addresses: Addresses;
-        if (result.prefixes.length === 1 && isWholeFamily(result.prefixes[0]!)) {
-          warnings.push(`${provider.id} ${what}: ${formatPrefix(result.prefixes[0]!)} covers every address; the rule matches any address`);
+        if (coversEveryAddress(result.prefixes, family)) {
+          warnings.push(`${provider.id} ${what}: ${result.prefixes.map(formatPrefix).join(', ')} ${result.prefixes.length === 1 ? 'covers' : 'cover'} every address; the rule matches any address`);
           addresses = ANY_ADDRESS;
         } else {
+          warnings.push(...addressWarnings(`${provider.id} ${what}`, result.prefixes, family));
           const set: AddressSet = { name, family, prefixes: result.prefixes, description: `${provider.name} ${what} IPv${family}` };
           sets.push(set);
           addresses = { kind: 'set', set };
@@ -170,6 +172,11 @@ export function buildPolicy(input: PolicyInput): Policy {
   if (terms.length === 0) {
     throw new InputError('--family', `no rule left for ${input.families.map((f) => `IPv${f}`).join('+')}`, 'the providers publish no address of that family: use --family dual or ipv4');
   }
+  const media = input.providers.filter((p) => p.media);
+  if (media.length > 0 && rtp.length > 0) {
+    const from = media.some((p) => p.media!.addresses === 'any') ? 'every address' : "the providers' media addresses";
+    warnings.push(...rtpWarnings(rtp, sipPorts.udp ?? [], from));
+  }
   if (input.host.notOpened) notes.push(`Not opened: ${input.host.notOpened}.`);
   const groups = new Map<string, string[]>();
   for (const s of subsumed) {
@@ -190,7 +197,7 @@ export function buildPolicy(input: PolicyInput): Policy {
     statefulReturn: true,
     sets,
     terms,
-    ...(input.ssh === undefined ? {} : { ssh: sshAccess(input.ssh, input.families) }),
+    ...(input.ssh === undefined ? {} : { ssh: sshAccess(input.ssh, input.families, warnings) }),
     notes,
     warnings,
     subsumed,
@@ -243,13 +250,16 @@ function resolveHostRtp(input: PolicyInput, notes: string[], warnings: string[])
   return range;
 }
 
-function sshAccess(ssh: NonNullable<PolicyInput['ssh']>, families: readonly Family[]): SshAccess {
+function sshAccess(ssh: NonNullable<PolicyInput['ssh']>, families: readonly Family[], warnings: string[]): SshAccess {
   if (ssh.sources === 'any') return { port: ssh.port, sources: 'any' };
   const sources: Addresses[] = [];
   for (const family of families) {
     const list = ssh.sources.filter((p) => p.family === family);
     if (list.length === 0) continue;
     const prefixes = collapse(list).prefixes;
+    if (coversEveryAddress(prefixes, family)) {
+      warnings.push(`--ssh-from ${prefixes.map(formatPrefix).join(', ')} covers every IPv${family} address: SSH is open to all of them, as without --ssh-from`);
+    } else warnings.push(...addressWarnings('--ssh-from', prefixes, family));
     // Provider set names end in _v4/_v6 (ids have no "_"), so this name cannot collide with one.
     sources.push({ kind: 'set', set: { name: `ssh_allowed_ipv${family}`, family, prefixes, description: `SSH IPv${family}` } });
   }

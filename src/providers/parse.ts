@@ -18,7 +18,9 @@ export function toProvider(raw: RawProfile, where: string): Provider {
   for (const [t, port] of Object.entries(sip?.transports ?? {})) {
     if (port !== undefined) transports[t as Transport] = parsePort(port, field(`roles.sip.transports.${t}`));
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw.retrieved) || Number.isNaN(Date.parse(`${raw.retrieved}T00:00:00Z`))) {
+  // A calendar date: Date.parse takes 2026-02-30 as 2 March, so the date must read back the same.
+  const day = Date.parse(`${raw.retrieved}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw.retrieved) || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== raw.retrieved) {
     throw new InputError(field('retrieved'), `"${raw.retrieved}" is not a date`, 'write the date as YYYY-MM-DD');
   }
   return {
@@ -63,6 +65,16 @@ const DAY_MS = 86_400_000;
 /** Age of a profile in whole days at `now`. */
 export function profileAgeDays(provider: Provider, now: Date): number {
   return Math.floor((now.getTime() - Date.parse(`${provider.retrieved}T00:00:00Z`)) / DAY_MS);
+}
+
+/**
+ * A profile read in the future never goes stale: refused, with a day of grace for time zones.
+ * `where` names the origin, as in toProvider.
+ */
+export function checkNotFuture(provider: Provider, now: Date, where: string): void {
+  if (profileAgeDays(provider, now) < -1) {
+    throw new InputError(`${where}: retrieved`, `"${provider.retrieved}" is in the future (today is ${now.toISOString().slice(0, 10)})`, 'write the date the source was read');
+  }
 }
 
 /** A warning when the provider's facts were read more than `maxAgeDays` ago. */

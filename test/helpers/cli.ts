@@ -1,5 +1,5 @@
 /** Runs the CLI in-process with a recording Io. */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../../src/cli/read.js';
 import { basename, dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
@@ -19,7 +19,7 @@ export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00
   const io: Io = {
     stdout: (t) => void (run.stdout += t),
     stderr: (t) => void (run.stderr += t),
-    readFile: (path) => readFileSync(path.startsWith('/') ? path : join(FIXTURES, path), 'utf8'),
+    readFile: (path, maxBytes) => readBounded(path.startsWith('/') ? path : join(FIXTURES, path), maxBytes),
     writeFiles: (dir, files) => {
       // A name with a folder (--target all: `aws/aws.tf`) is recorded as that folder and the file.
       run.written.push(...files.map((f) => ({ ...f, dir: join(dir, dirname(f.name)).replace(/\/\.$/, ''), name: basename(f.name) })));

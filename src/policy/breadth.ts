@@ -1,0 +1,76 @@
+/**
+ * Warnings for address lists and port ranges that open far more than a provider needs: a typo
+ * (`/1` for `/21`), a mapped or NAT64 range that stands for every IPv4 address, loopback or
+ * link-local space, an RTP range over every UDP port. Pure.
+ */
+import { FAMILY_BITS, type Family } from '../net/address.js';
+import { formatPrefix, lastAddress, parseCidr, type Prefix } from '../net/cidr.js';
+import { formatPortRange, type PortRange } from '../net/ports.js';
+
+/** From this many addresses on a list is called broad: a /8 of IPv4, a /24 of IPv6. */
+const BROAD_BITS: Record<Family, number> = { 4: 24, 6: 104 };
+
+/** Special-purpose ranges (IANA IPv4 and IPv6 Special-Purpose Address Registries, RFC 6890). */
+const SPECIAL: ReadonlyArray<readonly [string, string]> = [
+  ['0.0.0.0/8', '"this network", never a source'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.0.0/16', 'link-local'],
+  ['224.0.0.0/4', 'multicast'],
+  ['240.0.0.0/4', 'reserved'],
+  ['::/128', 'the unspecified address'],
+  ['::1/128', 'loopback'],
+  ['::ffff:0:0/96', 'IPv4-mapped: every IPv4 address'],
+  ['64:ff9b::/96', 'NAT64: every IPv4 address behind a NAT64 gateway'],
+  ['fe80::/10', 'link-local'],
+  ['ff00::/8', 'multicast'],
+];
+let special: Array<{ prefix: Prefix; what: string }> | undefined;
+
+/** How many addresses a list of disjoint prefixes (a collapsed list) covers. */
+export function addressCount(prefixes: readonly Prefix[]): bigint {
+  let n = 0n;
+  for (const p of prefixes) n += 1n << BigInt(FAMILY_BITS[p.family] - p.length);
+  return n;
+}
+
+/** True when disjoint prefixes of `family` cover every address of it (one /0, two /1, …). */
+export function coversEveryAddress(prefixes: readonly Prefix[], family: Family): boolean {
+  return addressCount(prefixes) === 1n << BigInt(FAMILY_BITS[family]);
+}
+
+/** What is wrong with a collapsed address list of one family, as warnings about `label`. */
+export function addressWarnings(label: string, prefixes: readonly Prefix[], family: Family): string[] {
+  const out: string[] = [];
+  const count = addressCount(prefixes);
+  const bits = FAMILY_BITS[family];
+  if (count >= 1n << BigInt(BROAD_BITS[family])) {
+    const like = bits - (count.toString(2).length - 1);
+    out.push(`${label} covers ${count} IPv${family} addresses, as many as a /${like}: far more than a provider's gateways; check the profile or flag`);
+  }
+  special ??= SPECIAL.map(([cidr, what]) => ({ prefix: parseCidr(cidr, 'special range'), what }));
+  for (const s of special) {
+    if (s.prefix.family !== family) continue;
+    for (const p of prefixes) {
+      if (p.network <= lastAddress(s.prefix) && s.prefix.network <= lastAddress(p)) {
+        out.push(`${label}: ${formatPrefix(p)} ${p.length <= s.prefix.length ? 'includes' : 'lies in'} ${formatPrefix(s.prefix)} (${s.what})`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** UDP ports an RTP range should never hold, and the size past which a range is not a PBX's. */
+const RTP_MAX_PORTS = 32_768;
+
+/** What is wrong with the RTP range the policy opens. `from` says to whom it is open. */
+export function rtpWarnings(rtp: readonly PortRange[], sipPorts: readonly number[], from: string): string[] {
+  const out: string[] = [];
+  const text = rtp.map((r) => formatPortRange(r, '-')).join(',');
+  const size = rtp.reduce((n, r) => n + r.to - r.from + 1, 0);
+  if (size > RTP_MAX_PORTS) out.push(`the RTP range ${text} opens ${size} UDP ports to ${from}: a PBX uses at most ${RTP_MAX_PORTS} (Asterisk 10000-20000, FreeSWITCH 16384-32768); give its real range with --pbx or --rtp-ports`);
+  if (rtp.some((r) => r.from < 1024)) out.push(`the RTP range ${text} holds UDP ports below 1024 (DNS, NTP, SNMP and other services), open to ${from}`);
+  const sip = sipPorts.filter((p) => rtp.some((r) => p >= r.from && p <= r.to));
+  if (sip.length > 0) out.push(`the RTP range ${text} holds the SIP port ${[...new Set(sip)].join(', ')}: UDP SIP is open to ${from}, not only to the providers' signalling addresses`);
+  return out;
+}
