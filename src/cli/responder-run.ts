@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { parseCidr, type Prefix } from '../net/cidr.js';
 import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
-import { Responder } from '../probe/responder.js';
+import { Responder, RESPONDER_LIMITS } from '../probe/responder.js';
+import { parseWhole } from './options.js';
 import { readInput, type Context } from './context.js';
 import { parseListeners, type ResponderArgs } from './responder.js';
 import { terminalText } from '../text/escape.js';
@@ -16,6 +17,10 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
   for (const [name, value] of [['--sip-rate', args['sip-rate']], ['--rtp-rate', args['rtp-rate']]] as const) {
     if (!(value >= 1 && value <= 1_000_000)) throw new InputError(name, `${value} is outside 1-1000000`, `use e.g. ${name} 100`);
   }
+  const tcpPerSource = parseWhole('--tcp-per-source', args['tcp-per-source'], 1, RESPONDER_LIMITS.connections, 8);
+  if (args.duration !== undefined && !(Number.isFinite(args.duration) && args.duration > 0 && args.duration <= 31_536_000)) {
+    throw new InputError('--duration', `"${String(args.duration)}" is not a number of seconds above 0 (at most 31536000)`, 'write e.g. --duration 600, or leave it out to run until Ctrl-C');
+  }
   const needsTls = sip.some((l) => l.transport === 'tls');
   if ((args['tls-cert'] === undefined) !== (args['tls-key'] === undefined)) {
     throw new InputError(args['tls-cert'] === undefined ? '--tls-key' : '--tls-cert', 'is given without its pair', 'give both --tls-cert and --tls-key, or neither for a self-signed certificate');
@@ -24,7 +29,7 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
   const given = args['tls-cert'] !== undefined ? { cert: read('--tls-cert', args['tls-cert']), key: read('--tls-key', args['tls-key']!) } : undefined;
   const log = (line: string) => ctx.io.stdout(`${ctx.io.now().toISOString()} ${terminalText(line)}\n`);
   const tlsFiles = needsTls ? (given ?? (await selfSigned(log))) : undefined;
-  const responder = new Responder({ sip, rtp, allow, host: args.bind, ...(tlsFiles ? { tls: tlsFiles } : {}), sipRate: args['sip-rate'], rtpRate: args['rtp-rate'], log });
+  const responder = new Responder({ sip, rtp, allow, host: args.bind, ...(tlsFiles ? { tls: tlsFiles } : {}), sipRate: args['sip-rate'], rtpRate: args['rtp-rate'], tcpPerSource, log });
   try {
     await responder.start();
   } catch (error) {

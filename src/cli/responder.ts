@@ -16,6 +16,7 @@ export interface ResponderArgs {
   'tls-key': string | undefined;
   'sip-rate': number;
   'rtp-rate': number;
+  'tcp-per-source': number;
   duration: number | undefined;
 }
 
@@ -29,6 +30,7 @@ export function responderOptions(y: Argv): Argv {
     .option('tls-key', { type: 'string', describe: 'PEM private key for tls listeners' })
     .option('sip-rate', { type: 'number', default: 20, describe: 'SIP messages per second per source (bursts to twice)' })
     .option('rtp-rate', { type: 'number', default: 10000, describe: 'RTP packets per second per source (bursts to twice)' })
+    .option('tcp-per-source', { type: 'number', default: 8, describe: 'TCP/TLS connections one source may hold (a message must arrive whole within 5 s; at 256 connections the one idle the longest goes)' })
     .option('duration', { type: 'number', describe: 'Stop after this many seconds (default: run until Ctrl-C)' })
     .example('$0 responder --sip udp:5060,tcp:5060,tls:5061 --rtp 10000-20000 --allow 46.19.208.0/21', 'what probe sip and probe rtp talk to (tls with a self-signed certificate)')
     .example('$0 responder --sip tls:5061 --tls-cert cert.pem --tls-key key.pem', 'tls with your certificate');

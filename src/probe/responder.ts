@@ -5,9 +5,18 @@
  * It must not be a weapon: over UDP no reply is larger than the request that caused it; each
  * source has a token bucket per second for SIP and for RTP; an optional allow-list drops
  * everyone else; every table is bounded (sources, SSRCs, stream buffers, connections).
+ *
+ * Nothing from the network may stop it: every socket handler runs guarded (an exception is
+ * counted and logged, never thrown); datagrams from port 0 (no answer can go there) and from the
+ * responder's own addresses and listening ports (a spoofed source would make it answer itself,
+ * or two ports answer each other, without end) are dropped and counted. Over TCP and TLS each
+ * source holds at most `tcpPerSource` connections, a message must arrive whole within
+ * `messageMs` of its first byte (trickled bytes do not extend it), and at the global cap the
+ * connection idle the longest makes room for a new one.
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import tls from 'node:tls';
 import { unmapIPv4 } from '../net/address.js';
 import { prefixesContain, type Prefix } from '../net/cidr.js';
@@ -29,11 +38,16 @@ export interface ResponderOptions {
   /** SIP messages and RTP packets per second per source (bursts up to twice that). */
   readonly sipRate: number;
   readonly rtpRate: number;
+  /** TCP/TLS connections one source may hold (default RESPONDER_LIMITS.perSource). */
+  readonly tcpPerSource?: number;
   readonly log: (line: string) => void;
 }
 
 /** Bounds of every table the responder keeps. */
-export const RESPONDER_LIMITS = { sources: 10_000, ssrcs: 262_144, connections: 256, streamBytes: 65_536, idleMs: 30_000 } as const;
+export const RESPONDER_LIMITS = { sources: 10_000, ssrcs: 262_144, connections: 256, perSource: 8, streamBytes: 65_536, idleMs: 30_000, messageMs: 5_000, handshakeMs: 5_000, logMs: 5_000 } as const;
+
+/** Why a datagram or connection was dropped before any handling, counted per log interval. */
+type Drop = 'port 0' | 'own address and port' | 'handler error' | 'per-source connection cap' | 'message deadline' | 'evicted at the connection cap';
 
 /** A token bucket per source: `rate` per second, bursts to 2 × rate. */
 class RateLimit {
@@ -92,6 +106,25 @@ export class SsrcCounts {
   }
 }
 
+/**
+ * The top Via value with what the server saw (only the first of comma-separated values):
+ * `received` when the sent-by host is a name or another address than the source (RFC 3261
+ * §18.2.1) or when rport was asked for; `rport` with the source port only when the request
+ * asked for it (RFC 3581 §4). Undefined when the value is unreadable: it goes back as it came.
+ */
+export function withReceived(value: string, source: { address: string; port: number }): string | undefined {
+  const comma = value.indexOf(',');
+  const first = comma === -1 ? value : value.slice(0, comma);
+  const via = parseVia(first);
+  if (!via) return undefined;
+  const parts = first.split(';');
+  const kept = parts.slice(1).map((p) => p.trim()).filter((p) => !/^(received|rport)(\s*=|$)/i.test(p));
+  const asked = via.params.has('rport');
+  const sameHost = via.host.toLowerCase() === source.address.toLowerCase();
+  const added = [...(asked || !sameHost ? [`received=${source.address}`] : []), ...(asked ? [`rport=${source.port}`] : [])];
+  return [parts[0]!.trimEnd(), ...kept, ...added].join(';') + (comma === -1 ? '' : value.slice(comma));
+}
+
 /** Largest SSRC span one query may ask about. */
 const RTP_QUERY_MAX = 65_536;
 
@@ -100,16 +133,12 @@ export function answer(request: SipMessage, raw: Buffer, source: { address: stri
   if (request.kind !== 'request' || request.method === 'ACK') return undefined;
   const vias = request.headers.filter((h) => h.name === 'via');
   const [top, ...rest] = vias;
-  // RFC 3581: the source address and port go into the top Via as received/rport.
-  const parsedTop = top ? parseVia(top.value) : undefined;
-  const topValue = top
-    ? `${top.value.replace(/;rport(?==|;|$)(=\d*)?/i, '').replace(/;received=[^;]*/i, '')};received=${source.address};rport=${source.port}`
-    : undefined;
+  const topValue = top ? withReceived(top.value, source) : undefined;
   const copy = (name: string) => request.headers.filter((h) => h.name === name);
   const to = header(request, 'to') ?? '';
   const headers: SipHeader[] = [
     // An unreadable top Via goes back as it came (RFC 3261 §8.2.6.2: copy the Vias).
-    ...(top ? [{ name: 'via', value: parsedTop && topValue !== undefined ? topValue : top.value }] : []),
+    ...(top ? [{ name: 'via', value: topValue ?? top.value }] : []),
     ...rest,
     ...copy('from'),
     { name: 'to', value: /;tag=/i.test(to) ? to : `${to};tag=${sha256(header(request, 'call-id') ?? '').slice(0, 10)}` },
@@ -141,11 +170,53 @@ export class Responder {
   readonly counts = new SsrcCounts();
   /** RTP packets per source since the last log line. */
   private readonly rtpSeen = new Map<string, { packets: number; ports: Set<number> }>();
-  private connections = 0;
+  /** Open TCP/TLS connections with their source and last activity (insertion = age). */
+  private readonly streams = new Map<net.Socket, { source: string; active: number }>();
+  private readonly perSource = new Map<string, number>();
+  /** What was dropped since the last log line, by reason (one line per reason and interval). */
+  readonly drops = new Map<Drop, number>();
+  /** Totals since start, for tests and the stop line. */
+  readonly dropped = new Map<Drop, number>();
+  /** Local addresses and UDP ports: a datagram from one of them to us is a reflection loop. */
+  private local = new Set<string>();
+  private udpPorts = new Set<number>();
 
   constructor(private options: ResponderOptions) {
     this.sipLimit = new RateLimit(options.sipRate);
     this.rtpLimit = new RateLimit(options.rtpRate);
+  }
+
+  private drop(reason: Drop): void {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+    this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
+  }
+
+  /** A socket handler that can throw nothing: an error is a counted drop. */
+  private guarded<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        handler(...args);
+      } catch {
+        this.drop('handler error');
+      }
+    };
+  }
+
+  /** Datagrams no answer may go to: port 0, or our own address and listening port. */
+  private unanswerable(rinfo: { address: string; port: number }): boolean {
+    if (rinfo.port === 0) {
+      this.drop('port 0');
+      return true;
+    }
+    if (this.udpPorts.has(rinfo.port) && this.isLocal(unmapIPv4(rinfo.address))) {
+      this.drop('own address and port');
+      return true;
+    }
+    return false;
+  }
+
+  private isLocal(address: string): boolean {
+    return this.local.has(address) || address.startsWith('127.') || address === '::1';
   }
 
   private allowed(address: string): boolean {
@@ -179,6 +250,7 @@ export class Responder {
   }
 
   private handleRtp(bytes: Buffer, source: dgram.RemoteInfo, port: number, socket: dgram.Socket): void {
+    if (this.unanswerable(source)) return;
     const from = unmapIPv4(source.address);
     if (!this.allowed(from) || !this.rtpLimit.take(from, performance.now())) return;
     const packet = decodeRtp(bytes);
@@ -196,25 +268,42 @@ export class Responder {
     socket.send(bytes, source.port, source.address);
   }
 
-  /** One line per RTP source and interval, not one per packet. */
-  private flushRtpLog(): void {
+  /** One line per RTP source and per drop reason and interval, not one per packet. */
+  private flushLog(): void {
     for (const [from, seen] of this.rtpSeen) this.options.log(`rtp ${from}: echoed ${seen.packets} packets on ${seen.ports.size} ports`);
     this.rtpSeen.clear();
+    for (const [reason, n] of this.drops) this.options.log(`dropped ${n} (${reason}) in the last ${RESPONDER_LIMITS.logMs / 1000} s`);
+    this.drops.clear();
   }
 
   async start(): Promise<void> {
     // `::` on a host without IPv6: listen on IPv4 instead of failing.
     if (this.options.host === '::' && !(await ipv6Available())) this.options = { ...this.options, host: '0.0.0.0' };
     const family = this.options.host.includes(':') ? 'udp6' : 'udp4';
+    this.local = new Set([unmapIPv4(this.options.host), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => unmapIPv4(i.address)))]);
+    this.udpPorts = new Set([...this.options.sip.filter((l) => l.transport === 'udp').map((l) => l.port)]);
+    if (this.options.rtp) for (let p = this.options.rtp.from; p <= this.options.rtp.to; p++) this.udpPorts.add(p);
     for (const { transport, port } of this.options.sip) {
       if (transport === 'udp') {
         const socket = dgram.createSocket({ type: family, reuseAddr: false });
-        socket.on('message', (raw, rinfo) => this.handleSip(raw, rinfo, 'udp', (b) => socket.send(b, rinfo.port, rinfo.address)));
+        socket.on(
+          'message',
+          this.guarded((raw: Buffer, rinfo: dgram.RemoteInfo) => {
+            if (!this.unanswerable(rinfo)) this.handleSip(raw, rinfo, 'udp', (b) => socket.send(b, rinfo.port, rinfo.address));
+          }),
+        );
+        // A send error (e.g. an unreachable source) is the network's, not the responder's end.
+        socket.on('error', () => this.drop('handler error'));
         await bindUdp(socket, port, this.options.host);
         this.closers.push(() => new Promise((r) => socket.close(() => r())));
       } else {
-        const server = transport === 'tls' ? tls.createServer({ cert: this.options.tls!.cert, key: this.options.tls!.key }) : net.createServer();
-        server.on(transport === 'tls' ? 'secureConnection' : 'connection', (socket: net.Socket) => this.stream(socket, transport));
+        const server =
+          transport === 'tls'
+            ? tls.createServer({ cert: this.options.tls!.cert, key: this.options.tls!.key, handshakeTimeout: RESPONDER_LIMITS.handshakeMs })
+            : net.createServer();
+        // A hard bound on sockets, handshakes included; the finer caps apply once a stream opens.
+        server.maxConnections = RESPONDER_LIMITS.connections * 2;
+        server.on(transport === 'tls' ? 'secureConnection' : 'connection', this.guarded((socket: net.Socket) => this.stream(socket, transport)));
         server.on('tlsClientError', () => undefined);
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -226,43 +315,83 @@ export class Responder {
     if (this.options.rtp) {
       for (let port = this.options.rtp.from; port <= this.options.rtp.to; port++) {
         const socket = dgram.createSocket(family);
-        socket.on('message', (bytes, rinfo) => this.handleRtp(bytes, rinfo, port, socket));
+        socket.on('message', this.guarded((bytes: Buffer, rinfo: dgram.RemoteInfo) => this.handleRtp(bytes, rinfo, port, socket)));
+        socket.on('error', () => this.drop('handler error'));
         await bindUdp(socket, port, this.options.host);
         this.closers.push(() => new Promise((r) => socket.close(() => r())));
       }
-      const timer = setInterval(() => this.flushRtpLog(), 5000);
-      timer.unref();
-      this.closers.push(async () => {
-        clearInterval(timer);
-        this.flushRtpLog();
-      });
     }
+    const timer = setInterval(() => this.flushLog(), RESPONDER_LIMITS.logMs);
+    timer.unref();
+    this.closers.push(async () => {
+      clearInterval(timer);
+      for (const socket of this.streams.keys()) socket.destroy();
+      this.flushLog();
+    });
   }
 
   private stream(socket: net.Socket, transport: Transport): void {
-    if (this.connections >= RESPONDER_LIMITS.connections) {
+    const source = unmapIPv4(socket.remoteAddress ?? '');
+    const cap = this.options.tcpPerSource ?? RESPONDER_LIMITS.perSource;
+    if ((this.perSource.get(source) ?? 0) >= cap) {
+      this.drop('per-source connection cap');
       socket.destroy();
       return;
     }
-    this.connections++;
+    if (this.streams.size >= RESPONDER_LIMITS.connections) {
+      // Room for the newcomer: the connection idle the longest goes.
+      let oldest: [net.Socket, { active: number }] | undefined;
+      for (const entry of this.streams) if (!oldest || entry[1].active < oldest[1].active) oldest = entry;
+      this.drop('evicted at the connection cap');
+      this.forget(oldest![0]);
+      oldest![0].destroy();
+    }
+    const state = { source, active: performance.now() };
+    this.streams.set(socket, state);
+    this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
     socket.setTimeout(RESPONDER_LIMITS.idleMs, () => socket.destroy());
-    socket.on('close', () => this.connections--);
+    socket.on('close', () => this.forget(socket));
     socket.on('error', () => socket.destroy());
-    let buffer = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffer = Buffer.concat([buffer, chunk]);
-      try {
-        for (let n = frameLength(buffer), frames = 0; n !== undefined && frames < 64; n = frameLength(buffer), frames++) {
-          const raw = buffer.subarray(0, n);
-          buffer = buffer.subarray(n);
-          this.handleSip(raw, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, transport, (b) => socket.write(b));
+    let buffer: Buffer = Buffer.alloc(0);
+    // Set when a message starts; bytes that trickle in do not move it.
+    let deadline: NodeJS.Timeout | undefined;
+    socket.on(
+      'data',
+      this.guarded((chunk: Buffer) => {
+        state.active = performance.now();
+        buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+        try {
+          for (let n = frameLength(buffer), frames = 0; n !== undefined && frames < 64; n = frameLength(buffer), frames++) {
+            const raw = buffer.subarray(0, n);
+            buffer = buffer.subarray(n);
+            this.handleSip(raw, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 }, transport, (b) => socket.write(b));
+          }
+        } catch {
+          socket.destroy();
+          return;
         }
-      } catch {
-        socket.destroy();
-        return;
-      }
-      if (buffer.length > RESPONDER_LIMITS.streamBytes) socket.destroy();
-    });
+        if (buffer.length > RESPONDER_LIMITS.streamBytes) socket.destroy();
+        else if (buffer.length === 0) {
+          clearTimeout(deadline);
+          deadline = undefined;
+        } else {
+          deadline ??= setTimeout(() => {
+            this.drop('message deadline');
+            socket.destroy();
+          }, RESPONDER_LIMITS.messageMs);
+        }
+      }),
+    );
+    socket.on('close', () => clearTimeout(deadline));
+  }
+
+  private forget(socket: net.Socket): void {
+    const state = this.streams.get(socket);
+    if (!state) return;
+    this.streams.delete(socket);
+    const n = (this.perSource.get(state.source) ?? 1) - 1;
+    if (n === 0) this.perSource.delete(state.source);
+    else this.perSource.set(state.source, n);
   }
 
   async stop(): Promise<void> {

@@ -354,7 +354,7 @@ describe('responder limits', () => {
   });
 
   it('refuses bad responder flags with exit 2', async () => {
-    for (const args of [['--sip', 'udp:0'], ['--sip', 'sctp:5060'], ['--tls-cert', 'cert.pem'], ['--allow', '10.0.0.1/8'], ['--rtp', '20000-10000'], ['--sip', 'udp:5060,udp:5060'], ['--sip', 'tls:5061', '--tls-cert', 'missing.pem', '--tls-key', 'missing.key']]) {
+    for (const args of [['--sip', 'udp:0'], ['--sip', 'sctp:5060'], ['--tls-cert', 'cert.pem'], ['--allow', '10.0.0.1/8'], ['--rtp', '20000-10000'], ['--sip', 'udp:5060,udp:5060'], ['--sip', 'tls:5061', '--tls-cert', 'missing.pem', '--tls-key', 'missing.key'], ['--duration', 'abc'], ['--duration', '-5'], ['--tcp-per-source', '0'], ['--tcp-per-source', '1.5']]) {
       const run = await runCli(['responder', ...args]);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);
