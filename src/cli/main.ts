@@ -43,7 +43,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     usage.cacheHelpMessage = () => undefined;
     cli
       .scriptName('sipwall')
-      .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, proven and watched.')
+      .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, checked by the real parsers, and probes that prove them open.')
       .command('render', 'Write firewall rules for one or more providers', renderOptions)
       .command('providers', 'List built-in provider profiles (source URL, retrieval date) and PBX presets', (y) =>
         y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'),

@@ -6,7 +6,7 @@
 import { foldRanges, type PortRangeVerdict, type PortResult } from './rtp-probe.js';
 import type { SipOutcome, SipProbeResult } from './sip-probe.js';
 
-export const REPORT_SCHEMA = 'https://sipwall.dev/schema/probe-result/v1';
+export const REPORT_SCHEMA = 'urn:sipwall:schema:probe-result:v1';
 
 export interface SipReport {
   readonly $schema: typeof REPORT_SCHEMA;
