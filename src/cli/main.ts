@@ -12,6 +12,7 @@ import type { Io } from './io.js';
 import { runProviders } from './providers.js';
 import { probeOptions, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
+import { checkParsed, recorded, type FlagTable } from './flags.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
 
 export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   // bad argument stops everything before anything is written. (A yargs handler would also make
   // yargs render and cache the command's help text on every run: a third of start-up.)
   let parsed: { _: Array<string | number> } | undefined;
+  const flags = new Map<string, FlagTable>();
   let failure: string | undefined;
   let printed = '';
   try {
@@ -44,12 +46,14 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
     cli
       .scriptName('sipwall')
       .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, checked by the real parsers, and probes that prove them open.')
-      .command('render', 'Write firewall rules for one or more providers', renderOptions)
-      .command('providers', 'List built-in provider profiles (source URL, retrieval date) and PBX presets', (y) =>
-        y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'),
+      .command('render', 'Write firewall rules for one or more providers', recorded('render', renderOptions, flags))
+      .command(
+        'providers',
+        'List built-in provider profiles (source URL, retrieval date) and PBX presets',
+        recorded('providers', (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON' }).example('$0 providers', 'what sipwall knows and when it was read'), flags),
       )
-      .command('probe', 'Prove the firewall is open: SIP OPTIONS (probe sip) and RTP echo (probe rtp)', probeOptions)
-      .command('responder', 'Answer SIP OPTIONS and echo RTP, for probe sip and probe rtp to talk to', responderOptions)
+      .command('probe', 'Prove the firewall is open: SIP OPTIONS (probe sip) and RTP echo (probe rtp)', recorded('probe', probeOptions, flags))
+      .command('responder', 'Answer SIP OPTIONS and echo RTP, for probe sip and probe rtp to talk to', recorded('responder', responderOptions, flags))
       .demandCommand(1, 'name a command: render, providers, probe or responder')
       .strict()
       .version(VERSION)
@@ -60,7 +64,10 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
         if (error && !(error instanceof InputError)) throw error;
         // yargs' own messages name the input; add where the fix is described.
         const command = argv.find((a) => ['render', 'providers', 'probe', 'responder'].includes(a));
-        failure = error ? error.message : `${message}; see sipwall ${command ? `${command} ` : ''}--help`;
+        // yargs says "Invalid values: Argument: transport, Given: "x", Choices: …": say it as sipwall does.
+        const choice = /Argument: ([\w-]+), Given: (".*"), Choices: (.*)$/s.exec(message ?? '');
+        const text = choice ? `--${choice[1]}: ${choice[2]} is not one of ${choice[3]!.replace(/\s+/g, ' ')}` : message;
+        failure = error ? error.message : `${text}; see sipwall ${command ? `${command} ` : ''}--help`;
       })
       .exitProcess(false)
       .parse([...argv], {}, (_error, args, output) => {
@@ -68,6 +75,8 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
         printed = output;
       });
     if (failure === undefined && printed === '' && parsed) {
+      // Every flag of the command that runs, checked against its declaration before it runs.
+      checkParsed(flags.get(parsed._.slice(0, parsed._[0] === 'probe' ? 2 : 1).join(' ')), parsed as unknown as Record<string, unknown>, argv);
       if (parsed._[0] === 'render') return await runRender(parsed as unknown as RenderArgs, ctx);
       if (parsed._[0] === 'providers') return runProviders(parsed as unknown as { json: boolean }, ctx);
       // Sockets, TLS and crypto load only for the commands that use them (start-up time).

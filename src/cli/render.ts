@@ -9,7 +9,7 @@ import type { Provider } from '../providers/types.js';
 import { readInput, type Context } from './context.js';
 import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh, parseWhole } from './options.js';
 import { findTarget, TARGETS } from '../targets/registry.js';
-import type { Form, RenderOptions, RenderResult, Target } from '../targets/types.js';
+import type { Form, RenderOptions, RenderResult, Target, TargetFlag } from '../targets/types.js';
 import type { Policy } from '../policy/types.js';
 import { VERSION } from '../version.js';
 
@@ -168,6 +168,8 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   }
 }
 
+const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'ipset'];
+
 /** Flag combinations that cannot work, refused before any profile is read. */
 function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean): void {
   if (all) {
@@ -186,11 +188,12 @@ function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean):
     if (args.into !== undefined && !meta.modes.includes('into')) {
       throw new InputError('--into', `target ${meta.id} has no --into: its rules always add to your existing firewall`, 'drop --into');
     }
-    if (args.ipset && meta.id !== 'iptables') {
-      throw new InputError('--ipset', `target ${meta.id} has no ipset option`, 'drop --ipset (nftables sets are built in)');
-    }
-    if (args.pfsenseConfig !== undefined && meta.id !== 'pfsense') {
-      throw new InputError('--pfsense-config', `applies to target pfsense, not ${meta.id}`, 'drop --pfsense-config or use --target pfsense');
+    // A flag only some targets read is refused elsewhere, never ignored (meta.flags).
+    for (const flag of TARGET_FLAGS) {
+      if (args[flag] === undefined || args[flag] === false || meta.flags?.includes(flag)) continue;
+      const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      const users = TARGETS.filter((t) => t.meta.flags?.includes(flag)).map((t) => t.meta.id);
+      throw new InputError(name, `applies to target ${users.join(', ')}, not ${meta.id}`, `drop ${name}, or use --target ${users[0]}`);
     }
   }
   if (args.intoOutput !== undefined && args.into === undefined) {

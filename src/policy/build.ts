@@ -170,7 +170,9 @@ export function buildPolicy(input: PolicyInput): Policy {
   }
 
   if (terms.length === 0) {
-    throw new InputError('--family', `no rule left for ${input.families.map((f) => `IPv${f}`).join('+')}`, 'the providers publish no address of that family: use --family dual or ipv4');
+    const offered = ([4, 6] as const).filter((f) => input.providers.some((p) => [...(p.sip?.addresses ?? []), ...(p.media?.addresses === 'any' || !p.media ? [] : p.media.addresses)].some((a) => a.family === f)));
+    const use = offered.length === 0 ? 'check the profiles' : `use --family ${offered.length === 2 ? 'dual' : `ipv${offered[0]}`}`;
+    throw new InputError('--family', `no rule left for ${input.families.map((f) => `IPv${f}`).join('+')}: the providers publish ${offered.length === 0 ? 'no address' : `IPv${offered.join(' and IPv')} addresses only`}`, use);
   }
   const media = input.providers.filter((p) => p.media);
   if (media.length > 0 && rtp.length > 0) {

@@ -22,6 +22,7 @@ export const meta: TargetMeta = {
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
   limits: { commentBytes: AZURE_LIMITS.descriptionMax, lineSource: 'none: sh with az arguments, or HCL', other: [`${AZURE_LIMITS.rules} rules per NSG`, `${AZURE_LIMITS.prefixes} source and ${AZURE_LIMITS.prefixes} destination prefixes per NSG`, 'priorities 100-4096'] },
+  flags: ['priority'],
   validators: ['HCL parse (@cdktf/hcl2json) + priority and limit assertions (tests)'],
 };
 

@@ -26,6 +26,7 @@ export const meta: TargetMeta = {
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: false, sourcePorts: false, namedSets: false, statefulReturn: true, deny: true, outbound: true },
   limits: { portsPerRule: GCP_LIMITS.portsPerRule, commentBytes: 2048, lineSource: 'none: sh with gcloud arguments, or HCL', other: [`${GCP_LIMITS.rangesPerRule} address ranges per rule (longer lists are split)`, 'names ≤ 63 of a-z 0-9 -'] },
+  flags: ['priority'],
   validators: ['HCL parse (@cdktf/hcl2json) + name and limit assertions (tests)'],
 };
 

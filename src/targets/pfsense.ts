@@ -31,6 +31,7 @@ const metaOf = (variant: Variant): TargetMeta => ({
   modes: ['standalone'],
   capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: false },
   limits: { commentBytes: 255, lineSource: 'none: config.xml is read by an XML parser', other: [`${ALIAS_ENTRIES_MAX} entries per alias (longer lists are split)`, 'alias names < 32 characters of A-Z a-z 0-9 _'] },
+  flags: variant === 'pfsense' ? ['interface', 'pfsenseConfig'] : ['interface'],
   validators: ['xmllint --noout', 'XPath assertions (tests)'],
 });
 

@@ -90,9 +90,14 @@ export interface TargetMeta {
     /** Other platform limits, as text for `--target list` (the numbers live in the module). */
     readonly other?: readonly string[];
   };
+  /** Render flags only this target reads; given to another target they are refused, never ignored. */
+  readonly flags?: readonly TargetFlag[];
   /** The real parsers that check this target's output. */
   readonly validators: readonly string[];
 }
+
+/** Render flags that belong to some targets only (named as in RenderArgs). */
+export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'ipset';
 
 export interface Target {
   readonly meta: TargetMeta;

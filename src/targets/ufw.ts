@@ -15,7 +15,7 @@ import { eachLine, Lines } from './lines.js';
 import { packPorts } from './multiport.js';
 import { lineComment, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
-import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
+import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
   id: 'ufw',
@@ -105,6 +105,9 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
  * which `ufw allow … app …` commands use it. A profile holds no source ports: they are widened.
  */
 function renderApp(policy: Policy, options: RenderOptions): RenderResult {
+  if (policy.directions.includes('out')) {
+    throw new TargetError('E_DIRECTION_UNSUPPORTED', '--direction', 'ufw --form app holds inbound application profiles only: it cannot hold outbound rules', 'drop --direction, or use --form shell for outbound rules');
+  }
   const { rules, widened } = lower(policy, { ...meta, capabilities: { ...meta.capabilities, sourcePorts: false } }, { splitFamilies: false, strict: options.strict });
   const inbound = rules.filter((r) => r.direction === 'in');
   const profiles = new Map<string, { name: string; title: string; description: string; ports: string[]; rules: FlatRule[] }>();
@@ -126,12 +129,11 @@ function renderApp(policy: Policy, options: RenderOptions): RenderResult {
     'Apply: copy to /etc/ufw/applications.d/sipwall, check with ufw app info NAME, then allow each profile from its sources:',
     ...commands,
   ];
-  const outbound = policy.directions.includes('out') ? ['outbound rules cannot live in an application profile: use --form shell for them.'] : [];
   const view = {
-    headerLines: headerLines(policy, options, how, [...widened, ...outbound]),
+    headerLines: headerLines(policy, options, how, widened),
     profiles: [...profiles.values()].map((p) => ({ ...p, ports: p.ports.join('|') })),
   };
-  return { files: [{ name: 'sipwall.ufw', content: renderTemplate('ufw-app', view), mode: 0o644 }], warnings: [...widened, ...outbound] };
+  return { files: [{ name: 'sipwall.ufw', content: renderTemplate('ufw-app', view), mode: 0o644 }], warnings: widened };
 }
 
 export const ufw: Target = { meta, render };

@@ -56,7 +56,7 @@ describe('user profiles', () => {
   it.each([
     ['malformed YAML', 'id: [unclosed', 'profile a.yaml: is not valid YAML or JSON'],
     ['a missing field', good.replace('name: My Trunk\n', ''), 'profile a.yaml: name: Invalid input'],
-    ['an unknown field', `${good}colour: red\n`, 'profile a.yaml: (top level): Unrecognized key: "colour"'],
+    ['an unknown field', `${good}colour: red\n`, 'profile a.yaml: (top level): unknown field colour; see docs/profiles.md for the fields'],
     ['a bad CIDR', good.replace('203.0.113.0/24', '203.0.113.7/24'), 'profile a.yaml: roles.sip.addresses[0]: "203.0.113.7/24" has host bits set'],
     ['port 0', good.replace('udp: 5060', 'udp: 0'), 'profile a.yaml: roles.sip.transports.udp: "0" is not a port'],
     ['port 70000', good.replace('udp: 5060', 'udp: 70000'), 'is not a port'],

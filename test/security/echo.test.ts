@@ -37,7 +37,7 @@ describe('echoed values are escaped', () => {
     ['a bad --rtp-ports', () => ['render', '-p', 'flynumber', '--target', 'nftables', '--rtp-ports', `1-2\x1b[1A${FAKE}`]],
     ['a bad --ssh-from', () => ['render', '-p', 'flynumber', '--target', 'nftables', '--ssh-from', `${OSC52}\n${FAKE}`]],
     ['an unknown provider', () => ['render', '-p', `x\x9b31m${FAKE}`, '--target', 'nftables']],
-    ['a probe target', () => ['probe', 'sip', `pbx${OSC52}.example`, '--timeout', '100ms']],
+    ['a probe target', () => ['probe', 'sip', `pbx${OSC52}.example`, '--timeout', '100']],
   ])('%s: one line, every control shown as an escape', async (_name, args) => {
     const run = await runCli(args());
     expect(run.code).toBe(2);

