@@ -184,8 +184,26 @@ const PLANNERS: Record<string, (files: readonly OutputFile[], id: string) => Che
   aws: planAws,
 };
 
+/**
+ * The target's own checks, and `sh -n` on every shell script of every target (gcp.sh and azure.sh
+ * call cloud CLIs that are not here: their syntax is what can be checked offline). CloudFormation
+ * JSON goes through python's JSON parser; Terraform files have no offline parser here (the tests
+ * parse them with an HCL parser).
+ */
 export function planChecks(targetId: string, files: readonly OutputFile[], id = 'out'): CheckPlan {
-  return PLANNERS[targetId]?.(files, id) ?? { files: {}, steps: [] };
+  const own = PLANNERS[targetId]?.(files, id) ?? { files: {}, steps: [] };
+  const plan: MutablePlan = { files: { ...own.files }, steps: [...own.steps] };
+  for (const f of files) {
+    const name = `${id}-syntax-${f.name.replaceAll('/', '-')}`;
+    if (f.name.endsWith('.sh')) {
+      plan.files[name] = f.content;
+      plan.steps.push({ label: `sh -n ${f.name}`, command: `sh -n ${name}` });
+    } else if (f.name.endsWith('cloudformation.json')) {
+      plan.files[name] = f.content;
+      plan.steps.push({ label: `python3 -m json.tool ${f.name}`, command: `python3 -m json.tool ${name} > /dev/null` });
+    }
+  }
+  return plan;
 }
 
 /** Runs plans in one throw-away namespace after `setup` (e.g. the table an --into file needs). */

@@ -57,13 +57,13 @@ describe.each(CASES)('$target/$name', (c) => {
     }
   });
 
-  it('renders the same files whatever the order of the providers', async () => {
-    const pairs: string[][] = [];
-    for (let i = 0; i < c.args.length; i++) {
-      if (['-p', '--profile'].includes(c.args[i]!)) pairs.push([c.args[i]!, c.args[++i]!]);
-    }
-    // Azure priorities follow the rule order by definition.
-    if (pairs.length < 2 || c.target === 'azure') return;
+  const pairs: string[][] = [];
+  for (let i = 0; i < c.args.length; i++) {
+    if (['-p', '--profile'].includes(c.args[i]!)) pairs.push([c.args[i]!, c.args[++i]!]);
+  }
+  // Only cases with two providers or more have an order to change; Azure priorities follow the
+  // rule order by definition (its re-run safety is its own test).
+  if (pairs.length >= 2 && c.target !== 'azure') it('renders the same files whatever the order of the providers', async () => {
     const rest = c.args.filter((_, i) => !['-p', '--profile'].includes(c.args[i]!) && !['-p', '--profile'].includes(c.args[i - 1] ?? ''));
     const reversed = [...pairs.reverse().flat(), ...rest];
     const strip = (s: string) => s.split('\n').filter((l) => !/^(# | {2})Command:|"command": /.test(l) && !l.startsWith('#   ')).join('\n');
@@ -78,12 +78,11 @@ describe.each(CASES)('$target/$name', (c) => {
     for (const f of await render(c.args, c.target)) expect(await SEMANTICS[c.target]!(f), f.name).toEqual([]);
   });
 
-  if (TOOLS[c.target] !== undefined) it('passes the real parser', async () => {
-    if (toolsMissing(...TOOLS[c.target]!)) return;
+  // Terraform has no offline parser here, nor RouterOS or PowerShell scripts: the semantics test
+  // parses them (HCL, line grammar, token rules). Every other form has one (sh -n at least).
+  if (TOOLS[c.target] !== undefined && !c.args.includes('terraform')) it.skipIf(toolsMissing(...TOOLS[c.target]!))('passes the real parser', async () => {
     const files = await render(c.args, c.target);
     const checks = checkTarget(c.target, files, c.prelude ?? '');
-    // aws CloudFormation and Terraform have no shell parser: the semantics test parses them.
-    if (checks.length === 0 && SEMANTICS[c.target]) return;
     expect(checks.length).toBeGreaterThan(0);
     for (const check of checks) expect(check.output, check.command).toBe(check.ok ? check.output : 'accepted');
     expect(checks.every((k) => k.ok)).toBe(true);

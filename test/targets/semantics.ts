@@ -175,4 +175,6 @@ export const TOOLS: Record<string, string[]> = {
   pfsense: ['xmllint'],
   opnsense: ['xmllint'],
   aws: ['unshare', 'python3'],
+  gcp: ['unshare', 'sh'],
+  azure: ['unshare', 'sh'],
 };
