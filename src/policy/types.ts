@@ -70,3 +70,22 @@ export interface Policy {
   /** Inputs that another input already covered (e.g. the FlyNumber gateways inside the /21). */
   readonly subsumed: ReadonlyArray<Subsumed & { readonly set: string }>;
 }
+
+/**
+ * The packets that answer a term's flows: the other direction, sides and ports swapped. A target
+ * that owns a chain inside the user's firewall accepts these with conntrack state
+ * established,related only, so it never accepts another source's established flow (which the
+ * user's own rules after sipwall's jump, a ban for example, must still see).
+ */
+export function replyOf(t: Term): Term {
+  return {
+    ...t,
+    name: `${t.name}-reply`,
+    direction: t.direction === 'in' ? 'out' : 'in',
+    sources: t.destinations,
+    destinations: t.sources,
+    sourcePorts: t.destinationPorts,
+    destinationPorts: t.sourcePorts,
+    description: `replies to ${t.description}`,
+  };
+}

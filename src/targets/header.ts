@@ -95,4 +95,6 @@ export const STANDALONE_WARNING =
 
 /** What --into mode means, said the same way by every netfilter target. */
 export const INTO_NOTE =
-  'It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).';
+  'It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there). ' +
+  "It accepts return traffic (established,related) of the providers' flows only, in the chains it owns: replies in a direction it does not filter " +
+  '(the PBX answering inbound SIP/RTP, with --direction in) need your output chain to accept them, as an ordinary accept established,related rule does.';

@@ -6,7 +6,7 @@
  */
 import type { Family } from '../net/address.js';
 import { formatPrefix } from '../net/cidr.js';
-import type { Addresses, AddressSet, Direction, Policy, Term } from '../policy/types.js';
+import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Term } from '../policy/types.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { packPorts, portMatch } from './multiport.js';
 import { NameBook, setCidrs, shortHash } from './flat.js';
@@ -155,10 +155,14 @@ function familyView(policy: Policy, family: Family, into: boolean, useIpset: boo
   }
   for (const d of policy.directions) {
     const chain = CHAIN_OF[d];
-    if (into) rules.push({ chain, match: '-m conntrack --ctstate ESTABLISHED,RELATED', comment: iptablesComment('sipwall: return traffic'), verdict: 'ACCEPT' });
     for (const term of policy.terms) {
       if (term.direction !== d || (term.family !== family && term.family !== 'both')) continue;
       termRules(term, chain, useIpset, rules);
+    }
+    // Into: return traffic of the providers' flows only (standalone accepts all of it in INPUT/OUTPUT).
+    for (const term of into ? policy.terms : []) {
+      if (term.direction === d || (term.family !== family && term.family !== 'both')) continue;
+      termRules(replyOf(term), chain, useIpset, rules, '-m conntrack --ctstate ESTABLISHED,RELATED ');
     }
     rules.push({ chain, match: '', verdict: 'RETURN' });
   }
@@ -220,7 +224,7 @@ function addressMatches(a: Addresses, flag: '-s' | '-d', useIpset: boolean): Sid
  * Rules for one term: one per prefix (without ipset) × port chunk, each multiport ≤ 15 slots.
  * Hot with long lists: the longer side's prefixes go into their lines through one join.
  */
-function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLines): void {
+function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLines, state = ''): void {
   const tail = ` -m comment --comment ${iptablesComment(`sipwall: ${term.description}`)} -j ACCEPT`;
   const sports = term.sourcePorts === 'any' ? [''] : packPorts(term.sourcePorts).map((c) => ` ${portMatch(term.protocol, 'sport', c)}`);
   const dports = term.destinationPorts === 'any' ? [''] : packPorts(term.destinationPorts).map((c) => ` ${portMatch(term.protocol, 'dport', c)}`);
@@ -228,7 +232,7 @@ function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLine
   const single = ` -m ${term.protocol} `;
   const join = (sp: string, dp: string) => (sp.startsWith(single) && dp.startsWith(single) ? `${sp} ${dp.slice(single.length)}` : `${sp}${dp}`);
   const suffixes = sports.flatMap((sp) => dports.map((dp) => `-p ${term.protocol}${join(sp, dp)}${tail}`));
-  const head = `-A ${chain} `;
+  const head = `-A ${chain} ${state}`;
   const src = addressMatches(term.sources, '-s', useIpset);
   const dst = addressMatches(term.destinations, '-d', useIpset);
   if (src.items.length >= dst.items.length) {

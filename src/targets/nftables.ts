@@ -5,7 +5,7 @@
  */
 import { formatPrefixShort } from '../net/cidr.js';
 import { formatPortRange } from '../net/ports.js';
-import type { Addresses, AddressSet, Direction, Policy, Ports, Term } from '../policy/types.js';
+import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Ports, type Term } from '../policy/types.js';
 import { NameBook } from './flat.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { nftString, shellWord } from './quote.js';
@@ -80,8 +80,9 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const chains = policy.directions.map((d) => ({
     name: chainName(d),
     rules: [
-      ...(into ? ['ct state established,related accept comment "sipwall: return traffic"'] : []),
       ...policy.terms.filter((t) => t.direction === d).map((t) => termRule(t, setRef)),
+      // Into: return traffic of the providers' flows only (standalone accepts all of it in its base chain).
+      ...(into ? policy.terms.filter((t) => t.direction !== d).map((t) => termRule(replyOf(t), setRef, 'ct state established,related')) : []),
     ],
   }));
   const setNames = new NameBook('nftables', 'set');
@@ -148,10 +149,10 @@ function portValue(ports: Exclude<Ports, 'any'>): string {
 }
 
 /** The rule for one term, e.g. `ip saddr @flynumber_sip_v4 udp dport 5060 counter accept comment "…"`. */
-export function termRule(t: Term, setRef: (s: AddressSet) => string): string {
-  const parts = [...addressMatch(t.sources, 'saddr', setRef), ...addressMatch(t.destinations, 'daddr', setRef)];
+export function termRule(t: Term, setRef: (s: AddressSet) => string, state?: string): string {
+  const parts = [...(state ? [state] : []), ...addressMatch(t.sources, 'saddr', setRef), ...addressMatch(t.destinations, 'daddr', setRef)];
   // A family-specific term without an address set still must not match the other family.
-  if (parts.length === 0 && t.family !== 'both') parts.push(`meta nfproto ${t.family === 4 ? 'ipv4' : 'ipv6'}`);
+  if (parts.length === (state ? 1 : 0) && t.family !== 'both') parts.push(`meta nfproto ${t.family === 4 ? 'ipv4' : 'ipv6'}`);
   if (t.sourcePorts !== 'any') parts.push(`${t.protocol} sport ${portValue(t.sourcePorts)}`);
   if (t.destinationPorts !== 'any') parts.push(`${t.protocol} dport ${portValue(t.destinationPorts)}`);
   if (t.sourcePorts === 'any' && t.destinationPorts === 'any') parts.push(`meta l4proto ${t.protocol}`);

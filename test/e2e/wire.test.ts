@@ -108,4 +108,24 @@ describe.skipIf(skip)('generated rules on the wire', () => {
     expectProviderOnly(l);
     expect(l.exec('pbx', 'iptables -S INPUT')).toMatch(/^-P INPUT DROP/m);
   });
+
+  // Issue 11.6: sipwall's chain accepts return traffic of the providers' flows only; a ban the
+  // admin places after sipwall's jump still stops a stranger's established connection.
+  it.each([
+    ['nftables', 'inet/filter/input', 'nft -f - <<X\ntable inet filter {\n chain input { type filter hook input priority filter; policy drop; iif "lo" accept; meta l4proto ipv6-icmp accept; tcp dport 2222 accept; }\n chain output { type filter hook output priority filter; policy accept; }\n}\nX', 'nft add rule inet filter input index 0 ip saddr 198.51.100.20 drop'],
+    ['iptables', 'INPUT', 'iptables -P INPUT DROP && iptables -A INPUT -i lo -j ACCEPT && iptables -A INPUT -p tcp --dport 2222 -j ACCEPT', 'iptables -I INPUT 2 -s 198.51.100.20 -j DROP'],
+  ])('%s --into: a ban after the sipwall jump stops an established flow of a stranger', async (target, into, own, ban) => {
+    const l = await makeLab();
+    await l.listen('pbx', ['tcpecho:2222']);
+    l.exec('pbx', own);
+    // --direction both: sipwall's input chain then also holds the replies to the PBX's own flows.
+    l.exec('pbx', `sh ${await script(target, ['--into', into, '--direction', 'both', ...(target === 'nftables' ? ['--into-output', 'inet/filter/output'] : [])])}`);
+    const talk = await l.talk('stranger', PBX_V4_FOR_STRANGER, 2222);
+    await talk.afterFirst;
+    l.exec('pbx', ban);
+    talk.go();
+    expect(await talk.result).toEqual({ first: true, second: false });
+    // The providers' own flows still pass.
+    expect(l.probe('provider', PBX_V4_FOR_PROVIDER, ['udp:5060', 'tcp:5060'])).toEqual({ 'udp:5060': 'open', 'tcp:5060': 'open' });
+  });
 });

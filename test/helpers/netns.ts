@@ -3,6 +3,8 @@
  * only, removed afterwards. Needs root.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PEER = join(import.meta.dirname, 'peer.mjs');
@@ -115,6 +117,31 @@ export class Lab {
         resolve({ status: code ?? -1, stdout, stderr });
       });
     });
+  }
+
+  /**
+   * One TCP connection from `host` that sends a line, then a second one once `go()` is called;
+   * resolves whether each came back (peer.mjs talk).
+   */
+  async talk(host: string, address: string, port: number): Promise<{ afterFirst: Promise<void>; go: () => void; result: Promise<{ first: boolean; second: boolean }> }> {
+    const goFile = join(mkdtempSync(join(tmpdir(), 'sipwall-talk-')), 'go');
+    const child = spawn('ip', ['netns', 'exec', this.ns(host), process.execPath, PEER, 'talk', address, String(port), goFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.children.push(child);
+    let out = '';
+    let firstSeen: () => void = () => undefined;
+    const afterFirst = new Promise<void>((r) => (firstSeen = r));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('first')) firstSeen();
+    });
+    const result = new Promise<{ first: boolean; second: boolean }>((resolve, reject) => {
+      child.on('close', () => {
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line) resolve(JSON.parse(line) as { first: boolean; second: boolean });
+        else reject(new Error(`talk printed ${out}`));
+      });
+    });
+    return { afterFirst, go: () => writeFileSync(goFile, ''), result };
   }
 
   destroy(): void {

@@ -1,6 +1,9 @@
 // A test peer run inside a network namespace.
 //   node peer.mjs listen udp:5060 tcp:5060 ...   echo UDP, answer TCP; prints "ready"; stops after 120 s
 //   node peer.mjs probe HOST udp:5060 tcp:5060 --timeout 400
+//   node peer.mjs talk HOST PORT GOFILE   one TCP connection: a line echoed, then (once GOFILE exists)
+//        a second line on the same connection; prints JSON {"first": bool, "second": bool}
+//   (listen spec tcpecho:PORT: a TCP server that echoes and keeps the connection open)
 //        prints JSON {"udp:5060": "open" | "no answer", "tcp:5060": "open" | "refused" | "no answer"}
 // Every wait is bounded; the listener exits by itself.
 import dgram from 'node:dgram';
@@ -12,7 +15,13 @@ if (mode === 'listen') {
   const servers = [];
   for (const spec of rest) {
     const [proto, port] = spec.split(':');
-    if (proto === 'udp') {
+    if (proto === 'tcpecho') {
+      const s = net.createServer((c) => {
+        c.on('error', () => {});
+        c.pipe(c);
+      });
+      servers.push(new Promise((resolve) => s.listen({ port: Number(port), host: '::', ipv6Only: false }, resolve)));
+    } else if (proto === 'udp') {
       const s = dgram.createSocket({ type: 'udp6', ipv6Only: false });
       s.on('message', (msg, from) => s.send(msg, from.port, from.address));
       servers.push(new Promise((resolve) => s.bind(Number(port), '::', resolve)));
@@ -63,7 +72,27 @@ if (mode === 'listen') {
     return (proto === 'udp' ? probeUdp : probeTcp)(Number(port)).then((r) => [spec, r]);
   }));
   console.log(JSON.stringify(Object.fromEntries(results)));
+} else if (mode === 'talk') {
+  const [host, port, go] = rest;
+  const { existsSync } = await import('node:fs');
+  const c = net.connect({ host, port: Number(port) });
+  c.on('error', () => {});
+  let said = '';
+  c.on('data', (d) => (said += d.toString()));
+  const until = async (test, ms) => {
+    for (let waited = 0; waited < ms && !test(); waited += 25) await new Promise((r) => setTimeout(r, 25));
+    return test();
+  };
+  await until(() => c.readyState === 'open', 3000);
+  c.write('one\n');
+  const first = await until(() => said.includes('one'), 3000);
+  console.log('first');
+  await until(() => existsSync(go), 20000);
+  c.write('two\n');
+  const second = await until(() => said.includes('two'), 1500);
+  console.log(JSON.stringify({ first, second }));
+  c.destroy();
 } else {
-  console.error('usage: peer.mjs listen SPEC... | probe HOST SPEC... [--timeout MS]');
+  console.error('usage: peer.mjs listen SPEC... | probe HOST SPEC... [--timeout MS] | talk HOST PORT GOFILE');
   process.exit(2);
 }

@@ -41,10 +41,19 @@ describe.each(CASES)('$target/$name', (c) => {
     for (const f of files) expect(f.content, f.name).toBe(readFileSync(join(dir, f.name), 'utf8'));
   });
 
-  if (['nftables', 'iptables'].includes(c.target)) it('accepts return traffic (conntrack established,related) in every file that filters', async () => {
+  const into = c.args.includes('--into');
+  if (['nftables', 'iptables'].includes(c.target)) it(into ? "accepts return traffic of the providers' flows only" : 'accepts return traffic (conntrack established,related) in every file that filters', async () => {
+    const both = c.args.includes('both');
     for (const f of await render(c.args, c.target)) {
       if (f.name.endsWith('.ipset')) continue;
-      expect(f.content, f.name).toMatch(c.target === 'nftables' ? /ct state established,related accept/ : /--ctstate ESTABLISHED,RELATED .*-j ACCEPT/);
+      const lines = f.content.split('\n').filter((l) => !l.startsWith('#') && /established,related|ESTABLISHED,RELATED/.test(l));
+      if (!into) {
+        expect(f.content, f.name).toMatch(c.target === 'nftables' ? /ct state established,related accept/ : /--ctstate ESTABLISHED,RELATED .*-j ACCEPT/);
+        continue;
+      }
+      // Into (issue 11.6): no state rule without the provider's ports; replies only where sipwall filters both ways.
+      for (const line of lines) expect(line, f.name).toMatch(/(sport|dport|--sports|--dports) \S+/);
+      expect(lines.length > 0, f.name).toBe(both);
     }
   });
 

@@ -6,7 +6,9 @@
 #   vapi (VAPI): retrieved 2026-11-23 from https://docs.vapi.ai/advanced/sip/sip-networking ("SIP networking and firewall configuration")
 # Host: FreePBX (PJSIP); SIP udp 5060, tcp 5060, tls 5061; RTP 10000-20000
 # Into: sipwall owns chain(s) SIPWALL-IN, SIPWALL-OUT (filter table), re-created on every run, hooked once at the top of INPUT, OUTPUT.
-# It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).
+# It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there). It accepts return traffic (established,related) of the providers' flows only, in
+#     the chains it owns: replies in a direction it does not filter (the PBX answering inbound SIP/RTP, with --direction in) need your output chain to accept them, as an ordinary accept
+#     established,related rule does.
 # Apply: sh iptables.sh (run as root).
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the freepbx preset's 10000-20000 is opened instead.
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
@@ -15,7 +17,6 @@ iptables-restore --noflush <<'SIPWALL_RULES'
 *filter
 :SIPWALL-IN - [0:0]
 :SIPWALL-OUT - [0:0]
--A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "sipwall: return traffic" -j ACCEPT
 -A SIPWALL-IN -s 46.19.208.0/21 -p udp -m udp --dport 5060 -m comment --comment "sipwall: FlyNumber SIP udp in" -j ACCEPT
 -A SIPWALL-IN -s 46.19.208.0/21 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: FlyNumber SIP tcp+tls in" -j ACCEPT
 -A SIPWALL-IN -s 46.19.208.0/21 -p udp -m udp --dport 10000:20000 -m comment --comment "sipwall: FlyNumber RTP in" -j ACCEPT
@@ -24,8 +25,15 @@ iptables-restore --noflush <<'SIPWALL_RULES'
 -A SIPWALL-IN -s 44.229.228.186/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls in" -j ACCEPT
 -A SIPWALL-IN -s 44.238.177.138/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls in" -j ACCEPT
 -A SIPWALL-IN -p udp -m udp --sport 40000:60000 --dport 10000:20000 -m comment --comment "sipwall: VAPI RTP in (any address)" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -s 46.19.208.0/21 -p udp -m udp --sport 5060 -m comment --comment "sipwall: replies to FlyNumber SIP udp out" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -s 46.19.208.0/21 -p tcp -m tcp --sport 5060:5061 -m comment --comment "sipwall: replies to FlyNumber SIP tcp+tls out" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -s 46.19.208.0/21 -p udp -m udp --dport 10000:20000 -m comment --comment "sipwall: replies to FlyNumber RTP out" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -s 44.229.228.186/32 -p udp -m udp --sport 5060 -m comment --comment "sipwall: replies to VAPI SIP udp out" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -s 44.238.177.138/32 -p udp -m udp --sport 5060 -m comment --comment "sipwall: replies to VAPI SIP udp out" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -s 44.229.228.186/32 -p tcp -m tcp --sport 5060:5061 -m comment --comment "sipwall: replies to VAPI SIP tcp+tls out" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -s 44.238.177.138/32 -p tcp -m tcp --sport 5060:5061 -m comment --comment "sipwall: replies to VAPI SIP tcp+tls out" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -p udp -m udp --sport 40000:60000 --dport 10000:20000 -m comment --comment "sipwall: replies to VAPI RTP out (any address)" -j ACCEPT
 -A SIPWALL-IN -j RETURN
--A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "sipwall: return traffic" -j ACCEPT
 -A SIPWALL-OUT -d 46.19.208.0/21 -p udp -m udp --dport 5060 -m comment --comment "sipwall: FlyNumber SIP udp out" -j ACCEPT
 -A SIPWALL-OUT -d 46.19.208.0/21 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: FlyNumber SIP tcp+tls out" -j ACCEPT
 -A SIPWALL-OUT -d 46.19.208.0/21 -p udp -m udp --sport 10000:20000 -m comment --comment "sipwall: FlyNumber RTP out" -j ACCEPT
@@ -34,6 +42,14 @@ iptables-restore --noflush <<'SIPWALL_RULES'
 -A SIPWALL-OUT -d 44.229.228.186/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls out" -j ACCEPT
 -A SIPWALL-OUT -d 44.238.177.138/32 -p tcp -m tcp --dport 5060:5061 -m comment --comment "sipwall: VAPI SIP tcp+tls out" -j ACCEPT
 -A SIPWALL-OUT -p udp -m udp --sport 10000:20000 --dport 40000:60000 -m comment --comment "sipwall: VAPI RTP out (any address)" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -d 46.19.208.0/21 -p udp -m udp --sport 5060 -m comment --comment "sipwall: replies to FlyNumber SIP udp in" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -d 46.19.208.0/21 -p tcp -m tcp --sport 5060:5061 -m comment --comment "sipwall: replies to FlyNumber SIP tcp+tls in" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -d 46.19.208.0/21 -p udp -m udp --sport 10000:20000 -m comment --comment "sipwall: replies to FlyNumber RTP in" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -d 44.229.228.186/32 -p udp -m udp --sport 5060 -m comment --comment "sipwall: replies to VAPI SIP udp in" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -d 44.238.177.138/32 -p udp -m udp --sport 5060 -m comment --comment "sipwall: replies to VAPI SIP udp in" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -d 44.229.228.186/32 -p tcp -m tcp --sport 5060:5061 -m comment --comment "sipwall: replies to VAPI SIP tcp+tls in" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -d 44.238.177.138/32 -p tcp -m tcp --sport 5060:5061 -m comment --comment "sipwall: replies to VAPI SIP tcp+tls in" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -p udp -m udp --sport 10000:20000 --dport 40000:60000 -m comment --comment "sipwall: replies to VAPI RTP in (any address)" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES
@@ -43,11 +59,11 @@ ip6tables-restore --noflush <<'SIPWALL_RULES'
 *filter
 :SIPWALL-IN - [0:0]
 :SIPWALL-OUT - [0:0]
--A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "sipwall: return traffic" -j ACCEPT
 -A SIPWALL-IN -p udp -m udp --sport 40000:60000 --dport 10000:20000 -m comment --comment "sipwall: VAPI RTP in (any address)" -j ACCEPT
+-A SIPWALL-IN -m conntrack --ctstate ESTABLISHED,RELATED -p udp -m udp --sport 40000:60000 --dport 10000:20000 -m comment --comment "sipwall: replies to VAPI RTP out (any address)" -j ACCEPT
 -A SIPWALL-IN -j RETURN
--A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -m comment --comment "sipwall: return traffic" -j ACCEPT
 -A SIPWALL-OUT -p udp -m udp --sport 10000:20000 --dport 40000:60000 -m comment --comment "sipwall: VAPI RTP out (any address)" -j ACCEPT
+-A SIPWALL-OUT -m conntrack --ctstate ESTABLISHED,RELATED -p udp -m udp --sport 10000:20000 --dport 40000:60000 -m comment --comment "sipwall: replies to VAPI RTP in (any address)" -j ACCEPT
 -A SIPWALL-OUT -j RETURN
 COMMIT
 SIPWALL_RULES

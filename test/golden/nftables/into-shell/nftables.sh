@@ -5,7 +5,9 @@
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 # Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 16384-32767
 # Into: sipwall owns chain(s) sipwall_in in table inet filter; re-running replaces them atomically.
-# It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there).
+# It only accepts: what it does not match returns to your chain, whose own rules and policy decide (keep a drop there). It accepts return traffic (established,related) of the providers' flows only, in
+#     the chains it owns: replies in a direction it does not filter (the PBX answering inbound SIP/RTP, with --direction in) need your output chain to accept them, as an ordinary accept
+#     established,related rule does.
 # Apply: sh nftables.sh (adds the jump rule once; run as root).
 # Note: no --pbx or --rtp-ports: RTP is opened on 16384-32767 as documented by FlyNumber; the PBX's own RTP range must match (e.g. Asterisk rtp.conf rtpstart/rtpend) or calls get one-way audio
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
@@ -13,7 +15,6 @@ set -eu
 nft -f - <<'SIPWALL_NFT'
 add chain inet filter sipwall_in
 flush chain inet filter sipwall_in
-add rule inet filter sipwall_in ct state established,related accept comment "sipwall: return traffic"
 add rule inet filter sipwall_in ip saddr { 46.19.208.0/21 } udp dport 5060 counter accept comment "sipwall: FlyNumber SIP udp in"
 add rule inet filter sipwall_in ip saddr { 46.19.208.0/21 } tcp dport 5060-5061 counter accept comment "sipwall: FlyNumber SIP tcp+tls in"
 add rule inet filter sipwall_in ip saddr { 46.19.208.0/21 } udp dport 16384-32767 counter accept comment "sipwall: FlyNumber RTP in"
