@@ -89,9 +89,9 @@ export const STANDALONE_SHORT =
 
 /** What standalone mode means, said the same way by every netfilter target. */
 export const STANDALONE_WARNING =
-  'Standalone: a complete host firewall (input and forward policy drop). It replaces what you load it over; ' +
-  'on a host with its own firewall use --into instead: an accept in a separate table or chain ' +
-  'does not override a drop elsewhere at the same hook.';
+  'Standalone: a complete host firewall (input and forward policy drop). It replaces only its own rules; ' +
+  'an accept here does not override a drop in another table or chain at the same hook (your firewall, ufw, firewalld, Docker): ' +
+  'where one drops, these rules open nothing. Check with nft list ruleset; on such a host use --into instead.';
 
 /** What --into mode means, said the same way by every netfilter target. */
 export const INTO_NOTE =

@@ -128,4 +128,20 @@ describe.skipIf(skip)('generated rules on the wire', () => {
     // The providers' own flows still pass.
     expect(l.probe('provider', PBX_V4_FOR_PROVIDER, ['udp:5060', 'tcp:5060'])).toEqual({ 'udp:5060': 'open', 'tcp:5060': 'open' });
   });
+
+  // Issue 11.7: a standalone table cannot open what another table's base chain drops: the shell
+  // form says so and stops, unless forced.
+  it('nftables standalone shell form stops when another table drops at the input hook', async () => {
+    const l = await makeLab();
+    l.exec('pbx', 'nft -f -', 'table inet other {\n chain input { type filter hook input priority filter; policy drop; }\n}\n');
+    const path = await script('nftables', []);
+    const refused = l.try('pbx', `sh ${path}`);
+    expect(refused.status).toBe(2);
+    expect(refused.output).toMatch(/^sipwall: the base chain\(s\) inet\/other\/input drop at the input or forward hook: .* --into .* --force/m);
+    expect(l.exec('pbx', 'nft list tables')).not.toMatch(/sipwall/);
+    // Forced, it loads, and the provider is still blocked: why it stopped.
+    expect(l.try('pbx', `sh ${path} --force`).status).toBe(0);
+    expect(l.exec('pbx', 'nft list tables')).toMatch(/table inet sipwall/);
+    expect(l.probe('provider', PBX_V4_FOR_PROVIDER, ['udp:5060', 'tcp:5060'])).toEqual({ 'udp:5060': 'no answer', 'tcp:5060': 'no answer' });
+  });
 });

@@ -4,8 +4,8 @@
 # Providers:
 #   test-trunk (Test Trunk): retrieved 2026-11-01 from https://example.com/test-trunk/firewall
 # Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 20000-20100
-# Standalone: a complete host firewall (input and forward policy drop). It replaces what you load it over; on a host with its own firewall use --into instead: an accept in a separate table or chain does
-#     not override a drop elsewhere at the same hook.
+# Standalone: a complete host firewall (input and forward policy drop). It replaces only its own rules; an accept here does not override a drop in another table or chain at the same hook (your firewall,
+#     ufw, firewalld, Docker): where one drops, these rules open nothing. Check with nft list ruleset; on such a host use --into instead.
 # Standalone restores the whole filter table (iptables-restore without --noflush). Try it with a dead-man revert: iptables-apply -t 60 FILE.
 # Apply: sh iptables.sh (run as root).
 # Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sipmedia_v4): no rules of their own.

@@ -5,12 +5,24 @@
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 #   vapi (VAPI): retrieved 2026-11-23 from https://docs.vapi.ai/advanced/sip/sip-networking ("SIP networking and firewall configuration")
 # Host: Asterisk (PJSIP); SIP udp 5060, tcp 5060, tls 5061; RTP 10000-20000
-# Standalone: a complete host firewall (input and forward policy drop). It replaces what you load it over; on a host with its own firewall use --into instead: an accept in a separate table or chain does
-#     not override a drop elsewhere at the same hook.
+# Standalone: a complete host firewall (input and forward policy drop). It replaces only its own rules; an accept here does not override a drop in another table or chain at the same hook (your firewall,
+#     ufw, firewalld, Docker): where one drops, these rules open nothing. Check with nft list ruleset; on such a host use --into instead.
 # Apply: sh nftables.sh (run as root).
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 set -eu
+# Another table's input or forward base chain that drops would still drop what this table accepts:
+# stop and say so (sh nftables.sh --force goes on regardless).
+others=$(nft list ruleset 2>/dev/null | awk '
+	/^table / { table = $2 "/" $3 }
+	/^\tchain / { chain = $2; base = 0; drops = 0 }
+	/type filter hook (input|forward) / { base = 1; if ($0 ~ /policy drop/) drops = 1 }
+	/^\t\t/ && / (drop|reject)( |;|$)/ { if (base) drops = 1 }
+	/^\t}/ { if (base && drops && table != "inet/sipwall") printf " %s/%s", table, chain; base = 0 }')
+if [ -n "$others" ] && [ "${1:-}" != --force ]; then
+	echo "sipwall: the base chain(s)$others drop at the input or forward hook: this table's accepts would not override them, and calls would stay blocked. Render with --into FAMILY/TABLE/CHAIN for that firewall instead, or run sh $0 --force to load it anyway." >&2
+	exit 2
+fi
 nft -f - <<'SIPWALL_NFT'
 table inet sipwall
 delete table inet sipwall
