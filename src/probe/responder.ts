@@ -38,6 +38,8 @@ export interface ResponderOptions {
   /** SIP messages and RTP packets per second per source (bursts up to twice that). */
   readonly sipRate: number;
   readonly rtpRate: number;
+  /** Milliseconds of a monotonic clock (default performance.now; tests hold it still). */
+  readonly clock?: () => number;
   /** TCP/TLS connections one source may hold (default RESPONDER_LIMITS.perSource). */
   readonly tcpPerSource?: number;
   readonly log: (line: string) => void;
@@ -186,6 +188,10 @@ export class Responder {
     this.rtpLimit = new RateLimit(options.rtpRate);
   }
 
+  private now(): number {
+    return this.options.clock ? this.options.clock() : performance.now();
+  }
+
   private drop(reason: Drop): void {
     this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
     this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
@@ -227,7 +233,7 @@ export class Responder {
     const from = unmapIPv4(source.address);
     const who = `${transport} ${hostPort({ address: from, port: source.port })}`;
     // The rate first: a flood, allowed or not, is dropped silently and cannot flood the log.
-    if (!this.sipLimit.take(from, performance.now())) return;
+    if (!this.sipLimit.take(from, this.now())) return;
     if (!this.allowed(from)) return this.options.log(`sip ${who}: dropped (not in --allow)`);
     let request: SipMessage;
     try {
@@ -252,7 +258,7 @@ export class Responder {
   private handleRtp(bytes: Buffer, source: dgram.RemoteInfo, port: number, socket: dgram.Socket): void {
     if (this.unanswerable(source)) return;
     const from = unmapIPv4(source.address);
-    if (!this.allowed(from) || !this.rtpLimit.take(from, performance.now())) return;
+    if (!this.allowed(from) || !this.rtpLimit.take(from, this.now())) return;
     const packet = decodeRtp(bytes);
     if (!packet) return;
     this.counts.add(packet.ssrc);
@@ -346,7 +352,7 @@ export class Responder {
       this.forget(oldest![0]);
       oldest![0].destroy();
     }
-    const state = { source, active: performance.now() };
+    const state = { source, active: this.now() };
     this.streams.set(socket, state);
     this.perSource.set(source, (this.perSource.get(source) ?? 0) + 1);
     socket.setTimeout(RESPONDER_LIMITS.idleMs, () => socket.destroy());
@@ -358,7 +364,7 @@ export class Responder {
     socket.on(
       'data',
       this.guarded((chunk: Buffer) => {
-        state.active = performance.now();
+        state.active = this.now();
         buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
         try {
           for (let n = frameLength(buffer), frames = 0; n !== undefined && frames < 64; n = frameLength(buffer), frames++) {

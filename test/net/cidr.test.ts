@@ -88,11 +88,11 @@ describe('collapse', () => {
     return { family: 6, network: value & mask, length: len };
   });
 
-  it('merges a long run of neighbours in linear time', () => {
+  // The time it takes is the benchmark's (BENCHMARKS.md); a quadratic merge would not finish
+  // within the test's own timeout.
+  it('merges a long run of neighbours', () => {
     const hosts = Array.from({ length: 65536 }, (_, i): Prefix => ({ family: 4, network: 0xc6330000n + BigInt(i), length: 32 }));
-    const started = performance.now();
     expect(collapse(hosts.reverse()).prefixes.map(formatPrefix)).toEqual(['198.51.0.0/16']);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it.each([

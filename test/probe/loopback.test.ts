@@ -16,26 +16,10 @@ import { formatSipMessage, parseSipMessage } from '../../src/probe/sip-message.j
 import { probeReportJsonSchema, rtpReportSchema, sipReportSchema } from '../../src/probe/report-schema.js';
 import { FIXTURES, runCli } from '../helpers/cli.js';
 import { startFakeDns } from '../helpers/dns-server.js';
+import { freePort } from '../helpers/ports.js';
 
 const TLS = join(FIXTURES, 'tls');
 const tmp = mkdtempSync(join(tmpdir(), 'sipwall-probe-'));
-
-/** A free port for udp and tcp alike (bound then released: a race no other test runs into). */
-async function freePort(): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const server = net.createServer();
-    const port = await new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as net.AddressInfo).port)));
-    await new Promise((r) => server.close(r));
-    const udp = dgram.createSocket('udp4');
-    const ok = await new Promise<boolean>((r) => {
-      udp.once('error', () => r(false));
-      udp.bind(port, '127.0.0.1', () => r(true));
-    });
-    await new Promise<void>((r) => (ok ? udp.close(() => r()) : r()));
-    if (ok) return port;
-  }
-  throw new Error('no free port');
-}
 
 /** A UDP server that answers OPTIONS by a script: e.g. ignore the first, send 100 then 200. */
 async function scriptedUdp(onRequest: (n: number, text: string, reply: (status: number) => void) => void): Promise<{ port: number; close: () => void }> {
@@ -61,19 +45,27 @@ let responder: Responder;
 beforeAll(async () => {
   sipPort = await freePort();
   tlsPort = await freePort();
-  // 200 RTP ports in a block nobody uses: find a base whose first port is free.
-  rtpFrom = 36000 + (process.pid % 100) * 200;
-  responder = new Responder({
-    sip: [{ transport: 'udp', port: sipPort }, { transport: 'tcp', port: sipPort }, { transport: 'tls', port: tlsPort }],
-    rtp: { from: rtpFrom, to: rtpFrom + 199 },
-    allow: undefined,
-    host: '127.0.0.1',
-    tls: { cert: readFileSync(join(TLS, 'server.pem'), 'utf8'), key: readFileSync(join(TLS, 'server.key'), 'utf8') },
-    sipRate: 200,
-    rtpRate: 50_000,
-    log: (l) => logs.push(l),
-  });
-  await responder.start();
+  // 200 RTP ports in a row: a random block, another one if any of its ports is taken (bounded).
+  for (let attempt = 0; ; attempt++) {
+    rtpFrom = 20_000 + Math.floor(Math.random() * 200) * 200;
+    responder = new Responder({
+      sip: [{ transport: 'udp', port: sipPort }, { transport: 'tcp', port: sipPort }, { transport: 'tls', port: tlsPort }],
+      rtp: { from: rtpFrom, to: rtpFrom + 199 },
+      allow: undefined,
+      host: '127.0.0.1',
+      tls: { cert: readFileSync(join(TLS, 'server.pem'), 'utf8'), key: readFileSync(join(TLS, 'server.key'), 'utf8') },
+      sipRate: 200,
+      rtpRate: 50_000,
+      log: (l) => logs.push(l),
+    });
+    try {
+      await responder.start();
+      break;
+    } catch (error) {
+      await responder.stop();
+      if (attempt >= 20) throw error;
+    }
+  }
 });
 afterAll(() => responder.stop());
 
@@ -162,15 +154,13 @@ describe('probe sip on loopback', () => {
     const server = await scriptedUdp(() => undefined);
     const file = join(tmp, 'hosts.txt');
     writeFileSync(file, `# silent\n${Array.from({ length: 1000 }, () => `127.0.0.1:${server.port}`).join('\n')}\n`);
-    const started = performance.now();
     const run = await runCli(['probe', 'sip', '--targets', file, '--transport', 'udp', '--timeout', '1000', '--concurrency', '1000', '--json']);
-    const wall = performance.now() - started;
     server.close();
     expect(run.code).toBe(3);
     expect(json(run.stdout).summary).toEqual({ probes: 1000, outcomes: { timeout: 1000 }, exitCode: 3 });
-    // About one timeout (1 s), not a thousand: the slack is for a CI machine running other files.
-    expect(wall).toBeLessThan(4000);
-  });
+    // One at a time would take 1,000 timeouts (17 minutes) and hit this test's own limit; the
+    // time itself is the benchmark's.
+  }, 60_000);
 
   it('finds the server by NAPTR → SRV → A (RFC 3263), and a missing name is a DNS failure (exit 6)', async () => {
     const dns = await startFakeDns([
@@ -311,7 +301,8 @@ describe('responder limits', () => {
   it('drops sources outside --allow, rate-limits each source, and never answers UDP larger than the request', async () => {
     const port = await freePort();
     const lines: string[] = [];
-    const r = new Responder({ sip: [{ transport: 'udp', port }], rtp: undefined, allow: undefined, host: '127.0.0.1', sipRate: 5, rtpRate: 10, log: (l) => lines.push(l) });
+    // The clock stands still: the bucket never refills, so exactly the burst (2 x 5) is answered.
+    const r = new Responder({ sip: [{ transport: 'udp', port }], rtp: undefined, allow: undefined, host: '127.0.0.1', sipRate: 5, rtpRate: 10, clock: () => 0, log: (l) => lines.push(l) });
     await r.start();
     const socket = dgram.createSocket('udp4');
     let answers = 0;
@@ -336,12 +327,20 @@ describe('responder limits', () => {
       '',
       '',
     ].join('\r\n');
-    for (let i = 0; i < 50; i++) socket.send(Buffer.from(request), port, '127.0.0.1');
-    await new Promise((res) => setTimeout(res, 300));
+    await Promise.all(Array.from({ length: 50 }, () => new Promise((res) => socket.send(Buffer.from(request), port, '127.0.0.1', res))));
+    // Then one request from another source (its own bucket): the responder handles datagrams in
+    // order, so once this one is answered every earlier one has been handled.
+    const sync = dgram.createSocket('udp4');
+    await new Promise<void>((res) => sync.bind(0, '127.0.0.2', () => res()));
+    await new Promise<void>((res) => {
+      sync.once('message', () => res());
+      sync.send(Buffer.from(request), port, '127.0.0.1');
+    });
+    await new Promise((res) => setImmediate(res));
+    sync.close();
     socket.close();
     await r.stop();
-    expect(answers).toBeGreaterThan(0);
-    expect(answers).toBeLessThanOrEqual(12); // burst of 10 (+ refill)
+    expect(answers).toBe(10);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(request.length);
     expect(lines.every((l) => !l.includes('\n'))).toBe(true);
 

@@ -6,13 +6,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Responder } from '../../src/probe/responder.js';
+import { freePort } from '../helpers/ports.js';
 import { toolsMissing } from '../helpers/tools.js';
 
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'sipwall.cjs');
-const PORT = 27_600 + (process.pid % 300);
+let PORT = 0;
 let responder: Responder;
 
 beforeAll(async () => {
+  PORT = await freePort();
   responder = new Responder({ sip: [{ transport: 'udp', port: PORT }], rtp: undefined, allow: undefined, host: '127.0.0.1', sipRate: 50, rtpRate: 10, log: () => undefined });
   await responder.start();
 });
@@ -36,10 +38,12 @@ function sh(command: string, env: Record<string, string> = {}): Promise<string> 
 }
 
 const ESC = String.fromCharCode(27);
-const probe = `${process.execPath} ${CLI} probe sip 127.0.0.1:${PORT} --transport udp`;
+/** The probe command (PORT is known once the responder runs). */
+const probeCommand = () => `${process.execPath} ${CLI} probe sip 127.0.0.1:${PORT} --transport udp`;
 
 describe.skipIf(toolsMissing('script'))('terminal output', () => {
   it('a spinner on a terminal, coloured unless NO_COLOR; plain lines in a pipe', async () => {
+    const probe = probeCommand();
     const coloured = await sh(`script -qec "stty cols 100; ${probe}" /dev/null`);
     expect(coloured).toContain('probing 1 target');
     expect(coloured).toContain(`${ESC}[36m`);
