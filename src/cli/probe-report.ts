@@ -45,8 +45,10 @@ export function describeSip(report: SipReport): string {
       const retrans = r.retransmissions ? `, ${plural(r.retransmissions, 'retransmission')}` : '';
       lines.push(`${head}: ${r.status} ${r.reason} in ${r.rttMs} ms${retrans}${r.server ? `, server "${r.server}"` : ''}`);
       if (r.allow && r.allow.length > 0) lines.push(`       allow: ${r.allow.join(' ')}`);
-      if (r.nat?.behindNat) lines.push(`       behind NAT: public address ${r.nat.public} (local ${r.nat.local})`);
+      const seenBy = r.nat?.evidence === 'echo' ? 'as the responder saw it' : "from the reply's Via";
+      if (r.nat?.behindNat) lines.push(`       behind NAT: public address ${r.nat.public} (local ${r.nat.local}; ${seenBy})`);
       if (r.alg?.suspected) lines.push('       SIP ALG suspected: the request changed on the way', ...r.alg.diff.map((d) => `         ${d}`));
+      else if (r.alg && !r.alg.checked) lines.push('       SIP ALG: not checked (the far end does not echo the request; run sipwall responder there)');
     } else {
       lines.push(`${head}: ${r.outcome.toUpperCase()}: ${r.error ?? ''}`);
     }

@@ -31,7 +31,14 @@ const sipResult = z.strictObject({
       protocol: z.string().optional(),
     })
     .optional(),
-  nat: z.strictObject({ behindNat: z.boolean(), local: z.string(), public: z.string().optional() }).optional(),
+  nat: z
+    .strictObject({
+      behindNat: z.boolean(),
+      local: z.string(),
+      public: z.string().optional(),
+      evidence: z.enum(['echo', 'via', 'none']).describe('echo: the source a sipwall responder saw (no SIP ALG rewrites it); via: the reply\'s Via received/rport; none: the server said neither'),
+    })
+    .optional(),
   alg: z.strictObject({ checked: z.boolean().describe('The far end is a sipwall responder that echoed the request'), suspected: z.boolean(), diff: z.array(z.string()) }).optional(),
   error: z.string().optional(),
 });

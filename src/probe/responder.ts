@@ -24,7 +24,7 @@ import type { PortRange } from '../net/ports.js';
 import { VERSION } from '../version.js';
 import { decodeRtp } from './rtp-packet.js';
 import { formatSipMessage, frameLength, header, parseSipMessage, parseVia, printable, SipParseError, type SipHeader, type SipMessage } from './sip-message.js';
-import { ECHO, hostPort, RTP_QUERY, sha256 } from './sip-options.js';
+import { ECHO, encodeSource, hostPort, RTP_QUERY, sha256 } from './sip-options.js';
 import type { Transport } from './target.js';
 
 export interface ResponderOptions {
@@ -154,6 +154,7 @@ export function answer(request: SipMessage, raw: Buffer, source: { address: stri
         { name: ECHO.digest, value: `sha256=${sha256(raw.toString('latin1'))}` },
         { name: ECHO.via, value: top?.value ?? '' },
         { name: ECHO.contact, value: header(request, 'contact') ?? '' },
+        { name: ECHO.source, value: encodeSource(source) },
       );
     }
     const query = /^(\d{1,10})-(\d{1,10})$/.exec(header(request, RTP_QUERY) ?? '');

@@ -9,7 +9,16 @@ import { formatSipMessage, header, headerValues, parseVia, type SipHeader, type 
 import { requestUri, type SipTarget, type Transport } from './target.js';
 
 /** Headers of the echo our responder returns (and the prober asks for). */
-export const ECHO = { request: 'x-sipwall-echo', digest: 'x-sipwall-digest', via: 'x-sipwall-via', contact: 'x-sipwall-contact' } as const;
+/**
+ * The responder's echo: a digest of the request as it arrived, its Via and Contact, and the source
+ * address and port it saw, base64url-encoded so that no SIP ALG recognises it to rewrite it.
+ */
+export const ECHO = { request: 'x-sipwall-echo', digest: 'x-sipwall-digest', via: 'x-sipwall-via', contact: 'x-sipwall-contact', source: 'x-sipwall-source' } as const;
+
+/** `address:port` (IPv6 in brackets) as the responder writes it into X-Sipwall-Source. */
+export function encodeSource(source: Endpoint): string {
+  return Buffer.from(hostPort(source), 'utf8').toString('base64url');
+}
 /** Ask the responder which RTP packets it received: `X-Sipwall-Rtp: <first ssrc>-<last ssrc>`. */
 export const RTP_QUERY = 'x-sipwall-rtp';
 
@@ -79,12 +88,22 @@ export function answers(request: OptionsRequest, message: SipMessage): boolean {
 export interface NatReport {
   readonly behindNat: boolean;
   readonly local: string;
-  /** The address and port the server saw (Via received/rport), when it said. */
+  /** The address and port the server saw, when it said. */
   readonly public: string | undefined;
+  /**
+   * What it was judged from: `echo`, the source a sipwall responder reports in a form no SIP ALG
+   * rewrites; `via`, the Via received/rport of the reply (RFC 3581), which a SIP ALG on the way
+   * back rewrites to the private address; `none`, the server said neither.
+   */
+  readonly evidence: 'echo' | 'via' | 'none';
 }
 
-/** RFC 3581: the server writes the source address and port it saw into our Via. */
+/** The source the far end saw: its echo when it is a sipwall responder, else the reply's Via. */
 export function natOf(response: SipMessage, local: Endpoint): NatReport {
+  const echoed = decodeSource(header(response, ECHO.source));
+  if (echoed) {
+    return { behindNat: echoed.address !== local.address || echoed.port !== local.port, local: hostPort(local), public: hostPort(echoed), evidence: 'echo' };
+  }
   const via = parseVia(headerValues(response, 'via')[0] ?? '');
   const received = via?.params.get('received') || undefined;
   const rport = Number(via?.params.get('rport') || NaN);
@@ -94,7 +113,14 @@ export function natOf(response: SipMessage, local: Endpoint): NatReport {
     behindNat: said && (seen.address !== local.address || seen.port !== local.port),
     local: hostPort(local),
     public: said ? hostPort(seen) : undefined,
+    evidence: said ? 'via' : 'none',
   };
+}
+
+function decodeSource(value: string | undefined): Endpoint | undefined {
+  if (value === undefined || !/^[A-Za-z0-9_-]{1,80}$/.test(value)) return undefined;
+  const m = /^\[?([0-9A-Fa-f:.]+)\]?:(\d{1,5})$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
+  return m ? { address: m[1]!, port: Number(m[2]) } : undefined;
 }
 
 export interface AlgReport {

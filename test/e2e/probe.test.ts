@@ -18,7 +18,7 @@ let lab: Lab | undefined;
 afterEach(() => lab?.destroy());
 
 interface SipJson {
-  results: Array<{ transport: string; outcome: string; nat?: { behindNat: boolean; public?: string }; alg?: { checked: boolean; suspected: boolean; diff: string[] } }>;
+  results: Array<{ transport: string; outcome: string; nat?: { behindNat: boolean; public?: string; evidence: string }; alg?: { checked: boolean; suspected: boolean; diff: string[] } }>;
 }
 
 const PBX = '203.0.113.1';
@@ -69,7 +69,7 @@ describe.skipIf(skip)('probe verdicts match the firewall rules', () => {
 
 describe.skipIf(skip)('NAT and SIP ALG', () => {
   /** client 198.51.100.2 → nat (198.51.100.1 | 203.0.113.1, masquerade) → server 203.0.113.10. */
-  async function natLab(helper: boolean): Promise<Lab> {
+  async function natLab(helper: boolean, responder = true): Promise<Lab> {
     lab = new Lab().add('client', 'nat', 'server');
     lab.link('client', ['198.51.100.2/24'], 'nat', ['198.51.100.1/24']);
     lab.link('nat', ['203.0.113.1/24'], 'server', ['203.0.113.10/24']);
@@ -79,7 +79,7 @@ describe.skipIf(skip)('NAT and SIP ALG', () => {
       ? ' ct helper sip5060 { type "sip" protocol udp; }\n chain pre { type filter hook prerouting priority filter; udp dport 5060 ct helper set "sip5060"; }\n'
       : '';
     lab.exec('nat', 'nft -f -', `table ip nat {\n${alg} chain post { type nat hook postrouting priority srcnat; ip saddr 198.51.100.0/24 masquerade; }\n}\n`);
-    await lab.startCli('server', ['responder', '--sip', 'udp:5060,tcp:5060']);
+    if (responder) await lab.startCli('server', ['responder', '--sip', 'udp:5060,tcp:5060']);
     return lab;
   }
 
@@ -93,7 +93,7 @@ describe.skipIf(skip)('NAT and SIP ALG', () => {
       expect(r.alg).toEqual({ checked: true, suspected: false, diff: [] });
     }
     const human = await l.cli('client', ['probe', 'sip', '203.0.113.10', '--transport', 'udp']);
-    expect(human.stdout).toMatch(/behind NAT: public address 203\.0\.113\.1:\d+ \(local 198\.51\.100\.2:\d+\)/);
+    expect(human.stdout).toMatch(/behind NAT: public address 203\.0\.113\.1:\d+ \(local 198\.51\.100\.2:\d+; as the responder saw it\)/);
   });
 
   it('reveals the kernel SIP ALG, which rewrites the request and hides it in the reply', async () => {
@@ -103,7 +103,20 @@ describe.skipIf(skip)('NAT and SIP ALG', () => {
     const r = (JSON.parse(run.stdout) as SipJson).results[0]!;
     expect(r.alg!.suspected).toBe(true);
     expect(r.alg!.diff.join('\n')).toMatch(/198\.51\.100\.2.* → .*203\.0\.113\.1/);
+    // Issue 11.5: the ALG rewrites the reply's Via received back to the private address; the
+    // responder's own report of the source it saw still shows the NAT.
+    expect(r.nat).toMatchObject({ behindNat: true, public: expect.stringMatching(/^203\.0\.113\.1:\d+$/), evidence: 'echo' });
     const human = await l.cli('client', ['probe', 'sip', '203.0.113.10', '--transport', 'udp']);
     expect(human.stdout).toMatch(/SIP ALG suspected/);
+    expect(human.stdout).toMatch(/behind NAT: public address 203\.0\.113\.1:\d+ \(local 198\.51\.100\.2:\d+; as the responder saw it\)/);
+  });
+
+  it.skipIf(toolsMissing('sipp'))('against a server that does not echo (sipp), says the ALG was not checked', async () => {
+    const l = await natLab(true, false);
+    const sipp = l.spawnIn('server', ['sipp', '-sf', join(import.meta.dirname, '..', 'fixtures', 'sipp', 'options-uas.xml'), '-i', '203.0.113.10', '-p', '5060', '-t', 'u1', '-m', '1', '-nostdin', '-timeout', '20s']);
+    await l.listeningIn('server', 5060, 'udp');
+    const human = await l.cli('client', ['probe', 'sip', '203.0.113.10', '--transport', 'udp']);
+    sipp.kill('SIGKILL');
+    expect(human.stdout, human.stderr).toMatch(/SIP ALG: not checked \(the far end does not echo the request; run sipwall responder there\)/);
   });
 });

@@ -144,6 +144,22 @@ export class Lab {
     return { afterFirst, go: () => writeFileSync(goFile, ''), result };
   }
 
+  /** Starts a program in a host (killed with the lab). */
+  spawnIn(host: string, args: string[]): ChildProcess {
+    const child = spawn('ip', ['netns', 'exec', this.ns(host), ...args], { stdio: 'ignore' });
+    this.children.push(child);
+    return child;
+  }
+
+  /** Waits until something listens on `port` in a host (ss, polled; bounded). */
+  async listeningIn(host: string, port: number, protocol: 'udp' | 'tcp', timeoutMs = 10_000): Promise<void> {
+    for (let waited = 0; waited < timeoutMs; waited += 50) {
+      if (this.try(host, `ss -H ${protocol === 'udp' ? '-lnu' : '-lnt'} 'sport = :${port}'`).output.trim() !== '') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`nothing listens on ${protocol} ${port} in ${host}`);
+  }
+
   destroy(): void {
     for (const c of this.children) c.kill('SIGKILL');
     for (const ns of this.namespaces) spawnSync('ip', ['netns', 'del', ns]);

@@ -122,8 +122,14 @@ describe('OPTIONS, NAT and ALG reports', () => {
     const req = buildOptions(target, 'udp', local);
     const seen = { address: '203.0.113.9', port: 61000 };
     const natted = answer(parseSipMessage(b(req.text)), b(req.text), seen, new SsrcCounts(), false)!;
-    expect(natOf(natted, local)).toEqual({ behindNat: true, local: '192.0.2.10:40000', public: '203.0.113.9:61000' });
+    expect(natOf(natted, local)).toEqual({ behindNat: true, local: '192.0.2.10:40000', public: '203.0.113.9:61000', evidence: 'echo' });
     expect(algOf(req, natted)).toEqual({ checked: true, suspected: false, diff: [] });
+    // An ALG on the way back rewrites the Via received/rport to the private address: the echo holds.
+    const hidden = { ...natted, headers: natted.headers.map((h) => (h.name === 'via' ? { ...h, value: h.value.replace('received=203.0.113.9;rport=61000', 'received=192.0.2.10;rport=40000') } : h)) };
+    expect(natOf(hidden, local)).toMatchObject({ behindNat: true, evidence: 'echo' });
+    // A server that does not echo: the Via is all there is.
+    const plain = { ...natted, headers: natted.headers.filter((h) => h.name !== 'x-sipwall-source') };
+    expect(natOf(plain, local)).toEqual({ behindNat: true, local: '192.0.2.10:40000', public: '203.0.113.9:61000', evidence: 'via' });
     // What an ALG does: rewrite the Via and Contact addresses on the way.
     const rewritten = req.text.replaceAll('192.0.2.10:40000', '203.0.113.9:61000');
     const alg = answer(parseSipMessage(b(rewritten)), b(rewritten), seen, new SsrcCounts(), false)!;
