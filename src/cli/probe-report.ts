@@ -83,7 +83,7 @@ export function describeRtp(report: RtpReport): string {
       lines.push(`  port ${p.port}: sent ${p.stats.sent}, echoed ${p.stats.echoed}, lost ${p.stats.lost}${arrived}, dup ${p.stats.duplicated}, reordered ${p.stats.reordered}, ${rtt}, jitter ${p.stats.jitterMs} ms`);
     }
   }
-  if (!report.directionKnown) lines.push('  (the responder did not say which packets arrived: is sipwall responder answering SIP at --sip?)');
+  if (!report.directionKnown) lines.push(`  direction unknown: ${report.directionUnknown ?? 'the responder did not say which packets arrived'}; "no echo" may be either inbound or return loss`);
   const s = report.summary;
   const bad = [s.neverArrived && `${s.neverArrived} never arrived`, s.replyLost && `${s.replyLost} reply lost`, s.noEcho && `${s.noEcho} no echo`].filter(Boolean);
   lines.push(`${s.open}/${s.ports} ports open${bad.length ? `, ${bad.join(', ')}` : ''} in ${(s.wallMs / 1000).toFixed(1)} s (exit ${s.exitCode})`);

@@ -6,7 +6,7 @@ import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
 import { DnsFailure, resolveTarget } from '../probe/resolve.js';
 import { rtpReport, sipReport } from '../probe/report.js';
-import { parseSsrcCounts, probeRtp, samplePorts, withDirection, type PortResult } from '../probe/rtp-probe.js';
+import { parseReceived, probeRtp, samplePorts, withDirection, type PortResult } from '../probe/rtp-probe.js';
 import { RTP_QUERY } from '../probe/sip-options.js';
 import { exitCodeOf, probeSip, withConcurrency, type SipProbeResult } from '../probe/sip-probe.js';
 import { header } from '../probe/sip-message.js';
@@ -124,34 +124,49 @@ export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<num
   // Ask the responder how many packets reached it: for every sampled port (inbound and return
   // loss apart), and for the silent ports of a sweep (never arrived, or reply lost).
   const asked = (args.all ? results.filter((r) => r.verdict === 'no echo') : results).map((r) => r.ssrc).sort((a, b) => a - b);
-  const received = await askReceived(asked, { ...target, transport: sip.transport, port: sip.port }, Math.min(timeoutMs, 3000), servers);
+  const direction = asked.length === 0 ? { received: new Map<number, number>() } : await askReceived(asked, { ...target, transport: sip.transport, port: sip.port }, Math.min(timeoutMs, 3000), servers, args.all);
+  const received = 'received' in direction ? direction.received : undefined;
   const final = withDirection(results, received, new Set(asked));
   const code = final.every((r) => r.verdict === 'open') ? 0 : 3;
-  const report = rtpReport({ target: args.host, address: address.address, mode: args.all ? 'sweep' : 'sample', directionKnown: received !== undefined || final.every((r) => r.verdict !== 'no echo'), ports: final }, performance.now() - started, code);
+  const report = rtpReport({ target: args.host, address: address.address, mode: args.all ? 'sweep' : 'sample', directionKnown: received !== undefined, ...('why' in direction ? { directionUnknown: direction.why } : {}), ports: final }, performance.now() - started, code);
   ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(describeRtp(report)));
   return code;
 }
 
 /**
- * Packets per SSRC that reached the responder, asked over SIP in spans of at most 65,536 SSRCs;
- * undefined when it did not say (not a sipwall responder, or SIP blocked).
+ * Pages of the direction query. Each answer fits the responder's UDP bound (3x the request) and
+ * stays under 1,300 bytes, one unfragmented datagram (RFC 3261 §18.1.1): a sweep asks two bits
+ * per SSRC over a span of 1,024 (344 bytes of base64url), a sample its exact counts as runs, 32
+ * SSRCs a page. A 16,384-port sweep is then at most 16 queries: within the responder's SIP burst.
  */
-async function askReceived(ssrcs: readonly number[], sip: SipTarget, timeoutMs: number, servers: string[] | undefined): Promise<Map<number, number> | undefined> {
+const QUERY_PAGE = { counts: 1024, runs: 32 } as const;
+
+/**
+ * Packets per SSRC that reached the responder, asked over SIP page by page; `why` when it did
+ * not say (SIP blocked, not a sipwall responder, an answer that did not come).
+ */
+async function askReceived(ssrcs: readonly number[], sip: SipTarget, timeoutMs: number, servers: string[] | undefined, sweep: boolean): Promise<{ received: Map<number, number> } | { why: string }> {
   const received = new Map<number, number>();
+  const where = `${sip.transport}:${sip.port}`;
   for (let i = 0; i < ssrcs.length; ) {
     const first = ssrcs[i]!;
     let j = i;
-    while (j + 1 < ssrcs.length && ssrcs[j + 1]! - first < 65_536) j++;
+    if (sweep) while (j + 1 < ssrcs.length && ssrcs[j + 1]! - first < QUERY_PAGE.counts) j++;
+    else while (j + 1 < ssrcs.length && j + 1 - i < QUERY_PAGE.runs && ssrcs[j + 1]! - first < 65_536) j++;
+    const last = ssrcs[j]!;
     const answer = await probeSip(sip, sip.transport!, {
       timeoutMs,
       insecure: true,
-      extraHeaders: [{ name: RTP_QUERY, value: `${first}-${ssrcs[j]!}` }],
+      extraHeaders: [{ name: RTP_QUERY, value: `${first}-${last}${sweep ? ';counts' : ''}` }],
       ...(servers ? { dnsServers: servers } : {}),
     });
-    const said = answer.response ? header(answer.response, `${RTP_QUERY}-received`) : undefined;
-    if (said === undefined) return undefined;
-    for (const [ssrc, n] of parseSsrcCounts(said)) received.set(ssrc, n);
+    if (!answer.response) return { why: `the responder did not answer the direction query at ${where} (${answer.outcome}${answer.error ? `: ${answer.error}` : ''})` };
+    const said = header(answer.response, `${RTP_QUERY}-received`);
+    if (said === undefined) return { why: `the server at ${where} answered without saying which packets arrived: it is not sipwall responder, or an older one` };
+    const counts = parseReceived(said, first, last);
+    if (!counts) return { why: `the responder's answer at ${where} could not be read` };
+    for (const [ssrc, n] of counts) received.set(ssrc, n);
     i = j + 1;
   }
-  return received;
+  return { received };
 }

@@ -68,6 +68,7 @@ export const rtpReportSchema = z.strictObject({
   address: z.string(),
   mode: z.enum(['sweep', 'sample']),
   directionKnown: z.boolean().describe('The responder said which packets arrived, so "no echo" is split into "never arrived" and "reply lost"'),
+  directionUnknown: z.string().optional().describe('Why directionKnown is false'),
   ranges: z.array(z.strictObject({ from: z.int(), to: z.int(), verdict, probed: z.int().min(1) })),
   ports: z.array(
     z.strictObject({

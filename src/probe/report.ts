@@ -23,6 +23,8 @@ export interface RtpReport {
   readonly mode: 'sweep' | 'sample';
   /** Whether the responder told which packets arrived (the direction of a loss). */
   readonly directionKnown: boolean;
+  /** Why the direction is not known, when it is not. */
+  readonly directionUnknown?: string;
   readonly ranges: readonly PortRangeVerdict[];
   readonly ports: readonly PortResult[];
   readonly summary: { readonly ports: number; readonly open: number; readonly neverArrived: number; readonly replyLost: number; readonly noEcho: number; readonly wallMs: number; readonly exitCode: number };

@@ -2,7 +2,7 @@
  * `sipwall responder`: answers OPTIONS (udp, tcp, tls) with 200 OK, echoes RTP on a port range
  * and counts what arrived per SSRC, so a prober can tell "never arrived" from "reply lost".
  *
- * It must not be a weapon: over UDP no reply is larger than the request that caused it; each
+ * It must not be a weapon: over UDP no reply is larger than 3x the request that caused it; each
  * source has a token bucket per second for SIP and for RTP; an optional allow-list drops
  * everyone else; every table is bounded (sources, SSRCs, stream buffers, connections).
  *
@@ -89,6 +89,13 @@ export class SsrcCounts {
     return this.counts.get(ssrc) ?? 0;
   }
 
+  /** Two bits per SSRC of [first, last], first SSRC in the top bits of byte 0: its count, at most 3; base64url. */
+  bytes(first: number, last: number): string {
+    const out = Buffer.alloc(Math.ceil((last - first + 1) / 4));
+    for (let s = first; s <= last; s++) out[(s - first) >> 2]! |= Math.min(3, this.counts.get(s) ?? 0) << (6 - 2 * ((s - first) & 3));
+    return out.toString('base64url');
+  }
+
   /**
    * How many packets each SSRC of [first, last] brought, as runs of equal counts: `5-7:1,9:3`
    * (SSRCs that brought none are left out).
@@ -127,6 +134,9 @@ export function withReceived(value: string, source: { address: string; port: num
   return [parts[0]!.trimEnd(), ...kept, ...added].join(';') + (comma === -1 ? '' : value.slice(comma));
 }
 
+/** A UDP answer is at most this many times the request's size (RFC 9000 §8.1). */
+export const UDP_AMPLIFICATION = 3;
+
 /** Largest SSRC span one query may ask about. */
 const RTP_QUERY_MAX = 65_536;
 
@@ -157,9 +167,13 @@ export function answer(request: SipMessage, raw: Buffer, source: { address: stri
         { name: ECHO.source, value: encodeSource(source) },
       );
     }
-    const query = /^(\d{1,10})-(\d{1,10})$/.exec(header(request, RTP_QUERY) ?? '');
+    // `first-last`: packets per SSRC as runs (`5-7:1,9:3`); `first-last;counts`: two bits per SSRC
+    // (its count, 3 meaning 3 or more: a sweep sends at most 3 a port), base64url: a thousand
+    // silent ports in 344 bytes whatever the pattern, so the answer stays one unfragmented datagram.
+    const query = /^(\d{1,10})-(\d{1,10})(;counts)?$/.exec(header(request, RTP_QUERY) ?? '');
     if (query && Number(query[2]) >= Number(query[1]) && Number(query[2]) - Number(query[1]) < RTP_QUERY_MAX) {
-      headers.push({ name: `${RTP_QUERY}-received`, value: counts.ranges(Number(query[1]), Number(query[2])) || 'none' });
+      const [first, last] = [Number(query[1]), Number(query[2])];
+      headers.push({ name: `${RTP_QUERY}-received`, value: query[3] ? `counts=${counts.bytes(first, last)}` : counts.ranges(first, last) || 'none' });
     }
   }
   const ok = request.method === 'OPTIONS';
@@ -246,11 +260,13 @@ export class Responder {
     let reply = answer(request, raw, { address: from, port: source.port }, this.counts, false);
     if (!reply) return;
     let bytes = Buffer.from(formatSipMessage(reply), 'latin1');
-    if (transport === 'udp' && bytes.length > raw.length) {
-      // Never larger than the request over UDP: the minimal answer, or none.
+    const bound = UDP_AMPLIFICATION * raw.length;
+    if (transport === 'udp' && bytes.length > bound) {
+      // At most 3x the request over UDP (QUIC's anti-amplification bound, RFC 9000 §8.1): the
+      // minimal answer, or none.
       reply = answer(request, raw, { address: from, port: source.port }, this.counts, true)!;
       bytes = Buffer.from(formatSipMessage(reply), 'latin1');
-      if (bytes.length > raw.length) return this.options.log(`sip ${who}: ${request.method} not answered (the answer would be larger than the request)`);
+      if (bytes.length > bound) return this.options.log(`sip ${who}: ${request.method} not answered (the answer would be over ${UDP_AMPLIFICATION}x the request)`);
     }
     send(bytes);
     this.options.log(`sip ${who}: ${request.method} ${printable(request.uri ?? '', 60)} → ${reply.status}`);

@@ -118,6 +118,23 @@ export async function probeRtp(options: RtpProbeOptions): Promise<PortResult[]> 
 }
 
 /** Parses the responder's `a-b:n,c:m` runs into packets per SSRC (SSRCs not named brought none). */
+/**
+ * The responder's answer to a direction query of [first, last]: `counts=` two bits per SSRC (a
+ * count of at most 3, base64url), else runs (parseSsrcCounts). Undefined when a `counts=` answer
+ * has the wrong length.
+ */
+export function parseReceived(text: string, first: number, last: number): Map<number, number> | undefined {
+  if (!text.startsWith('counts=')) return parseSsrcCounts(text);
+  const bytes = Buffer.from(text.slice('counts='.length), 'base64url');
+  if (bytes.length !== Math.ceil((last - first + 1) / 4)) return undefined;
+  const out = new Map<number, number>();
+  for (let s = first; s <= last; s++) {
+    const n = (bytes[(s - first) >> 2]! >> (6 - 2 * ((s - first) & 3))) & 3;
+    if (n > 0) out.set(s, n);
+  }
+  return out;
+}
+
 export function parseSsrcCounts(text: string): Map<number, number> {
   const out = new Map<number, number>();
   if (text === 'none') return out;
