@@ -17,7 +17,11 @@ import { findTarget } from '../../src/targets/registry.js';
 import { TargetError, type OutputFile, type RenderOptions } from '../../src/targets/types.js';
 import { planChecks, runChecks } from '../../src/validate/checks.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
+import { expectedAtoms, iptablesAtoms, nftablesAtoms } from './parse-back.js';
 import { SEMANTICS, TOOLS } from './semantics.js';
+
+/** Targets whose rule bodies are read back into atoms and compared with the policy. */
+const READ_BACK: Record<string, (files: readonly OutputFile[]) => string[]> = { nftables: nftablesAtoms, iptables: iptablesAtoms };
 
 const RUNS = 200;
 
@@ -169,6 +173,9 @@ function renderAll(target: string): { rendered: Rendered[]; refused: number } {
           if (ports !== 'any') for (const r of ports) expect(portTexts(target, r).some((p) => text.includes(p)), `${t.name} ${formatPortRange(r, '-')}`).toBe(true);
         }
       }
+      // Nothing lost AND nothing widened, on the rule bodies alone (issue 11.9).
+      const readBack = READ_BACK[target];
+      if (readBack) expect(readBack(files)).toEqual(expectedAtoms(policy, s.into, target === 'iptables'));
       rendered.push({ policy, files, into: s.into });
     }),
     { numRuns: setup.runs },

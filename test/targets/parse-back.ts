@@ -1,0 +1,186 @@
+/**
+ * Issue 11.9: read the rule bodies of a rendered nftables or iptables output back into atoms
+ * (family, direction, state, protocol, source, destination, source ports, destination ports)
+ * and compare them with the policy's own: nothing lost AND nothing widened. Headers and comments
+ * are never read; a rule that lost its port match reads back as `any` and differs.
+ */
+import { formatPrefix, parseCidr, type Prefix } from '../../src/net/cidr.js';
+import { formatPortRange, type PortRange } from '../../src/net/ports.js';
+import { replyOf, type Addresses, type Policy, type Ports, type Term } from '../../src/policy/types.js';
+import type { OutputFile } from '../../src/targets/types.js';
+
+/** One accepted flow shape: a sorted, comparable text. */
+export type Atom = string;
+
+const atom = (a: { family: string; direction: string; state: string; protocol: string; src: string; dst: string; sport: string; dport: string }): Atom =>
+  `${a.family} ${a.direction} ${a.state} ${a.protocol} src=${a.src} dst=${a.dst} sport=${a.sport} dport=${a.dport}`;
+
+const canonical = (text: string): string => formatPrefix(parseCidr(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`, 'parse-back'));
+const portText = (r: PortRange): string => formatPortRange(r, '-');
+
+/** What the policy says the sipwall chains accept, as atoms. `bothFamilies`: split `both` (iptables writes it in each file). */
+export function expectedAtoms(policy: Policy, into: boolean, bothFamilies: boolean): Atom[] {
+  const out = new Set<Atom>();
+  const add = (t: Term, state: string) => {
+    const families = t.family === 'both' ? (bothFamilies ? policy.families.map(String) : ['both']) : [String(t.family)];
+    const sides = (a: Addresses) => (a.kind === 'any' ? ['any'] : a.set.prefixes.map(formatPrefix));
+    const ports = (p: Ports) => (p === 'any' ? ['any'] : p.map(portText));
+    for (const family of families)
+      for (const src of sides(t.sources))
+        for (const dst of sides(t.destinations))
+          for (const sport of ports(t.sourcePorts))
+            for (const dport of ports(t.destinationPorts)) out.add(atom({ family, direction: t.direction, state, protocol: t.protocol, src, dst, sport, dport }));
+  };
+  for (const t of policy.terms) add(t, 'any');
+  // --into accepts the replies of the other direction's flows, established only (issue 11.6).
+  if (into) for (const t of policy.terms) if (policy.directions.includes(t.direction === 'in' ? 'out' : 'in')) add(replyOf(t), 'established');
+  return [...out].sort();
+}
+
+/** The here-document bodies of a shell form, or the file itself. */
+function bodies(f: OutputFile): string[] {
+  if (!f.name.endsWith('.sh')) return [f.content];
+  return [...f.content.matchAll(/<<'(SIPWALL_[A-Z0-9]+)'\n([\s\S]*?)\n\1$/gm)].map((m) => m[2]!);
+}
+
+/** `N`, `N-M` or `{ N, N-M }` → port texts. */
+function nftPorts(text: string): string[] {
+  return text.replace(/[{}]/g, '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+    const [a, b] = p.split('-').map(Number);
+    return portText({ from: a!, to: b ?? a! });
+  });
+}
+
+export function nftablesAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  for (const f of files) {
+    for (const body of bodies(f)) {
+      const sets = new Map<string, string[]>();
+      for (const m of body.matchAll(/set (\S+) \{[^}]*?elements = \{([^}]*)\}/g)) sets.set(m[1]!, m[2]!.split(',').map((e) => canonical(e.trim())).filter(Boolean));
+      // Rules of sipwall's chains: `add rule F T sipwall_in …` or the lines inside `chain sipwall_in { … }`.
+      const rules: Array<{ chain: string; text: string }> = [];
+      let chain: string | undefined;
+      for (const line of body.split('\n')) {
+        const add = /^add rule \S+ \S+ (sipwall_(?:in|out)) (.*)$/.exec(line);
+        if (add) rules.push({ chain: add[1]!, text: add[2]! });
+        const open = /^\tchain (\S+) \{$/.exec(line);
+        if (open) chain = open[1];
+        else if (/^\t\}$/.test(line)) chain = undefined;
+        else if (chain?.startsWith('sipwall_') && /^\t\t\S/.test(line)) rules.push({ chain, text: line.trim() });
+      }
+      for (const r of rules) for (const a of nftRule(r.text, r.chain === 'sipwall_in' ? 'in' : 'out', sets)) out.add(a);
+    }
+  }
+  return [...out].sort();
+}
+
+function nftRule(text: string, direction: string, sets: Map<string, string[]>): Atom[] {
+  let rest = text.replace(/ comment ".*"$/, '');
+  if (!rest.endsWith(' counter accept')) throw new Error(`not an accept rule: ${text}`);
+  rest = rest.slice(0, -' counter accept'.length);
+  const take = (re: RegExp): RegExpExecArray | null => {
+    const m = re.exec(rest);
+    if (m) rest = (rest.slice(0, m.index) + rest.slice(m.index + m[0].length)).trim();
+    return m;
+  };
+  const state = take(/^ct state established,related\b/) ? 'established' : 'any';
+  const addresses = (field: 'saddr' | 'daddr'): { family?: string; list: string[] } => {
+    const m = take(new RegExp(`(ip6?) ${field} (@\\S+|\\{[^}]*\\}|\\S+)`));
+    if (!m) return { list: ['any'] };
+    const family = m[1] === 'ip' ? '4' : '6';
+    const v = m[2]!;
+    const list = v.startsWith('@') ? sets.get(v.slice(1)) : v.replace(/[{}]/g, '').split(',').map((e) => e.trim()).filter(Boolean).map(canonical);
+    if (!list) throw new Error(`unknown set ${v}`);
+    return { family, list };
+  };
+  const src = addresses('saddr');
+  const dst = addresses('daddr');
+  const nfproto = take(/meta nfproto (ipv4|ipv6)/);
+  const l4 = take(/meta l4proto (udp|tcp)/);
+  const sport = take(/(udp|tcp) sport (\{[^}]*\}|\S+)/);
+  const dport = take(/(udp|tcp) dport (\{[^}]*\}|\S+)/);
+  if (rest !== '') throw new Error(`unread part "${rest}" of: ${text}`);
+  const family = src.family ?? dst.family ?? (nfproto ? (nfproto[1] === 'ipv4' ? '4' : '6') : 'both');
+  const protocol = sport?.[1] ?? dport?.[1] ?? l4?.[1];
+  if (!protocol) throw new Error(`no protocol in: ${text}`);
+  const out: Atom[] = [];
+  for (const s of src.list) for (const d of dst.list) for (const sp of sport ? nftPorts(sport[2]!) : ['any']) for (const dp of dport ? nftPorts(dport[2]!) : ['any']) out.push(atom({ family, direction, state, protocol, src: s, dst: d, sport: sp, dport: dp }));
+  return out;
+}
+
+/** `N`, `N:M` or `a,b:c` → port texts. */
+function iptPorts(text: string): string[] {
+  return text.split(',').map((p) => {
+    const [a, b] = p.split(':').map(Number);
+    return portText({ from: a!, to: b ?? a! });
+  });
+}
+
+export function iptablesAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  const sets = new Map<string, string[]>();
+  const payloads: Array<{ family: string; body: string }> = [];
+  for (const f of files) {
+    if (f.name.endsWith('.ipset')) payloads.push({ family: 'ipset', body: f.content });
+    else if (f.name.endsWith('.sh')) {
+      for (const m of f.content.matchAll(/^(.*) <<'(SIPWALL_[A-Z0-9]+)'\n([\s\S]*?)\n\2$/gm)) payloads.push({ family: m[1]!.startsWith('ipset') ? 'ipset' : m[1]!.startsWith('ip6tables') ? '6' : '4', body: m[3]! });
+    } else payloads.push({ family: f.name.endsWith('.v6') ? '6' : '4', body: f.content });
+  }
+  for (const p of payloads.filter((x) => x.family === 'ipset')) {
+    for (const m of p.body.matchAll(/^add (\S+)-tmp (\S+)$/gm)) sets.set(m[1]!, [...(sets.get(m[1]!) ?? []), canonical(m[2]!)]);
+  }
+  for (const p of payloads.filter((x) => x.family !== 'ipset')) {
+    for (const line of p.body.split('\n')) {
+      const m = /^-A (SIPWALL-(?:IN|OUT)) (.*) -j (\S+)$/.exec(line);
+      if (!m || m[3] === 'RETURN') continue;
+      if (m[3] !== 'ACCEPT') throw new Error(`not an accept rule: ${line}`);
+      for (const a of iptRule(m[2]!, m[1] === 'SIPWALL-IN' ? 'in' : 'out', p.family, sets)) out.add(a);
+    }
+  }
+  return [...out].sort();
+}
+
+function iptRule(text: string, direction: string, family: string, sets: Map<string, string[]>): Atom[] {
+  let rest = text.replace(/ -m comment --comment "[^"]*"/, '');
+  const take = (re: RegExp): RegExpExecArray | null => {
+    const m = re.exec(rest);
+    if (m) rest = (rest.slice(0, m.index) + rest.slice(m.index + m[0].length)).replace(/\s+/g, ' ').trim();
+    return m;
+  };
+  const state = take(/-m conntrack --ctstate ESTABLISHED,RELATED/) ? 'established' : 'any';
+  const side = (flag: '-s' | '-d', dir: 'src' | 'dst'): string[] => {
+    const cidr = take(new RegExp(`${flag} (\\S+)`));
+    if (cidr) return [canonical(cidr[1]!)];
+    const set = take(new RegExp(`-m set --match-set (\\S+) ${dir}`));
+    if (set) {
+      const list = sets.get(set[1]!);
+      if (!list) throw new Error(`unknown ipset ${set[1]}`);
+      return list;
+    }
+    return ['any'];
+  };
+  const src = side('-s', 'src');
+  const dst = side('-d', 'dst');
+  const proto = take(/-p (udp|tcp)/);
+  let sport: string[] = ['any'];
+  let dport: string[] = ['any'];
+  const multi = (field: 'sports' | 'dports') => take(new RegExp(`-m multiport --${field} (\\S+)`));
+  const sm = multi('sports');
+  if (sm) sport = iptPorts(sm[1]!);
+  const dm = multi('dports');
+  if (dm) dport = iptPorts(dm[1]!);
+  // `-m udp --sport A --dport B` (one match for both) or each on its own.
+  while (take(/-m (udp|tcp)(?= --)/)) {
+    const s = take(/--sport (\S+)/);
+    if (s) sport = iptPorts(s[1]!);
+    const d = take(/--dport (\S+)/);
+    if (d) dport = iptPorts(d[1]!);
+  }
+  if (rest !== '') throw new Error(`unread part "${rest}" of: ${text}`);
+  if (!proto) throw new Error(`no protocol in: ${text}`);
+  const out: Atom[] = [];
+  for (const s of src) for (const d of dst) for (const sp of sport) for (const dp of dport) out.push(atom({ family, direction, state, protocol: proto[1]!, src: s, dst: d, sport: sp, dport: dp }));
+  return out;
+}
+
+export type { Prefix };
