@@ -187,11 +187,6 @@ export function rangeToPrefixes(family: Family, start: bigint, end: bigint): Pre
   return out;
 }
 
-/** True when the prefix covers every address of its family (`0.0.0.0/0`, `::/0`). */
-export function isWholeFamily(p: Prefix): boolean {
-  return p.length === 0;
-}
-
 /** Whether any prefix holds the address text (an IPv4-mapped IPv6 address counts as IPv4). */
 export function prefixesContain(prefixes: readonly Prefix[], addressText: string): boolean {
   const address = parseAddress(unmapIPv4(addressText));

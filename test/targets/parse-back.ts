@@ -4,7 +4,7 @@
  * and compare them with the policy's own: nothing lost AND nothing widened. Headers and comments
  * are never read; a rule that lost its port match reads back as `any` and differs.
  */
-import { formatPrefix, parseCidr, type Prefix } from '../../src/net/cidr.js';
+import { formatPrefix, parseCidr } from '../../src/net/cidr.js';
 import { formatPortRange, type PortRange } from '../../src/net/ports.js';
 import { replyOf, type Addresses, type Policy, type Ports, type Term } from '../../src/policy/types.js';
 import type { OutputFile } from '../../src/targets/types.js';
@@ -183,4 +183,3 @@ function iptRule(text: string, direction: string, family: string, sets: Map<stri
   return out;
 }
 
-export type { Prefix };
