@@ -183,3 +183,52 @@ function iptRule(text: string, direction: string, family: string, sets: Map<stri
   return out;
 }
 
+
+/** ufw.sh: `ufw allow in|out from A [port P] to B [port P] proto udp|tcp comment '…'`, one per line. */
+export function ufwAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  for (const f of files) {
+    for (const line of f.content.split('\n')) {
+      if (!line.startsWith('ufw allow ')) continue;
+      const m = /^ufw allow (in|out) from (\S+)(?: port (\S+))? to (\S+)(?: port (\S+))? proto (udp|tcp) comment '[^']*'$/.exec(line);
+      if (!m) throw new Error(`unread ufw rule: ${line}`);
+      // ufw's `any` is both families; a family-only rule says 0.0.0.0/0 or ::/0.
+      const familyOf = (v: string) => (v === 'any' ? undefined : v.includes(':') ? '6' : '4');
+      const side = (v: string) => (v === 'any' || v === '0.0.0.0/0' || v === '::/0' ? 'any' : canonical(v));
+      const [src, dst] = [side(m[2]!), side(m[4]!)];
+      const family = familyOf(m[2]!) ?? familyOf(m[4]!) ?? 'both';
+      for (const sp of m[3] ? iptPorts(m[3]) : ['any']) for (const dp of m[5] ? iptPorts(m[5]) : ['any']) out.add(atom({ family, direction: m[1]!, state: 'any', protocol: m[6]!, src, dst, sport: sp, dport: dp }));
+    }
+  }
+  return [...out].sort();
+}
+
+/** windows.ps1: one New-NetFirewallRule a line; the far side is -RemoteAddress, ports Local/Remote. */
+export function windowsAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  const list = (v: string | undefined) => (v === undefined ? undefined : [...v.matchAll(/'([^']*)'/g)].map((m) => m[1]!));
+  for (const f of files) {
+    for (const line of f.content.split('\n')) {
+      if (!line.startsWith('New-NetFirewallRule ')) continue;
+      const param = (name: string) => new RegExp(` -${name} (@\\([^)]*\\)|\\S+)`).exec(line)?.[1];
+      const inbound = param('Direction') === 'Inbound';
+      if (param('Action') !== 'Allow') throw new Error(`not an allow rule: ${line}`);
+      const remote = param('RemoteAddress')!;
+      const ranges = remote === 'Any' ? ['any'] : list(remote)!;
+      const local = list(param('LocalPort')) ?? ['any'];
+      const far = list(param('RemotePort')) ?? ['any'];
+      for (const r of ranges) {
+        const everyV4 = r === '0.0.0.0-255.255.255.255';
+        const everyV6 = r === '::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff';
+        const address = r === 'any' || everyV4 || everyV6 ? 'any' : canonical(r);
+        const family = everyV4 ? '4' : everyV6 ? '6' : r === 'any' ? 'both' : address.includes(':') ? '6' : '4';
+        for (const lp of local) {
+          for (const rp of far) {
+            out.add(atom({ family, direction: inbound ? 'in' : 'out', state: 'any', protocol: param('Protocol')!.toLowerCase(), src: inbound ? address : 'any', dst: inbound ? 'any' : address, sport: inbound ? rp : lp, dport: inbound ? lp : rp }));
+          }
+        }
+      }
+    }
+  }
+  return [...out].sort();
+}
