@@ -18,8 +18,12 @@ const atom = (a: { family: string; direction: string; state: string; protocol: s
 const canonical = (text: string): string => formatPrefix(parseCidr(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`, 'parse-back'));
 const portText = (r: PortRange): string => formatPortRange(r, '-');
 
-/** What the policy says the sipwall chains accept, as atoms. `bothFamilies`: split `both` (iptables writes it in each file). */
-export function expectedAtoms(policy: Policy, into: boolean, bothFamilies: boolean): Atom[] {
+/**
+ * What the policy says the sipwall chains accept, as atoms. `bothFamilies`: split `both` (iptables
+ * writes it in each file); `sourcePorts` false: the target cannot match them and widens to any
+ * (said in its header and warnings).
+ */
+export function expectedAtoms(policy: Policy, into: boolean, bothFamilies: boolean, sourcePorts = true): Atom[] {
   const out = new Set<Atom>();
   const add = (t: Term, state: string) => {
     const families = t.family === 'both' ? (bothFamilies ? policy.families.map(String) : ['both']) : [String(t.family)];
@@ -28,7 +32,7 @@ export function expectedAtoms(policy: Policy, into: boolean, bothFamilies: boole
     for (const family of families)
       for (const src of sides(t.sources))
         for (const dst of sides(t.destinations))
-          for (const sport of ports(t.sourcePorts))
+          for (const sport of sourcePorts ? ports(t.sourcePorts) : ['any'])
             for (const dport of ports(t.destinationPorts)) out.add(atom({ family, direction: t.direction, state, protocol: t.protocol, src, dst, sport, dport }));
   };
   for (const t of policy.terms) add(t, 'any');
@@ -227,6 +231,59 @@ export function windowsAtoms(files: readonly OutputFile[]): Atom[] {
             out.add(atom({ family, direction: inbound ? 'in' : 'out', state: 'any', protocol: param('Protocol')!.toLowerCase(), src: inbound ? address : 'any', dst: inbound ? 'any' : address, sport: inbound ? rp : lp, dport: inbound ? lp : rp }));
           }
         }
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** routeros.rsc: `add chain=input|output action=accept protocol=… [src|dst-address-list=…] [src-port=…] [dst-port=…]`, per family section. */
+export function routerosAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  for (const f of files) {
+    const lists = new Map<string, string[]>();
+    let family = '4';
+    const rules: Array<{ family: string; line: string }> = [];
+    for (const line of f.content.split('\n')) {
+      const section = /^\/(ip|ipv6) firewall (filter|address-list)$/.exec(line);
+      if (section) family = section[1] === 'ip' ? '4' : '6';
+      const list = /^add list=(\S+) address=(\S+) comment=/.exec(line);
+      if (list) lists.set(list[1]!, [...(lists.get(list[1]!) ?? []), canonical(list[2]!)]);
+      else if (/^add chain=/.test(line)) rules.push({ family, line });
+    }
+    for (const { family: fam, line } of rules) {
+      const word = (k: string) => new RegExp(` ${k}=(\\S+)`).exec(line)?.[1];
+      if (word('action') !== 'accept') throw new Error(`not an accept rule: ${line}`);
+      const chain = /^add chain=(\S+)/.exec(line)![1];
+      const inbound = chain === 'input';
+      const side = (k: string) => {
+        const name = word(k);
+        if (name === undefined) return ['any'];
+        const l = lists.get(name);
+        if (!l) throw new Error(`unknown address list ${name}`);
+        return l;
+      };
+      const ports = (k: string) => word(k)?.split(',').map((p) => { const [a, b] = p.split('-').map(Number); return portText({ from: a!, to: b ?? a! }); }) ?? ['any'];
+      for (const src of side('src-address-list')) for (const dst of side('dst-address-list')) for (const sp of ports('src-port')) for (const dp of ports('dst-port')) {
+        out.add(atom({ family: fam, direction: inbound ? 'in' : 'out', state: 'any', protocol: word('protocol')!, src, dst, sport: sp, dport: dp }));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** aws-ingress.json / aws-egress.json (EC2 IpPermissions): the far side's CIDRs and the port range of the rule. */
+export function awsAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  for (const f of files) {
+    const inbound = f.name.includes('ingress');
+    const permissions = JSON.parse(f.content) as Array<{ IpProtocol: string; FromPort: number; ToPort: number; IpRanges?: Array<{ CidrIp: string }>; Ipv6Ranges?: Array<{ CidrIpv6: string }> }>;
+    for (const p of permissions) {
+      const port = p.FromPort === 0 && p.ToPort === 65535 ? 'any' : portText({ from: p.FromPort, to: p.ToPort });
+      for (const cidr of [...(p.IpRanges ?? []).map((r) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)]) {
+        const family = cidr.includes(':') ? '6' : '4';
+        const far = cidr === '0.0.0.0/0' || cidr === '::/0' ? 'any' : canonical(cidr);
+        out.add(atom({ family, direction: inbound ? 'in' : 'out', state: 'any', protocol: p.IpProtocol, src: inbound ? far : 'any', dst: inbound ? 'any' : far, sport: 'any', dport: port }));
       }
     }
   }
