@@ -7,6 +7,7 @@
 import { formatPrefix, parseCidr } from '../../src/net/cidr.js';
 import { formatPortRange, type PortRange } from '../../src/net/ports.js';
 import { replyOf, type Addresses, type Policy, type Ports, type Term } from '../../src/policy/types.js';
+import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { OutputFile } from '../../src/targets/types.js';
 
 /** One accepted flow shape: a sorted, comparable text. */
@@ -285,6 +286,69 @@ export function awsAtoms(files: readonly OutputFile[]): Atom[] {
         const far = cidr === '0.0.0.0/0' || cidr === '::/0' ? 'any' : canonical(cidr);
         out.add(atom({ family, direction: inbound ? 'in' : 'out', state: 'any', protocol: p.IpProtocol, src: inbound ? far : 'any', dst: inbound ? 'any' : far, sport: 'any', dport: port }));
       }
+    }
+  }
+  return [...out].sort();
+}
+
+/** pfsense.xml / opnsense.xml: aliases (network, port) and pass rules; source alias or any, ports a range or a port alias. */
+export function pfsenseAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  const kids = (el: Element, name: string) => Array.from(el.getElementsByTagName(name));
+  const text = (el: Element | undefined, name: string) => (el ? (kids(el, name)[0]?.textContent ?? undefined) : undefined);
+  for (const f of files) {
+    const root = new DOMParser().parseFromString(f.content, 'text/xml').documentElement!;
+    const aliases = new Map<string, { type: string; entries: string[] }>();
+    for (const a of kids(root, 'alias')) aliases.set(text(a, 'name')!, { type: text(a, 'type')!, entries: (text(a, 'address') ?? text(a, 'content') ?? '').split(/[ \n]+/).filter(Boolean) });
+    for (const rule of kids(root, 'rule')) {
+      if (!(text(rule, 'descr') ?? '').startsWith('sipwall:')) continue;
+      if (text(rule, 'type') !== 'pass') throw new Error('not a pass rule');
+      const family = { inet: '4', inet6: '6', inet46: 'both' }[text(rule, 'ipprotocol')!]!;
+      const [source, destination] = [kids(rule, 'source')[0]!, kids(rule, 'destination')[0]!];
+      const addresses = (el: Element) => {
+        const name = text(el, 'address');
+        if (name === undefined) return ['any'];
+        const alias = aliases.get(name);
+        if (alias?.type !== 'network') throw new Error(`no network alias ${name}`);
+        return alias.entries.map(canonical);
+      };
+      const ports = (el: Element) => {
+        const p = text(el, 'port');
+        if (p === undefined) return ['any'];
+        const alias = aliases.get(p);
+        const items = alias ? alias.entries.map((e) => e.replace(':', '-')) : [p];
+        return items.map((i) => { const [a, b] = i.split('-').map(Number); return portText({ from: a!, to: b ?? a! }); });
+      };
+      for (const src of addresses(source)) for (const dst of addresses(destination)) for (const sp of ports(source)) for (const dp of ports(destination)) {
+        out.add(atom({ family, direction: 'in', state: 'any', protocol: text(rule, 'protocol')!, src, dst, sport: sp, dport: dp }));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** firewalld XML: ipsets/NAME.xml entries, policies/sipwall-in|out.xml rich rules (one port each; no source ports). */
+export function firewalldAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  const sets = new Map<string, string[]>();
+  const doc = (f: OutputFile) => new DOMParser().parseFromString(f.content, 'text/xml').documentElement!;
+  for (const f of files.filter((x) => x.name.startsWith('ipsets/'))) {
+    sets.set(f.name.slice('ipsets/'.length, -'.xml'.length), Array.from(doc(f).getElementsByTagName('entry')).map((e) => canonical(e.textContent ?? '')));
+  }
+  for (const f of files.filter((x) => x.name.startsWith('policies/'))) {
+    const inbound = f.name.includes('sipwall-in');
+    for (const rule of Array.from(doc(f).getElementsByTagName('rule'))) {
+      if (rule.getElementsByTagName('accept').length !== 1) throw new Error('not an accept rule');
+      const family = { ipv4: '4', ipv6: '6', '': 'both' }[rule.getAttribute('family') ?? '']!;
+      const far = rule.getElementsByTagName(inbound ? 'source' : 'destination')[0];
+      const name = far?.getAttribute('ipset');
+      const addresses = name ? sets.get(name) : ['any'];
+      if (!addresses) throw new Error(`unknown ipset ${name}`);
+      const port = rule.getElementsByTagName('port')[0];
+      const protocol = port?.getAttribute('protocol') ?? rule.getElementsByTagName('protocol')[0]!.getAttribute('value')!;
+      const range = port ? port.getAttribute('port')!.split('-').map(Number) : undefined;
+      const dport = range ? portText({ from: range[0]!, to: range[1] ?? range[0]! }) : 'any';
+      for (const a of addresses) out.add(atom({ family, direction: inbound ? 'in' : 'out', state: 'any', protocol, src: inbound ? a : 'any', dst: inbound ? 'any' : a, sport: 'any', dport }));
     }
   }
   return [...out].sort();

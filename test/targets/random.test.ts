@@ -17,11 +17,11 @@ import { findTarget } from '../../src/targets/registry.js';
 import { TargetError, type OutputFile, type RenderOptions } from '../../src/targets/types.js';
 import { planChecks, runChecks } from '../../src/validate/checks.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
-import { awsAtoms, expectedAtoms, iptablesAtoms, nftablesAtoms, routerosAtoms, ufwAtoms, windowsAtoms } from './parse-back.js';
+import { awsAtoms, expectedAtoms, firewalldAtoms, iptablesAtoms, nftablesAtoms, pfsenseAtoms, routerosAtoms, ufwAtoms, windowsAtoms } from './parse-back.js';
 import { SEMANTICS, TOOLS } from './semantics.js';
 
 /** Targets whose rule bodies are read back into atoms and compared with the policy. */
-const READ_BACK: Record<string, (files: readonly OutputFile[]) => string[]> = { nftables: nftablesAtoms, iptables: iptablesAtoms, ufw: ufwAtoms, windows: windowsAtoms, routeros: routerosAtoms, aws: awsAtoms };
+const READ_BACK: Record<string, (files: readonly OutputFile[]) => string[]> = { nftables: nftablesAtoms, iptables: iptablesAtoms, ufw: ufwAtoms, windows: windowsAtoms, routeros: routerosAtoms, aws: awsAtoms, pfsense: pfsenseAtoms, opnsense: pfsenseAtoms, firewalld: firewalldAtoms };
 
 const RUNS = 200;
 
