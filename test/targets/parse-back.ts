@@ -353,3 +353,48 @@ export function firewalldAtoms(files: readonly OutputFile[]): Atom[] {
   }
   return [...out].sort();
 }
+
+/** A comma or blank list of ranges `N` / `N-M` (`*` or absent: any) → port texts. */
+function dashPorts(text: string | undefined): string[] {
+  if (text === undefined || text === "'*'" || text === '*') return ['any'];
+  return text.split(/[ ,]+/).filter(Boolean).map((p) => { const [a, b] = p.split('-').map(Number); return portText({ from: a!, to: b ?? a! }); });
+}
+
+/** gcp.sh: `upsert NAME INGRESS|EGRESS --rules=proto[:ports] --source-ranges=…|--destination-ranges=…` (no source ports). */
+export function gcpShellAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  for (const line of files.flatMap((f) => f.content.split('\n'))) {
+    const m = /^upsert \S+ (INGRESS|EGRESS) --rules=(udp|tcp)(?::(\S+))? --(source|destination)-ranges=(\S+) /.exec(line.replace(/,(udp|tcp):/g, ','));
+    if (!line.startsWith('upsert ')) continue;
+    if (!m) throw new Error(`unread gcp rule: ${line}`);
+    const inbound = m[1] === 'INGRESS';
+    for (const cidr of m[5]!.split(',')) {
+      const far = cidr === '0.0.0.0/0' || cidr === '::/0' ? 'any' : canonical(cidr);
+      for (const dp of dashPorts(m[3])) out.add(atom({ family: cidr.includes(':') ? '6' : '4', direction: inbound ? 'in' : 'out', state: 'any', protocol: m[2]!, src: inbound ? far : 'any', dst: inbound ? 'any' : far, sport: 'any', dport: dp }));
+    }
+  }
+  return [...out].sort();
+}
+
+/** azure.sh: `az network nsg rule create … --direction … --protocol … --source-…-prefixes … --source-port-ranges … --destination-…`. */
+export function azureShellAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  for (const line of files.flatMap((f) => f.content.split('\n'))) {
+    if (!line.startsWith('az network nsg rule create ')) continue;
+    const arg = (name: string) => new RegExp(` --${name} ((?:'\\*'|[^ -][^ ]*)(?: [^ -][^ ]*)*)`).exec(line)?.[1];
+    const inbound = arg('direction') === 'Inbound';
+    if (arg('access') !== 'Allow') throw new Error(`not an allow rule: ${line}`);
+    const list = (v: string | undefined) => (v === undefined || v === "'*'" ? ['any'] : v.split(' ').map(canonical));
+    const far = list(arg(inbound ? 'source-address-prefixes' : 'destination-address-prefixes'));
+    const near = list(arg(inbound ? 'destination-address-prefixes' : 'source-address-prefixes'));
+    if (near.join() !== 'any') throw new Error(`a local address in: ${line}`);
+    const family = / -n \S+-v4 /.test(line) ? '4' : / -n \S+-v6 /.test(line) ? '6' : 'both';
+    for (const a of far) {
+      const fam = a === 'any' ? family : a.includes(':') ? '6' : '4';
+      for (const sp of dashPorts(arg('source-port-ranges'))) for (const dp of dashPorts(arg('destination-port-ranges'))) {
+        out.add(atom({ family: fam, direction: inbound ? 'in' : 'out', state: 'any', protocol: arg('protocol')!.toLowerCase(), src: inbound ? a : 'any', dst: inbound ? 'any' : a, sport: sp, dport: dp }));
+      }
+    }
+  }
+  return [...out].sort();
+}

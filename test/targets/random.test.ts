@@ -17,11 +17,13 @@ import { findTarget } from '../../src/targets/registry.js';
 import { TargetError, type OutputFile, type RenderOptions } from '../../src/targets/types.js';
 import { planChecks, runChecks } from '../../src/validate/checks.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
-import { awsAtoms, expectedAtoms, firewalldAtoms, iptablesAtoms, nftablesAtoms, pfsenseAtoms, routerosAtoms, ufwAtoms, windowsAtoms } from './parse-back.js';
+import { awsAtoms, azureShellAtoms, expectedAtoms, firewalldAtoms, gcpShellAtoms, iptablesAtoms, nftablesAtoms, pfsenseAtoms, routerosAtoms, ufwAtoms, windowsAtoms } from './parse-back.js';
 import { SEMANTICS, TOOLS } from './semantics.js';
 
 /** Targets whose rule bodies are read back into atoms and compared with the policy. */
 const READ_BACK: Record<string, (files: readonly OutputFile[]) => string[]> = { nftables: nftablesAtoms, iptables: iptablesAtoms, ufw: ufwAtoms, windows: windowsAtoms, routeros: routerosAtoms, aws: awsAtoms, pfsense: pfsenseAtoms, opnsense: pfsenseAtoms, firewalld: firewalldAtoms };
+/** Shell forms read back (their Terraform forms are parsed as HCL by the semantics check). */
+const READ_BACK_SHELL: Record<string, (files: readonly OutputFile[]) => string[]> = { gcp: gcpShellAtoms, azure: azureShellAtoms };
 
 const RUNS = 200;
 
@@ -174,8 +176,8 @@ function renderAll(target: string): { rendered: Rendered[]; refused: number } {
         }
       }
       // Nothing lost AND nothing widened, on the rule bodies alone (issue 11.9).
-      const readBack = READ_BACK[target];
-      if (readBack) expect(readBack(files)).toEqual(expectedAtoms(policy, s.into && ['nftables', 'iptables'].includes(target), ['iptables', 'routeros', 'aws'].includes(target), meta.capabilities.sourcePorts));
+      const readBack = READ_BACK[target] ?? (s.shell ? READ_BACK_SHELL[target] : undefined);
+      if (readBack) expect(readBack(files)).toEqual(expectedAtoms(policy, s.into && ['nftables', 'iptables'].includes(target), ['iptables', 'routeros', 'aws', 'gcp'].includes(target), meta.capabilities.sourcePorts));
       rendered.push({ policy, files, into: s.into });
     }),
     { numRuns: setup.runs },
