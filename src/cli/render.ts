@@ -257,7 +257,8 @@ function targetTable(): string {
   const rows = TARGETS.map((t) => {
     const m = t.meta;
     const ports = m.limits.portsPerRule ? `${m.limits.portsPerRule} ports/rule${m.rangeSeparator === ':' ? ' (range = 2)' : ''}` : 'no port limit';
-    const limits = [ports, `comment ≤ ${m.limits.commentBytes} bytes`, ...(m.limits.other ?? [])];
+    const line = m.limits.lineBytes === undefined ? [] : [`line ≤ ${m.limits.lineBytes} bytes (${m.limits.lineSource.split(' (')[0]})`];
+    const limits = [ports, `comment ≤ ${m.limits.commentBytes} bytes`, ...line, ...(m.limits.other ?? [])];
     return [
       `${m.id}: ${m.title}`,
       `  forms: ${m.forms.join(', ')}; modes: ${m.modes.join(', ')}; port ranges written a${m.rangeSeparator}b`,
