@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/net/**/*.test.ts', 'test/policy/**/*.test.ts', 'test/targets/golden.test.ts', 'test/targets/quote.test.ts', 'test/security/names.test.ts', 'test/security/line-limit.test.ts', 'test/cli/cli.test.ts'],
+    include: ['test/net/**/*.test.ts', 'test/policy/**/*.test.ts', 'test/targets/golden.test.ts', 'test/targets/quote.test.ts', 'test/security/names.test.ts', 'test/security/line-limit.test.ts', 'test/security/input.test.ts', 'test/cli/cli.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     env: { SIPWALL_NO_PARSER: '1' },
     testTimeout: 60_000,
