@@ -32,6 +32,8 @@ export const CASES: readonly GoldenCase[] = [
   { name: 'into-shell-both', target: 'iptables', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'freepbx', '--into', 'INPUT', '--direction', 'both', '--form', 'shell'] },
   { name: 'ipset', target: 'iptables', args: ['--profile', 'test-trunk.yaml', '-p', 'vapi', '--rtp-ports', '20000-20100', '--ipset'] },
   { name: 'ipset-shell', target: 'iptables', args: ['--profile', 'test-trunk.yaml', '--rtp-ports', '20000-20100', '--ipset', '--form', 'shell', '--direction', 'both'] },
+  // SSH limited to two sources and outbound only: the baseline's SSH rules and its jumps.
+  { name: 'ssh-out', target: 'iptables', args: ['-p', 'flynumber', '--pbx', 'asterisk', '--direction', 'out', '--ssh-from', '192.0.2.0/24,2001:db8:ff::/48', '--ssh-port', '2222'] },
   { name: 'hostile', target: 'iptables', args: ['--profile', 'hostile.yaml', '--profile', 'many-ports.yaml', '--rtp-ports', '10000-10010,10020,10030,10040,10050,10060,10070,10080,10090,10100,10110,10120,10130,10140,10150,10160'] },
 
   { name: 'flynumber-vapi', target: 'ufw', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
