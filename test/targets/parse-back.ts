@@ -7,6 +7,7 @@
 import { formatPrefix, parseCidr } from '../../src/net/cidr.js';
 import { formatPortRange, type PortRange } from '../../src/net/ports.js';
 import { replyOf, type Addresses, type Policy, type Ports, type Term } from '../../src/policy/types.js';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { OutputFile } from '../../src/targets/types.js';
 
@@ -393,6 +394,49 @@ export function azureShellAtoms(files: readonly OutputFile[]): Atom[] {
       const fam = a === 'any' ? family : a.includes(':') ? '6' : '4';
       for (const sp of dashPorts(arg('source-port-ranges'))) for (const dp of dashPorts(arg('destination-port-ranges'))) {
         out.add(atom({ family: fam, direction: inbound ? 'in' : 'out', state: 'any', protocol: arg('protocol')!.toLowerCase(), src: inbound ? a : 'any', dst: inbound ? 'any' : a, sport: sp, dport: dp }));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+type Resource = Record<string, unknown>;
+
+/** Terraform (gcp, azure, aws) read through HashiCorp's HCL parser: each rule resource's sides and ports. */
+export async function terraformAtoms(files: readonly OutputFile[]): Promise<Atom[]> {
+  const out = new Set<Atom>();
+  for (const f of files.filter((x) => x.name.endsWith('.tf'))) {
+    const json = (await parseHcl(f.name, f.content)) as { resource?: Record<string, Record<string, Resource[]>> };
+    const resources = (type: string) => Object.values(json.resource?.[type] ?? {}).map((list) => list[0]!);
+    const cidrFamily = (c: string) => (c.includes(':') ? '6' : '4');
+    const far = (c: string) => (c === '0.0.0.0/0' || c === '::/0' || c === '*' ? 'any' : canonical(c));
+    for (const r of resources('google_compute_firewall')) {
+      const inbound = r.direction === 'INGRESS';
+      const allow = (r.allow as Array<{ protocol: string; ports?: string[] }>)[0]!;
+      for (const c of (inbound ? r.source_ranges : r.destination_ranges) as string[]) {
+        for (const dp of dashPorts(allow.ports?.join(','))) out.add(atom({ family: cidrFamily(c), direction: inbound ? 'in' : 'out', state: 'any', protocol: allow.protocol, src: inbound ? far(c) : 'any', dst: inbound ? 'any' : far(c), sport: 'any', dport: dp }));
+      }
+    }
+    for (const r of resources('azurerm_network_security_rule')) {
+      if (r.access !== 'Allow') throw new Error(`not an allow rule: ${String(r.name)}`);
+      const inbound = r.direction === 'Inbound';
+      const list = (one: string) => (r[one.endsWith('x') ? `${one}es` : `${one}s`] as string[] | undefined) ?? [(r[one] as string | undefined) ?? '*'];
+      const remote = list(inbound ? 'source_address_prefix' : 'destination_address_prefix');
+      const family = /-v4$/.test(String(r.name)) ? '4' : /-v6$/.test(String(r.name)) ? '6' : 'both';
+      for (const c of remote) {
+        for (const sp of dashPorts(list('source_port_range').join(','))) {
+          for (const dp of dashPorts(list('destination_port_range').join(','))) {
+            out.add(atom({ family: c === '*' ? family : cidrFamily(c), direction: inbound ? 'in' : 'out', state: 'any', protocol: String(r.protocol).toLowerCase(), src: inbound ? far(c) : 'any', dst: inbound ? 'any' : far(c), sport: sp, dport: dp }));
+          }
+        }
+      }
+    }
+    for (const [type, inbound] of [['aws_vpc_security_group_ingress_rule', true], ['aws_vpc_security_group_egress_rule', false]] as const) {
+      for (const r of resources(type)) {
+        const c = (r.cidr_ipv4 ?? r.cidr_ipv6) as string;
+        const [from, to] = [Number(r.from_port), Number(r.to_port)];
+        const dport = from === 0 && to === 65535 ? 'any' : portText({ from, to });
+        out.add(atom({ family: cidrFamily(c), direction: inbound ? 'in' : 'out', state: 'any', protocol: String(r.ip_protocol), src: inbound ? far(c) : 'any', dst: inbound ? 'any' : far(c), sport: 'any', dport }));
       }
     }
   }
