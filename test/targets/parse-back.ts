@@ -277,7 +277,18 @@ export function routerosAtoms(files: readonly OutputFile[]): Atom[] {
 /** aws-ingress.json / aws-egress.json (EC2 IpPermissions): the far side's CIDRs and the port range of the rule. */
 export function awsAtoms(files: readonly OutputFile[]): Atom[] {
   const out = new Set<Atom>();
-  for (const f of files) {
+  for (const f of files.filter((x) => x.name.endsWith('cloudformation.json'))) {
+    const template = JSON.parse(f.content) as { Resources: Record<string, { Type: string; Properties: { IpProtocol: string; FromPort: number; ToPort: number; CidrIp?: string; CidrIpv6?: string } }> };
+    for (const r of Object.values(template.Resources)) {
+      const inbound = r.Type === 'AWS::EC2::SecurityGroupIngress';
+      const cidr = (r.Properties.CidrIp ?? r.Properties.CidrIpv6)!;
+      const far = cidr === '0.0.0.0/0' || cidr === '::/0' ? 'any' : canonical(cidr);
+      const p = r.Properties;
+      const dport = p.FromPort === 0 && p.ToPort === 65535 ? 'any' : portText({ from: p.FromPort, to: p.ToPort });
+      out.add(atom({ family: cidr.includes(':') ? '6' : '4', direction: inbound ? 'in' : 'out', state: 'any', protocol: p.IpProtocol, src: inbound ? far : 'any', dst: inbound ? 'any' : far, sport: 'any', dport }));
+    }
+  }
+  for (const f of files.filter((x) => /^aws-(ingress|egress)(-\d+)?\.json$/.test(x.name))) {
     const inbound = f.name.includes('ingress');
     const permissions = JSON.parse(f.content) as Array<{ IpProtocol: string; FromPort: number; ToPort: number; IpRanges?: Array<{ CidrIp: string }>; Ipv6Ranges?: Array<{ CidrIpv6: string }> }>;
     for (const p of permissions) {

@@ -102,8 +102,8 @@ const SETUPS: Record<string, Setup> = {
   pfsense: plain('xml', 100, inboundOnly),
   opnsense: plain('xml', 100, inboundOnly),
   // One python3 start (botocore) per case, ~0.3 s.
-  // The EC2 API JSON (botocore, read back) and Terraform (HCL, read back) in turn.
-  aws: { runs: 30, options: (s) => ({ mode: 'standalone', form: s.shell ? 'api' : 'terraform', ipset: false, header }) },
+  // The EC2 API JSON (botocore), CloudFormation (JSON) and Terraform (HCL) in turn, each read back.
+  aws: { runs: 30, options: (s) => ({ mode: 'standalone', form: s.shell ? 'api' : s.ipset ? 'cloudformation' : 'terraform', ipset: false, header }) },
   // Shell (sh -n, then the parse-back of the text) and Terraform (HCL parse) in turn.
   gcp: { runs: 60, options: (s) => ({ mode: 'standalone', form: s.shell ? 'shell' : 'terraform', ipset: false, header }) },
   azure: { runs: 60, options: (s) => ({ mode: 'standalone', form: s.shell ? 'shell' : 'terraform', ipset: false, header }) },
@@ -164,11 +164,11 @@ function renderAll(target: string): { rendered: Rendered[]; refused: number } {
       }
       // No set is empty (an empty set must never turn into "any"), and nothing of the policy is
       // lost: every prefix and every port range appears (source ports only where the target
-      // can match them: the others widen, and say so). AWS Terraform writes ports as numbers:
-      // its read-back below covers it.
+      // can match them: the others widen, and say so). AWS CloudFormation and Terraform write ports as
+      // numbers: their read-back covers them.
       for (const set of policy.sets) expect(set.prefixes.length).toBeGreaterThan(0);
-      const terraform = files.some((f) => f.name.endsWith('.tf'));
-      const text = target === 'aws' && terraform ? undefined : searchable(target, files);
+      const apiJson = files.every((f) => /^aws-(ingress|egress)/.test(f.name));
+      const text = target === 'aws' && !apiJson ? undefined : searchable(target, files);
       if (text !== undefined) for (const set of policy.sets) {
         for (const p of set.prefixes) expect(text.includes(target === 'nftables' ? formatPrefixShort(p) : formatPrefix(p)), `${set.name} ${formatPrefix(p)}`).toBe(true);
       }
@@ -179,7 +179,7 @@ function renderAll(target: string): { rendered: Rendered[]; refused: number } {
         }
       }
       // Nothing lost AND nothing widened, on the rule bodies alone (issue 11.9).
-      const readBack = READ_BACK[target] ?? (s.shell ? READ_BACK_SHELL[target] : undefined);
+      const readBack = READ_BACK[target] ?? (s.shell || (target === 'aws' && s.ipset) ? READ_BACK_SHELL[target] : undefined);
       if (readBack) expect(readBack(files)).toEqual(expectedAtoms(policy, s.into && ['nftables', 'iptables'].includes(target), ['iptables', 'routeros', 'aws', 'gcp'].includes(target), meta.capabilities.sourcePorts));
       rendered.push({ policy, files, into: s.into });
     }),
