@@ -166,7 +166,7 @@ export function logicalId(name: string): string {
 const snake = (text: string) => text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
 /** Stable per-rule names: the term's name plus a counter within the term. */
-function numbered(rules: readonly AwsRule[]): Array<AwsRule & { index: number }> {
+function numbered<T extends AwsRule>(rules: readonly T[]): Array<T & { index: number }> {
   const seen = new Map<string, number>();
   return rules.map((r) => {
     const index = (seen.get(r.name) ?? 0) + 1;
@@ -195,7 +195,9 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     );
     return { files, warnings: all, budget };
   }
-  const rulesOfGroups = groups.flatMap((g, i) => numbered(g).map((r) => ({ ...r, group: i })));
+  // Numbered across all groups: a term split over two groups must not give two resources one name
+  // (a JSON object or a Terraform file keeps one of them, and a rule would vanish).
+  const rulesOfGroups = numbered(groups.flatMap((g, i) => g.map((r) => ({ ...r, group: i }))));
   if (options.form === 'cloudformation') {
     if (rulesOfGroups.length > CFN_RESOURCES_MAX) {
       throw new TargetError('E_LIMIT', '--form cloudformation', `${rulesOfGroups.length} resources, ${rulesOfGroups.length - CFN_RESOURCES_MAX} over the ${CFN_RESOURCES_MAX} of one template`, 'use --form api or --form terraform');

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPolicy } from '../../src/policy/build.js';
-import { DEFAULT_HOST } from '../../src/providers/pbx.js';
+import { DEFAULT_HOST, PBX_PRESETS } from '../../src/providers/pbx.js';
 import { toProvider } from '../../src/providers/parse.js';
 import type { Provider } from '../../src/providers/types.js';
 import { logicalId } from '../../src/targets/aws.js';
@@ -122,4 +122,25 @@ describe('names derived from ids are injective in every target', () => {
       );
     });
   }
+});
+
+describe('AWS resources of a term split over two security groups', () => {
+  // Found by the parse-back (issue 11.9): numbering restarted in each group, so a term whose
+  // rules spanned two groups gave two CloudFormation resources (and two Terraform resources)
+  // one name, and one rule vanished.
+  it('CloudFormation and Terraform keep every rule the API form has', async () => {
+    const { awsAtoms, terraformAtoms } = await import('../targets/parse-back.js');
+    const raw = [
+      { id: 'p0', sip: ['0.0.0.0/4', '16.0.0.0/5', '2001:db8::/32'], gateways: ['24.0.0.0/6'], transports: { udp: 1, tls: 1 } },
+      { id: 'p1', sip: ['0.0.0.0/5'], gateways: ['8.0.0.0/6'], transports: { tls: 1 } },
+      { id: 'p2', sip: ['0.0.0.0/10', '8.0.0.0/5', '17.0.0.0/8', '24.0.0.0/5', '16.0.0.0/10', '16.128.0.0/9', '0.64.0.0/11', '2001:db8::/32'], gateways: ['18.0.0.0/7', '32.0.0.0/4', '4.0.0.0/6'], transports: { udp: 1, tls: 1 }, media: ['0.0.0.0/4', '48.0.0.0/5', '32.0.0.0/4', '56.0.0.0/6', '16.0.0.0/5'] },
+    ];
+    const providers = raw.map((r) => toProvider({ id: r.id, name: r.id, source: 's', retrieved: '2026-11-01', roles: { sip: { addresses: r.sip, gateways: r.gateways, transports: r.transports }, ...(r.media ? { media: { addresses: r.media } } : {}) } }, r.id));
+    const policy = buildPolicy({ providers, host: PBX_PRESETS.freeswitch!, direction: 'in', families: [4, 6] });
+    const render = (form: string) => findTarget('aws').render(policy, { mode: 'standalone', form, ipset: false, header: { version: 't', command: 't' } }).files;
+    const api = awsAtoms(render('api'));
+    expect(api.length).toBe(65);
+    expect(awsAtoms(render('cloudformation'))).toEqual(api);
+    expect(await terraformAtoms(render('terraform'))).toEqual(api);
+  });
 });
