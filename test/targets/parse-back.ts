@@ -50,12 +50,7 @@ function bodies(f: OutputFile): string[] {
 }
 
 /** `N`, `N-M` or `{ N, N-M }` → port texts. */
-function nftPorts(text: string): string[] {
-  return text.replace(/[{}]/g, '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
-    const [a, b] = p.split('-').map(Number);
-    return portText({ from: a!, to: b ?? a! });
-  });
-}
+const nftPorts = (text: string): string[] => dashPorts(text.replace(/[{}]/g, ''));
 
 export function nftablesAtoms(files: readonly OutputFile[]): Atom[] {
   const out = new Set<Atom>();
@@ -265,7 +260,7 @@ export function routerosAtoms(files: readonly OutputFile[]): Atom[] {
         if (!l) throw new Error(`unknown address list ${name}`);
         return l;
       };
-      const ports = (k: string) => word(k)?.split(',').map((p) => { const [a, b] = p.split('-').map(Number); return portText({ from: a!, to: b ?? a! }); }) ?? ['any'];
+      const ports = (k: string) => dashPorts(word(k));
       for (const src of side('src-address-list')) for (const dst of side('dst-address-list')) for (const sp of ports('src-port')) for (const dp of ports('dst-port')) {
         out.add(atom({ family: fam, direction: inbound ? 'in' : 'out', state: 'any', protocol: word('protocol')!, src, dst, sport: sp, dport: dp }));
       }
@@ -328,8 +323,7 @@ export function pfsenseAtoms(files: readonly OutputFile[]): Atom[] {
         const p = text(el, 'port');
         if (p === undefined) return ['any'];
         const alias = aliases.get(p);
-        const items = alias ? alias.entries.map((e) => e.replace(':', '-')) : [p];
-        return items.map((i) => { const [a, b] = i.split('-').map(Number); return portText({ from: a!, to: b ?? a! }); });
+        return dashPorts((alias ? alias.entries.map((e) => e.replace(':', '-')) : [p]).join(','));
       };
       for (const src of addresses(source)) for (const dst of addresses(destination)) for (const sp of ports(source)) for (const dp of ports(destination)) {
         out.add(atom({ family, direction: 'in', state: 'any', protocol: text(rule, 'protocol')!, src, dst, sport: sp, dport: dp }));
