@@ -23,9 +23,10 @@ import { prefixesContain, type Prefix } from '../net/cidr.js';
 import type { PortRange } from '../net/ports.js';
 import { VERSION } from '../version.js';
 import { decodeRtp } from './rtp-packet.js';
-import { formatSipMessage, frameLength, header, parseSipMessage, parseVia, printable, SipParseError, type SipHeader, type SipMessage } from './sip-message.js';
+import { formatSipMessage, frameLength, header, parseSipMessage, printable, SipParseError, type SipHeader, type SipMessage } from './sip-message.js';
 import { ECHO, encodeSource, hostPort, RTP_QUERY, sha256 } from './sip-options.js';
 import type { Transport } from './target.js';
+import { ALLOWED_METHODS, copied, verdictOf } from './uas.js';
 
 export interface ResponderOptions {
   readonly sip: ReadonlyArray<{ transport: Transport; port: number }>;
@@ -115,54 +116,33 @@ export class SsrcCounts {
   }
 }
 
-/**
- * The top Via value with what the server saw (only the first of comma-separated values):
- * `received` when the sent-by host is a name or another address than the source (RFC 3261
- * §18.2.1) or when rport was asked for; `rport` with the source port only when the request
- * asked for it (RFC 3581 §4). Undefined when the value is unreadable: it goes back as it came.
- */
-export function withReceived(value: string, source: { address: string; port: number }): string | undefined {
-  const comma = value.indexOf(',');
-  const first = comma === -1 ? value : value.slice(0, comma);
-  const via = parseVia(first);
-  if (!via) return undefined;
-  const parts = first.split(';');
-  const kept = parts.slice(1).map((p) => p.trim()).filter((p) => !/^(received|rport)(\s*=|$)/i.test(p));
-  const asked = via.params.has('rport');
-  const sameHost = via.host.toLowerCase() === source.address.toLowerCase();
-  const added = [...(asked || !sameHost ? [`received=${source.address}`] : []), ...(asked ? [`rport=${source.port}`] : [])];
-  return [parts[0]!.trimEnd(), ...kept, ...added].join(';') + (comma === -1 ? '' : value.slice(comma));
-}
-
 /** A UDP answer is at most this many times the request's size (RFC 9000 §8.1). */
 export const UDP_AMPLIFICATION = 3;
 
 /** Largest SSRC span one query may ask about. */
 const RTP_QUERY_MAX = 65_536;
 
-/** The 200 OK (or 405) for a request, or undefined for ACK and responses. */
-export function answer(request: SipMessage, raw: Buffer, source: { address: string; port: number }, counts: SsrcCounts, minimal: boolean): SipMessage | undefined {
+/**
+ * The answer to a request (uas.ts decides the status and the copy), or undefined for ACK and
+ * responses. `minimal`: only what the status requires, for the UDP bound. `problem`: why the
+ * parser read the request only in part (a 400).
+ */
+export function answer(request: SipMessage, raw: Buffer, source: { address: string; port: number }, counts: SsrcCounts, minimal: boolean, problem?: string): SipMessage | undefined {
   if (request.kind !== 'request' || request.method === 'ACK') return undefined;
-  const vias = request.headers.filter((h) => h.name === 'via');
-  const [top, ...rest] = vias;
-  const topValue = top ? withReceived(top.value, source) : undefined;
-  const copy = (name: string) => request.headers.filter((h) => h.name === name);
-  const to = header(request, 'to') ?? '';
-  const headers: SipHeader[] = [
-    // An unreadable top Via goes back as it came (RFC 3261 §8.2.6.2: copy the Vias).
-    ...(top ? [{ name: 'via', value: topValue ?? top.value }] : []),
-    ...rest,
-    ...copy('from'),
-    { name: 'to', value: /;tag=/i.test(to) ? to : `${to};tag=${sha256(header(request, 'call-id') ?? '').slice(0, 10)}` },
-    ...copy('call-id'),
-    ...copy('cseq'),
-  ];
+  const verdict = verdictOf(request, problem);
+  const headers: SipHeader[] = [...copied(request, source), ...verdict.required];
   if (!minimal) {
-    headers.push({ name: 'allow', value: 'OPTIONS' }, { name: 'accept', value: 'application/sdp' }, { name: 'server', value: `sipwall-responder/${VERSION}` });
+    headers.push({ name: 'server', value: `sipwall-responder/${VERSION}` });
+    // RFC 3261 §20.43 warn-text is a quoted string: no quote or backslash of the input goes in.
+    if (verdict.why !== undefined) headers.push({ name: 'warning', value: `399 sipwall "${printable(verdict.why).replace(/["\\]/g, "'")}"` });
+  }
+  if (!minimal && verdict.status === 200) {
+    headers.push({ name: 'allow', value: ALLOWED_METHODS.join(', ') }, { name: 'accept', value: 'application/sdp' });
     if (header(request, ECHO.request) !== undefined) {
+      const top = header(request, 'via');
       headers.push(
         { name: ECHO.digest, value: `sha256=${sha256(raw.toString('latin1'))}` },
-        { name: ECHO.via, value: top?.value ?? '' },
+        { name: ECHO.via, value: top ?? '' },
         { name: ECHO.contact, value: header(request, 'contact') ?? '' },
         { name: ECHO.source, value: encodeSource(source) },
       );
@@ -176,8 +156,7 @@ export function answer(request: SipMessage, raw: Buffer, source: { address: stri
       headers.push({ name: `${RTP_QUERY}-received`, value: query[3] ? `counts=${counts.bytes(first, last)}` : counts.ranges(first, last) || 'none' });
     }
   }
-  const ok = request.method === 'OPTIONS';
-  return { kind: 'response', status: ok ? 200 : 405, reason: ok ? 'OK' : 'Method Not Allowed', headers, body: '' };
+  return { kind: 'response', status: verdict.status, reason: verdict.reason, headers, body: '' };
 }
 
 export class Responder {
@@ -251,25 +230,29 @@ export class Responder {
     if (!this.sipLimit.take(from, this.now())) return;
     if (!this.allowed(from)) return this.options.log(`sip ${who}: dropped (not in --allow)`);
     let request: SipMessage;
+    let problem: string | undefined;
     try {
       request = parseSipMessage(raw, transport === 'udp');
     } catch (error) {
       if (!(error instanceof SipParseError)) throw error;
-      return this.options.log(`sip ${who}: unreadable (${printable(error.message)})`);
+      // A request read in part (its framing or its request line is wrong) is answered 400.
+      if (!error.partial) return this.options.log(`sip ${who}: unreadable (${printable(error.message)})`);
+      request = error.partial;
+      problem = error.message;
     }
-    let reply = answer(request, raw, { address: from, port: source.port }, this.counts, false);
+    let reply = answer(request, raw, { address: from, port: source.port }, this.counts, false, problem);
     if (!reply) return;
     let bytes = Buffer.from(formatSipMessage(reply), 'latin1');
     const bound = UDP_AMPLIFICATION * raw.length;
     if (transport === 'udp' && bytes.length > bound) {
       // At most 3x the request over UDP (QUIC's anti-amplification bound, RFC 9000 §8.1): the
       // minimal answer, or none.
-      reply = answer(request, raw, { address: from, port: source.port }, this.counts, true)!;
+      reply = answer(request, raw, { address: from, port: source.port }, this.counts, true, problem)!;
       bytes = Buffer.from(formatSipMessage(reply), 'latin1');
-      if (bytes.length > bound) return this.options.log(`sip ${who}: ${request.method} not answered (the answer would be over ${UDP_AMPLIFICATION}x the request)`);
+      if (bytes.length > bound) return this.options.log(`sip ${who}: ${printable(request.method ?? "")} not answered (the answer would be over ${UDP_AMPLIFICATION}x the request)`);
     }
     send(bytes);
-    this.options.log(`sip ${who}: ${request.method} ${printable(request.uri ?? '', 60)} → ${reply.status}`);
+    this.options.log(`sip ${who}: ${printable(request.method ?? "")} ${printable(request.uri ?? '', 60)} → ${reply.status}`);
   }
 
   private handleRtp(bytes: Buffer, source: dgram.RemoteInfo, port: number, socket: dgram.Socket): void {

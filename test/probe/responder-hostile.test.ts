@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Responder, RESPONDER_LIMITS, withReceived } from '../../src/probe/responder.js';
+import { Responder, RESPONDER_LIMITS } from '../../src/probe/responder.js';
+import { withReceived } from '../../src/probe/uas.js';
 import { runCli, FIXTURES } from '../helpers/cli.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
 

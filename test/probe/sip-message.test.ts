@@ -147,14 +147,17 @@ describe('OPTIONS, NAT and ALG reports', () => {
     expect(header(minimal, 'x-sipwall-digest')).toBeUndefined();
   });
 
-  it('answers other methods with 405 and one Allow; keeps an unreadable Via as it came; ignores ACK', () => {
-    const invite = 'INVITE sip:a SIP/2.0\r\nVia: garbage here\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n';
-    const res = answer(parseSipMessage(b(invite)), b(invite), { address: '198.51.100.7', port: 5060 }, new SsrcCounts(), false)!;
+  it('answers other methods with 405 and one Allow; an unreadable Via 400 with the Via as it came; ignores ACK', () => {
+    const seen = { address: '198.51.100.7', port: 5060 };
+    const invite = 'INVITE sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 198.51.100.7\r\nFrom: <sip:b@example.com>;tag=1\r\nTo: <sip:a@example.com>\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\n\r\n';
+    const res = answer(parseSipMessage(b(invite)), b(invite), seen, new SsrcCounts(), false)!;
     expect([res.status, res.reason]).toEqual([405, 'Method Not Allowed']);
     expect(headerValues(res, 'allow')).toEqual(['OPTIONS']);
-    expect(headerValues(res, 'via')).toEqual(['garbage here']);
+    const garbled = invite.replace('SIP/2.0/UDP 198.51.100.7', 'garbage here');
+    const bad = answer(parseSipMessage(b(garbled)), b(garbled), seen, new SsrcCounts(), false)!;
+    expect([bad.status, headerValues(bad, 'via'), header(bad, 'warning')]).toEqual([400, ['garbage here'], '399 sipwall "malformed Via"']);
     const ack = invite.replaceAll('INVITE', 'ACK');
-    expect(answer(parseSipMessage(b(ack)), b(ack), { address: '198.51.100.7', port: 5060 }, new SsrcCounts(), false)).toBeUndefined();
+    expect(answer(parseSipMessage(b(ack)), b(ack), seen, new SsrcCounts(), false)).toBeUndefined();
   });
 
   it('reports packets per SSRC as runs of equal counts', () => {
