@@ -1,5 +1,5 @@
 /** Runs the RFC 4475 table against a responder on loopback, over UDP and TCP. */
-import { Responder } from '../../../src/probe/responder.js';
+import { Responder, UDP_AMPLIFICATION } from '../../../src/probe/responder.js';
 import { freePort } from '../../helpers/ports.js';
 import { judge, replayTcp, replayUdp } from './replay.js';
 import { TORTURE, type Expect } from './table.js';
@@ -39,7 +39,11 @@ export async function conform(messages: ReadonlyMap<string, Buffer>, archive = f
         const expected = (archive && row.archive?.[transport]) || (transport === 'tcp' ? (row.tcp ?? row.udp) : row.udp);
         const outcome = transport === 'udp' ? await replayUdp(port, bytes) : await replayTcp(port, bytes);
         const statuses = outcome.answers.map((a) => Number(a.toString('latin1').slice(8, 11)));
-        verdicts.push({ name: row.name, section: row.section, transport, expected, statuses, problems: judge(row, expected, bytes, outcome) });
+        const problems = judge(row, expected, bytes, outcome);
+        // QUIC's anti-amplification bound (RFC 9000 §8.1), bytes out against bytes in.
+        const out = outcome.answers.reduce((n, a) => n + a.length, 0);
+        if (transport === 'udp' && out > UDP_AMPLIFICATION * bytes.length) problems.push(`${out} bytes answered to ${bytes.length}, over ${UDP_AMPLIFICATION}x`);
+        verdicts.push({ name: row.name, section: row.section, transport, expected, statuses, problems });
       }
     }
   } finally {
