@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { VERSION } from '../version.js';
-import { formatSipMessage, header, headerValues, parseVia, type SipHeader, type SipMessage } from './sip-message.js';
+import { formatSipMessage, header, headerLines, headerValues, parseCSeq, parseVia, type SipHeader, type SipMessage } from './sip-message.js';
 import { requestUri, type SipTarget, type Transport } from './target.js';
 
 /** Headers of the echo our responder returns (and the prober asks for). */
@@ -78,11 +78,20 @@ export function buildOptions(target: SipTarget, transport: Transport, local: End
   return { text, branch, callId, via, contact, digest: sha256(text) };
 }
 
-/** Whether a message answers our request (same branch and Call-ID). */
+/**
+ * Whether a message is the answer to our request: a response with exactly one Via (RFC 3261
+ * §18.1.2: a client discards a response with more), our branch in it, our Call-ID, and our CSeq
+ * (§17.1.3 matches the CSeq method too: a 200 for an INVITE is no answer to our OPTIONS), each
+ * header once.
+ */
 export function answers(request: OptionsRequest, message: SipMessage): boolean {
   if (message.kind !== 'response') return false;
-  const via = parseVia(headerValues(message, 'via')[0] ?? '');
-  return via?.params.get('branch') === request.branch && header(message, 'call-id') === request.callId;
+  const vias = headerValues(message, 'via');
+  const callIds = headerLines(message, 'call-id');
+  const cseqs = headerLines(message, 'cseq');
+  if (vias.length !== 1 || callIds.length !== 1 || cseqs.length !== 1) return false;
+  const cseq = parseCSeq(cseqs[0]!.value);
+  return parseVia(vias[0]!)?.params.get('branch') === request.branch && callIds[0]!.value === request.callId && cseq?.seq === 1 && cseq.method === 'OPTIONS';
 }
 
 export interface NatReport {

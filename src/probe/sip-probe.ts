@@ -151,15 +151,9 @@ function overUdp(target: SipTarget, resolution: Resolution, options: SipProbeOpt
     socket.on('error', (error) => finish(error));
     socket.on('message', (bytes) => {
       if (!request) return;
-      let message: SipMessage;
-      try {
-        message = parseSipMessage(bytes, true);
-      } catch (error) {
-        if (error instanceof SipParseError) return; // not for us, or garbage: keep waiting
-        throw error;
-      }
-      // 1xx are provisional: wait for the final answer.
-      if (!answers(request, message) || message.status! < 200) return;
+      const message = readMessage(bytes, true);
+      // Garbage or not ours: keep waiting. 1xx are provisional: wait for the final answer.
+      if (!message || !answers(request, message) || message.status! < 200) return;
       finish(undefined, { request, response: message, sentAt, answeredAt: now(), retransmissions: sends - 1, local: localOf(socket.address()) });
     });
     socket.connect(resolution.port, resolution.address, () => {
@@ -177,6 +171,16 @@ function overUdp(target: SipTarget, resolution: Resolution, options: SipProbeOpt
       send();
     });
   });
+}
+
+/** A message, or undefined for bytes that are none (a framed message that does not parse is skipped). */
+function readMessage(bytes: Buffer, datagram: boolean): SipMessage | undefined {
+  try {
+    return parseSipMessage(bytes, datagram);
+  } catch (error) {
+    if (error instanceof SipParseError) return undefined;
+    throw error;
+  }
 }
 
 function localOf(address: { address: string; port: number }): Endpoint {
@@ -251,17 +255,22 @@ function overStream(
     });
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
-      try {
-        for (let length = frameLength(buffer); length !== undefined; length = frameLength(buffer)) {
-          const message = parseSipMessage(buffer.subarray(0, length), false);
-          buffer = buffer.subarray(length);
-          if (request && answers(request, message) && message.status! >= 200) {
-            finish(undefined, { request, response: message, sentAt, answeredAt: now(), retransmissions: 0, local: localOf(socket.address() as net.AddressInfo) });
-            return;
-          }
+      for (;;) {
+        let length: number | undefined;
+        try {
+          length = frameLength(buffer);
+        } catch (error) {
+          // The stream cannot be framed any more (RFC 3261 §18.3): nothing after this can be read.
+          finish(new ProbeFailure('error', `unreadable answer: ${(error as Error).message}`));
+          return;
         }
-      } catch (error) {
-        finish(new ProbeFailure('error', `unreadable answer: ${(error as Error).message}`));
+        if (length === undefined) return;
+        const message = readMessage(buffer.subarray(0, length), false);
+        buffer = buffer.subarray(length);
+        if (message && request && answers(request, message) && message.status! >= 200) {
+          finish(undefined, { request, response: message, sentAt, answeredAt: now(), retransmissions: 0, local: localOf(socket.address() as net.AddressInfo) });
+          return;
+        }
       }
     });
     socket.on(secure ? 'secureConnect' : 'connect', () => {
