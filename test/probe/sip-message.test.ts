@@ -62,6 +62,9 @@ describe('parseSipMessage', () => {
     expect(frameLength(stream.subarray(first))).toBe(one.length);
     expect(() => frameLength(b('SIP/2.0 200 OK\r\nVia: x\r\n\r\n'))).toThrow(/Content-Length/);
     expect(() => frameLength(Buffer.alloc(MAX_MESSAGE_BYTES + 10, 0x41))).toThrow(/no end of headers/);
+    // A stream that cannot be framed names why (RFC 4475 §3.1.2.3, §3.3.9), folded values included.
+    expect(() => frameLength(b('SIP/2.0 200 OK\r\nContent-Length: -999\r\n\r\n'))).toThrow(/bad Content-Length -999/);
+    expect(() => frameLength(b('SIP/2.0 200 OK\r\nl: 5\r\nContent-Length:\r\n 13\r\n\r\n'))).toThrow(/2 Content-Length headers/);
   });
 
   it('writes what it reads (round trip), Content-Length recomputed', () => {
