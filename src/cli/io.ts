@@ -15,6 +15,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Calls `stop` once on SIGINT or SIGTERM (the responder's clean shutdown). */
   onStop(stop: () => void): void;
+  /** Calls `reload` on every SIGHUP (the watch rereads its config). */
+  onReload(reload: () => void): void;
 }
 
 export const nodeIo: Io = {
@@ -33,5 +35,8 @@ export const nodeIo: Io = {
     };
     process.once('SIGINT', once);
     process.once('SIGTERM', once);
+  },
+  onReload(reload) {
+    process.on('SIGHUP', reload);
   },
 };

@@ -14,6 +14,9 @@ import { probeOptions, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
 import { checkParsed, recorded, type FlagTable } from './flags.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
+import { exporterOptions, historyOptions, watchOptions, type ExporterArgs, type HistoryArgs, type WatchArgs } from './watch.js';
+
+const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter'];
 
 export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
   // Everything on stderr is a message of ours around echoed values: none reaches the terminal raw.
@@ -54,7 +57,10 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       )
       .command('probe', 'Prove the firewall is open: SIP OPTIONS (probe sip) and RTP echo (probe rtp)', recorded('probe', probeOptions, flags))
       .command('responder', 'Answer SIP OPTIONS and echo RTP, for probe sip and probe rtp to talk to', recorded('responder', responderOptions, flags))
-      .demandCommand(1, 'name a command: render, providers, probe or responder')
+      .command('watch', 'Run SIP checks on a schedule: history, alerts on state changes', recorded('watch', watchOptions, flags))
+      .command('history', 'Uptime, RTT percentiles and state changes from the watch history', recorded('history', historyOptions, flags))
+      .command('exporter', 'Prometheus metrics: /metrics for a watch, /probe for Prometheus to schedule', recorded('exporter', exporterOptions, flags))
+      .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history or exporter')
       .strict()
       .version(VERSION)
       .help()
@@ -63,7 +69,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       .fail((message, error) => {
         if (error && !(error instanceof InputError)) throw error;
         // yargs' own messages name the input; add where the fix is described.
-        const command = argv.find((a) => ['render', 'providers', 'probe', 'responder'].includes(a));
+        const command = argv.find((a) => COMMANDS.includes(a));
         // yargs says "Invalid values: Argument: transport, Given: "x", Choices: …": say it as sipwall does.
         const choice = /Argument: ([\w-]+), Given: (".*"), Choices: (.*)$/s.exec(message ?? '');
         const text = choice ? `--${choice[1]}: ${choice[2]} is not one of ${choice[3]!.replace(/\s+/g, ' ')}` : message;
@@ -83,6 +89,9 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       if (parsed._[0] === 'probe' && parsed._[1] === 'sip') return await (await import('./probe-run.js')).runProbeSip(parsed as unknown as ProbeSipArgs, ctx);
       if (parsed._[0] === 'probe' && parsed._[1] === 'rtp') return await (await import('./probe-run.js')).runProbeRtp(parsed as unknown as ProbeRtpArgs, ctx);
       if (parsed._[0] === 'responder') return await (await import('./responder-run.js')).runResponder(parsed as unknown as ResponderArgs, ctx);
+      if (parsed._[0] === 'watch') return await (await import('./watch-run.js')).runWatch(parsed as unknown as WatchArgs, ctx);
+      if (parsed._[0] === 'history') return await (await import('./watch-run.js')).runHistory(parsed as unknown as HistoryArgs, ctx);
+      if (parsed._[0] === 'exporter') return await (await import('./watch-run.js')).runExporter(parsed as unknown as ExporterArgs, ctx);
     }
   } catch (error) {
     if (!(error instanceof InputError)) {

@@ -2,6 +2,7 @@
  * Runs `sipwall probe sip` and `sipwall probe rtp`: the thin layer between flags and src/probe —
  * parse and check every input first (exit 2, nothing sent), run, report (human or --json).
  */
+import { parseDuration } from '../text/duration.js';
 import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
 import { DnsFailure, resolveTarget } from '../probe/resolve.js';
@@ -20,12 +21,6 @@ import { terminalLines } from '../text/escape.js';
 function positive(value: number, name: string, max: number): number {
   if (!Number.isInteger(value) || value < 1 || value > max) throw new InputError(name, `${value} is not a whole number from 1 to ${max}`, `use e.g. ${name} ${Math.min(max, 100)}`);
   return value;
-}
-
-function parseDuration(text: string, name: string): number {
-  const m = /^(\d{1,6})(ms|s)?$/.exec(text.trim());
-  if (!m) throw new InputError(name, `"${text.slice(0, 20)}" is not a duration`, 'write e.g. 20ms or 1s');
-  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
 }
 
 function dnsServers(list: string[] | undefined): string[] | undefined {

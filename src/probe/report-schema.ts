@@ -25,6 +25,7 @@ const sipResult = z.strictObject({
       subject: z.string(),
       issuer: z.string(),
       daysToExpiry: z.number(),
+      notAfter: z.string().optional().describe('When the certificate expires (ISO 8601, UTC)'),
       verified: z.boolean().describe('Chain and host name verified'),
       verifyError: z.string().optional(),
       insecure: z.boolean().describe('--insecure was given'),

@@ -22,6 +22,8 @@ export interface TlsReport {
   readonly subject: string;
   readonly issuer: string;
   readonly daysToExpiry: number;
+  /** When the certificate expires (ISO 8601), when it says. */
+  readonly notAfter?: string;
   /** Chain and host name verified. */
   readonly verified: boolean;
   readonly verifyError: string | undefined;
@@ -196,6 +198,7 @@ function tlsReportOf(socket: tls.TLSSocket, insecure: boolean): TlsReport {
     subject: name(cert?.subject as unknown as Record<string, string>),
     issuer: name(cert?.issuer as unknown as Record<string, string>),
     daysToExpiry: Number.isFinite(expiry) ? Math.floor((expiry - Date.now()) / 86_400_000) : NaN,
+    ...(Number.isFinite(expiry) ? { notAfter: new Date(expiry).toISOString() } : {}),
     verified: socket.authorized,
     verifyError: socket.authorized ? undefined : String(socket.authorizationError ?? 'unverified'),
     insecure,

@@ -29,6 +29,7 @@ export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00
     stderrIsTTY: false,
     env: {},
     onStop: () => undefined,
+    onReload: () => undefined,
   };
   run.code = await main(argv, io);
   return run;

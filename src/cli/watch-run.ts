@@ -1,0 +1,196 @@
+/** `sipwall watch`, `sipwall history` and `sipwall exporter`: the runs (see watch.ts for flags). */
+import { realpathSync } from 'node:fs';
+import { InputError } from '../net/errors.js';
+import { parseDuration } from '../text/duration.js';
+import { terminalText } from '../text/escape.js';
+import type { WatchConfig } from '../watch/config.js';
+import { DEFAULT_MODULES, Exporter } from '../watch/exporter.js';
+import { History, readHistory } from '../watch/history.js';
+import { Notifier } from '../watch/notify.js';
+import { statusPage } from '../watch/page.js';
+import { sparkline, summarize } from '../watch/summary.js';
+import { Watch } from '../watch/watch.js';
+import { shellWord } from '../targets/quote.js';
+import { readInput, type Context } from './context.js';
+import type { ExporterArgs, HistoryArgs, WatchArgs } from './watch.js';
+
+/** Configs are small: 4 MiB is ten thousand checks and room to spare. */
+const CONFIG_BYTES = 4 << 20;
+
+async function loadConfig(ctx: Context, path: string | undefined, flag = '--config'): Promise<WatchConfig> {
+  if (path === undefined) throw new InputError(flag, 'is missing', 'name the watch config, e.g. --config checks.yaml (docs/watch.md)');
+  const text = readInput(ctx, flag, path, 'name a readable YAML file (docs/watch.md)', CONFIG_BYTES);
+  const { parseWatchConfig } = await import('../watch/config.js');
+  return parseWatchConfig(text, path, ctx.io.env);
+}
+
+function logger(ctx: Context): (line: string) => void {
+  return (line) => ctx.io.stdout(`${ctx.io.now().toISOString()} ${terminalText(line)}\n`);
+}
+
+function openHistory(config: WatchConfig): History {
+  const history = new History(config.history.dir, { maxFileBytes: config.history.maxFileBytes, retentionMs: config.history.retentionMs });
+  try {
+    history.open();
+  } catch (error) {
+    throw new InputError(`history.dir ${shellWord(config.history.dir)}`, `cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'name a folder the watch may write, or run it as a systemd service (StateDirectory)');
+  }
+  return history;
+}
+
+export async function runWatch(args: WatchArgs, ctx: Context): Promise<number> {
+  if (args['print-systemd']) return printSystemd(args, ctx);
+  if (args.json && !args.once) throw new InputError('--json', 'goes with --once', 'add --once, or read results with sipwall history --json');
+  const config = await loadConfig(ctx, args.config);
+  const log = logger(ctx);
+  const history = openHistory(config);
+  const notifier = new Notifier({ ...config.alerts, log });
+  const watch = new Watch(config, { history, notifier, log });
+  try {
+    if (args.once) {
+      const results = await watch.round();
+      for (const r of results) ctx.io.stdout(args.json ? `${JSON.stringify(r)}\n` : `${r.ok ? 'up  ' : 'DOWN'} ${terminalText(r.check)}: ${r.outcome}${r.status ? ` ${r.status}` : ''}${r.rttMs !== undefined ? ` ${r.rttMs} ms` : ''}${r.why ? ` (${terminalText(r.why)})` : ''}\n`);
+      await notifier.drain(30_000);
+      return results.every((r) => r.ok) ? 0 : 3;
+    }
+    watch.start();
+    log(`watching ${config.checks.length} checks; history in ${config.history.dir}`);
+    ctx.io.onReload(() => void reload(ctx, args.config!, watch, log));
+    await new Promise<void>((resolve) => ctx.io.onStop(resolve));
+    log('stopping: finishing the running checks');
+    await watch.stop();
+    await notifier.drain(10_000);
+    log('stopped');
+    return 0;
+  } finally {
+    history.close();
+  }
+}
+
+/** SIGHUP: a config that does not parse keeps the old one, and says why. */
+async function reload(ctx: Context, path: string, watch: Watch, log: (line: string) => void, onConfig?: (config: WatchConfig) => void): Promise<void> {
+  try {
+    const config = await loadConfig(ctx, path);
+    watch.reload(config);
+    onConfig?.(config);
+    log(`reloaded ${path}: ${config.checks.length} checks`);
+  } catch (error) {
+    log(`reload failed, keeping the running config: ${(error as Error).message}`);
+  }
+}
+
+export async function runHistory(args: HistoryArgs, ctx: Context): Promise<number> {
+  if ((args.config === undefined) === (args.dir === undefined)) throw new InputError(args.dir === undefined ? '--config' : '--dir', args.dir === undefined ? 'is missing' : 'cannot go with --config', 'give the watch config (--config) or its history folder (--dir), one of them');
+  const dir = args.dir ?? (await loadConfig(ctx, args.config)).history.dir;
+  const sinceMs = parseDuration(args.since, '--since');
+  const to = ctx.io.now().getTime();
+  let read;
+  try {
+    read = readHistory(dir, to - sinceMs);
+  } catch (error) {
+    throw new InputError(`history ${shellWord(dir)}`, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, 'name the folder the watch writes (history.dir)');
+  }
+  const wanted = args.check === undefined ? undefined : new Set(args.check);
+  const summaries = summarize(wanted ? read.results.filter((r) => wanted.has(r.check)) : read.results, to - sinceMs, to);
+  if (args.json) {
+    ctx.io.stdout(`${JSON.stringify({ since: new Date(to - sinceMs).toISOString(), to: new Date(to).toISOString(), skippedLines: read.skipped, checks: summaries }, null, 2)}\n`);
+    return 0;
+  }
+  if (summaries.length === 0) {
+    ctx.io.stdout(`no results in the last ${args.since}${wanted ? ` for ${[...wanted].join(', ')}` : ''} in ${dir}\n`);
+    return 0;
+  }
+  for (const s of summaries) {
+    const rtt = s.rttMs ? `RTT p50 ${s.rttMs.p50} ms, p95 ${s.rttMs.p95} ms, p99 ${s.rttMs.p99} ms` : 'no RTT';
+    ctx.io.stdout(
+      `${terminalText(s.check)}: ${s.uptimePercent} % up (${s.runs - s.failures}/${s.runs}), ${rtt}, ${s.retransmissions} retransmissions, ${s.changes} state changes\n` +
+        `  ${sparkline(s.buckets)}  last: ${s.last.ok ? 'up' : 'DOWN'} ${new Date(s.last.at).toISOString()}${s.last.why ? ` (${terminalText(s.last.why)})` : ''}\n`,
+    );
+  }
+  if (read.skipped > 0) ctx.io.stdout(`${read.skipped} unreadable lines skipped (a write cut by a crash)\n`);
+  return 0;
+}
+
+export async function runExporter(args: ExporterArgs, ctx: Context): Promise<number> {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(args.listen);
+  const port = Number(m?.[2]);
+  if (!m || !(port >= 1 && port <= 65_535)) throw new InputError('--listen', `"${args.listen.slice(0, 60)}" is not host:port`, 'write e.g. 127.0.0.1:9877 or [::1]:9877');
+  const host = m[1]!.replace(/^\[|\]$/g, '');
+  const config = args.config === undefined ? undefined : await loadConfig(ctx, args.config);
+  const log = logger(ctx);
+  let watch: Watch | undefined;
+  const exporter = new Exporter({
+    host,
+    port,
+    modules: new Map([...DEFAULT_MODULES, ...(config?.modules ?? [])]),
+    log,
+    ...(config ? { page: () => statusPage(watch!, readHistory(config.history.dir, Date.now() - 86_400_000).results, Date.now()) } : {}),
+  });
+  const history = config ? openHistory(config) : undefined;
+  const notifier = new Notifier({ command: config?.alerts.command, webhook: config?.alerts.webhook, log });
+  if (config) watch = new Watch(config, { history, notifier, log, onResult: (check, result, state) => exporter.record(check, result, state) });
+  try {
+    let bound;
+    try {
+      bound = await exporter.listen();
+    } catch (error) {
+      ctx.io.stderr(`sipwall: exporter: cannot listen on ${args.listen} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`);
+      return 1;
+    }
+    watch?.start();
+    log(`exporter on http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}/metrics${watch ? `, watching ${config!.checks.length} checks` : ''}`);
+    if (watch) ctx.io.onReload(() => void reload(ctx, args.config!, watch!, log, (c) => exporter.retain(new Set(c.checks.map((x) => x.name)))));
+    await new Promise<void>((resolve) => ctx.io.onStop(resolve));
+    await watch?.stop();
+    await exporter.close();
+    await notifier.drain(10_000);
+    return 0;
+  } finally {
+    history?.close();
+  }
+}
+
+/**
+ * A hardened unit (systemd.exec(5)): its own dynamic user, no new privileges, the whole file
+ * system read-only but for its StateDirectory (the history), no devices, no kernel tunables,
+ * internet sockets only. `--timer`: a oneshot service running one round, and its timer.
+ */
+function printSystemd(args: WatchArgs, ctx: Context): number {
+  if (args.config === undefined) throw new InputError('--config', 'is missing', 'name the config the service will read, e.g. --config /etc/sipwall/checks.yaml');
+  if (!args.config.startsWith('/')) throw new InputError('--config', `"${args.config.slice(0, 60)}" is relative`, 'give an absolute path: the service does not run in this folder');
+  if (/[\s"'\\%$;]/.test(args.config)) throw new InputError('--config', 'has spaces, quotes, %, $, ; or backslashes', 'put the config at a plain path, e.g. /etc/sipwall/checks.yaml');
+  const node = process.execPath;
+  const bin = realpathSync(process.argv[1] ?? 'sipwall');
+  const exec = `${node} ${bin} watch --config ${args.config}${args.timer ? ' --once' : ''}`;
+  const hardening = [
+    'DynamicUser=yes',
+    'StateDirectory=sipwall',
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    'ProtectHome=yes',
+    'PrivateTmp=yes',
+    'PrivateDevices=yes',
+    'ProtectKernelTunables=yes',
+    'ProtectKernelModules=yes',
+    'ProtectKernelLogs=yes',
+    'ProtectControlGroups=yes',
+    'ProtectClock=yes',
+    'ProtectHostname=yes',
+    'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
+    'RestrictNamespaces=yes',
+    'RestrictRealtime=yes',
+    'RestrictSUIDSGID=yes',
+    'LockPersonality=yes',
+    'SystemCallArchitectures=native',
+    'CapabilityBoundingSet=',
+    'UMask=0027',
+  ];
+  const unit = (type: string, extra: string[]) =>
+    ['[Unit]', `Description=sipwall watch: SIP reachability checks (${args.config})`, 'Wants=network-online.target', 'After=network-online.target', '', '[Service]', `Type=${type}`, `ExecStart=${exec}`, ...extra, ...hardening, ''].join('\n');
+  if (args.timer) {
+    ctx.io.stdout(`# sipwall-watch.service\n${unit('oneshot', [])}\n# sipwall-watch.timer\n[Unit]\nDescription=sipwall watch: one round a minute\n\n[Timer]\nOnBootSec=1min\nOnUnitActiveSec=1min\nAccuracySec=1s\n\n[Install]\nWantedBy=timers.target\n`);
+  } else {
+    ctx.io.stdout(`${unit('simple', ['ExecReload=/bin/kill -HUP $MAINPID', 'Restart=on-failure', 'RestartSec=5s'])}\n[Install]\nWantedBy=multi-user.target\n`);
+  }
+  return 0;
+}

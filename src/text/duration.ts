@@ -1,0 +1,18 @@
+/** Durations as users write them: `500ms`, `20s`, `5m`, `24h`, `30d`; a bare number is milliseconds. */
+import { InputError } from '../net/errors.js';
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Milliseconds; `name` says where the text came from in the error. At most 10 years. */
+export function parseDuration(text: string, name: string): number {
+  const m = /^(\d{1,9})(ms|s|m|h|d)?$/.exec(String(text).trim());
+  const ms = m ? Number(m[1]) * UNIT_MS[(m[2] ?? 'ms') as keyof typeof UNIT_MS] : NaN;
+  if (!Number.isSafeInteger(ms) || ms > 10 * 365 * UNIT_MS.d) throw new InputError(name, `"${String(text).slice(0, 20)}" is not a duration`, 'write e.g. 20ms, 5s, 10m, 24h or 30d');
+  return ms;
+}
+
+/** The shortest exact text of a duration: 90000 → `90s`, 3600000 → `1h`. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
+  return `${ms}ms`;
+}

@@ -1,0 +1,201 @@
+/**
+ * `sipwall watch --config checks.yaml`: the checks, their schedule and expectations, the history
+ * and the alerts. The schema is zod's; docs/watch-config.schema.json is generated from it
+ * (`npm run schema`) and a test keeps the two equal. Errors name the file, the field and the fix.
+ * Imported lazily (yaml and zod cost start-up time).
+ */
+import { Cron } from 'croner';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../net/errors.js';
+import { parseSipTarget, type SipTarget, type Transport } from '../probe/target.js';
+import { parseDuration } from '../text/duration.js';
+
+export const WATCH_CONFIG_SCHEMA = 'urn:sipwall:schema:watch-config:v1';
+
+const duration = z.string().regex(/^\d{1,9}(ms|s|m|h|d)$/, 'a duration such as 500ms, 5s, 10m, 24h or 30d');
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . - (up to 63, starting with a letter or digit)');
+/** Prometheus label names (data model: [a-zA-Z_][a-zA-Z0-9_]*, `__` reserved) and short values. */
+const labels = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, 'a Prometheus label name'), z.string().max(200)).refine((l) => Object.keys(l).length <= 16, 'at most 16 labels');
+
+const expect = z
+  .strictObject({
+    status: z.union([z.literal('any'), z.number().int().min(100).max(699)]).optional().describe('the status the answer must have (default: any answer)'),
+    maxRtt: duration.optional().describe('the round trip must be at most this'),
+    certDays: z.number().int().min(0).max(3650).optional().describe('TLS: the certificate must stay valid this many more days'),
+  })
+  .describe('what counts as up');
+
+const probe = {
+  transport: z.enum(['udp', 'tcp', 'tls']).optional().describe('default: udp, or the target URI\'s ;transport='),
+  timeout: duration.optional().describe('default: defaults.timeout'),
+  insecure: z.boolean().optional().describe('TLS: probe even when the certificate does not verify'),
+  expect: expect.optional(),
+};
+
+const check = z.strictObject({
+  name: name.describe('unique; the history, the alerts and the metrics use it'),
+  target: z.string().min(1).max(300).describe('host, host:port, IP or SIP URI, as for sipwall probe sip'),
+  ...probe,
+  interval: duration.optional().describe('default: defaults.interval (use interval or cron)'),
+  cron: z.string().max(100).optional().describe('a cron expression (croner), instead of interval'),
+  labels: labels.optional(),
+});
+
+const module = z.strictObject(probe);
+
+export const watchConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    defaults: z
+      .strictObject({
+        interval: duration.default('60s'),
+        timeout: duration.default('5s'),
+        jitter: z.number().min(0).max(1).default(0.1).describe('checks start spread over this fraction of their interval'),
+      })
+      .prefault({}),
+    history: z
+      .strictObject({
+        dir: z.string().min(1).max(4096).optional().describe('default: $STATE_DIRECTORY (systemd), else ./sipwall-history'),
+        retention: duration.default('30d'),
+        maxFileBytes: z.number().int().min(4096).max(1 << 30).default(16 << 20).describe('a history file is rotated past this size'),
+      })
+      .prefault({}),
+    alerts: z
+      .strictObject({
+        downAfter: z.number().int().min(1).max(100).default(3).describe('consecutive failures before a check is down'),
+        flap: z.strictObject({ window: duration.default('30m'), changes: z.number().int().min(2).max(100).default(4) }).prefault({}).describe('more state changes than this within the window: one flapping alert, then quiet until stable for a window'),
+        certDays: z.number().int().min(0).max(3650).default(14).describe('alert when a TLS certificate has fewer days left'),
+        command: z.string().min(1).max(4096).optional().describe('run through /bin/sh with the alert in SIPWALL_* environment variables'),
+        webhook: z.strictObject({ url: z.url({ protocol: /^https?$/ }), timeout: duration.default('5s'), retries: z.number().int().min(0).max(10).default(5) }).optional().describe('POST the alert as JSON'),
+      })
+      .prefault({}),
+    checks: z.array(check).min(1).max(10_000),
+    modules: z.record(name, module).optional().describe('for the exporter\'s /probe?target=…&module=NAME'),
+  })
+  .describe('sipwall watch configuration');
+
+export type RawWatchConfig = z.infer<typeof watchConfigSchema>;
+
+export interface Expectation {
+  readonly status: number | 'any';
+  readonly maxRttMs: number | undefined;
+  readonly certDays: number | undefined;
+}
+
+export interface ProbeSpec {
+  readonly target: SipTarget;
+  readonly transport: Transport;
+  readonly timeoutMs: number;
+  readonly insecure: boolean;
+  readonly expect: Expectation;
+}
+
+export interface Check extends ProbeSpec {
+  readonly name: string;
+  /** The target as written (for reports and labels). */
+  readonly input: string;
+  readonly schedule: { readonly everyMs: number } | { readonly cron: string };
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface WatchConfig {
+  readonly jitter: number;
+  readonly history: { readonly dir: string; readonly retentionMs: number; readonly maxFileBytes: number };
+  readonly alerts: {
+    readonly downAfter: number;
+    readonly flapWindowMs: number;
+    readonly flapChanges: number;
+    readonly certDays: number;
+    readonly command: string | undefined;
+    readonly webhook: { readonly url: string; readonly timeoutMs: number; readonly retries: number } | undefined;
+  };
+  readonly checks: readonly Check[];
+  readonly modules: ReadonlyMap<string, Omit<ProbeSpec, 'target'>>;
+}
+
+/** Parses the text of a config file; `file` names it in errors; `env` gives STATE_DIRECTORY. */
+export function parseWatchConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>> = {}): WatchConfig {
+  const where = `config ${file}`;
+  let data: unknown;
+  try {
+    data = parseYaml(text, { uniqueKeys: true, maxAliasCount: 10 });
+  } catch (error) {
+    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
+    throw new InputError(where, `is not valid YAML or JSON (${detail})`, 'fix the syntax; see docs/watch.md');
+  }
+  const result = watchConfigSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
+    const path = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') throw new InputError(`${where}: ${path}`, `unknown field ${issue.keys[0]}`, 'see docs/watch.md (docs/watch-config.schema.json) for the fields');
+    throw new InputError(`${where}: ${path}`, issue.message, 'see docs/watch.md for the fields');
+  }
+  return toConfig(result.data, where, env);
+}
+
+function toConfig(raw: RawWatchConfig, where: string, env: Readonly<Record<string, string | undefined>>): WatchConfig {
+  const defaultTimeout = parseDuration(raw.defaults.timeout, `${where}: defaults.timeout`);
+  const spec = (p: z.infer<typeof module>, at: string, target?: SipTarget): Omit<ProbeSpec, 'target'> => ({
+    transport: p.transport ?? target?.transport ?? 'udp',
+    timeoutMs: p.timeout === undefined ? defaultTimeout : positive(parseDuration(p.timeout, `${at}.timeout`), `${at}.timeout`),
+    insecure: p.insecure ?? false,
+    expect: {
+      status: p.expect?.status ?? 'any',
+      maxRttMs: p.expect?.maxRtt === undefined ? undefined : parseDuration(p.expect.maxRtt, `${at}.expect.maxRtt`),
+      certDays: p.expect?.certDays,
+    },
+  });
+  const seen = new Set<string>();
+  const checks = raw.checks.map((c, i): Check => {
+    const at = `${where}: checks.${i}`;
+    if (seen.has(c.name)) throw new InputError(`${at}.name`, `"${c.name}" is used by another check`, 'give every check its own name');
+    seen.add(c.name);
+    let target: SipTarget;
+    try {
+      target = parseSipTarget(c.target, `${at}.target`);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`${at}.target`, `"${c.target.slice(0, 60)}" is not a SIP target`, 'write a host, host:port, IP or SIP URI');
+    }
+    if (c.interval !== undefined && c.cron !== undefined) throw new InputError(`${at}`, 'has both interval and cron', 'keep one of them');
+    let schedule: Check['schedule'];
+    if (c.cron !== undefined) {
+      try {
+        new Cron(c.cron, { paused: true }).stop();
+      } catch (error) {
+        throw new InputError(`${at}.cron`, `"${c.cron.slice(0, 40)}" is not a cron expression (${(error as Error).message})`, 'write e.g. "*/5 * * * *" (every five minutes)');
+      }
+      schedule = { cron: c.cron };
+    } else {
+      const everyMs = parseDuration(c.interval ?? raw.defaults.interval, `${at}.interval`);
+      if (everyMs < 1000) throw new InputError(`${at}.interval`, `${everyMs} ms is too short`, 'check at most once a second');
+      schedule = { everyMs };
+    }
+    return { name: c.name, input: c.target, target, ...spec(c, at, target), schedule, labels: c.labels ?? {} };
+  });
+  const flapWindowMs = parseDuration(raw.alerts.flap.window, `${where}: alerts.flap.window`);
+  return {
+    jitter: raw.defaults.jitter,
+    history: {
+      dir: raw.history.dir ?? env.STATE_DIRECTORY?.split(':')[0] ?? 'sipwall-history',
+      retentionMs: parseDuration(raw.history.retention, `${where}: history.retention`),
+      maxFileBytes: raw.history.maxFileBytes,
+    },
+    alerts: {
+      downAfter: raw.alerts.downAfter,
+      flapWindowMs,
+      flapChanges: raw.alerts.flap.changes,
+      certDays: raw.alerts.certDays,
+      command: raw.alerts.command,
+      webhook: raw.alerts.webhook && { url: raw.alerts.webhook.url, timeoutMs: parseDuration(raw.alerts.webhook.timeout, `${where}: alerts.webhook.timeout`), retries: raw.alerts.webhook.retries },
+    },
+    checks,
+    modules: new Map(Object.entries(raw.modules ?? {}).map(([n, m]) => [n, spec(m, `${where}: modules.${n}`)])),
+  };
+}
+
+function positive(ms: number, name: string): number {
+  if (ms < 1) throw new InputError(name, 'is zero', 'give a positive duration, e.g. 5s');
+  return ms;
+}

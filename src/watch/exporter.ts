@@ -1,0 +1,183 @@
+/**
+ * `sipwall exporter`: Prometheus metrics over HTTP (prom-client).
+ * - `/metrics`: the latest result of every check of the watch, labelled by check, target and
+ *   transport, and the exporter's own process metrics.
+ * - `/probe?target=…&module=…`: one probe now, blackbox_exporter style (Prometheus is the
+ *   scheduler; relabelling puts the target in the URL), its metrics alone in the answer.
+ * Names follow Prometheus' conventions (prometheus.io/docs/practices/naming: a `sipwall_`
+ * prefix, base units in the name, `_seconds`, `_total` on counters, `_timestamp_seconds`).
+ */
+import http from 'node:http';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { InputError } from '../net/errors.js';
+import { parseSipTarget } from '../probe/target.js';
+import type { Check, ProbeSpec } from './config.js';
+import { runProbe, type CheckResult } from './run.js';
+import type { CheckState } from './state.js';
+
+/** Modules /probe knows without a config. */
+export const DEFAULT_MODULES: ReadonlyMap<string, Omit<ProbeSpec, 'target'>> = new Map(
+  (['udp', 'tcp', 'tls'] as const).map((t) => [`sip_${t}`, { transport: t, timeoutMs: 5000, insecure: false, expect: { status: 'any', maxRttMs: undefined, certDays: undefined } }]),
+);
+
+/** Probes in flight through /probe at once; past that the answer is 503. */
+export const MAX_PROBES = 500;
+
+/** The probe gauges, labelled by `labels`, in `registry`. */
+function probeGauges(registry: Registry, labelNames: readonly string[]) {
+  const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames: [...labelNames], registers: [registry] });
+  return {
+    success: gauge('sipwall_probe_success', 'Whether the probe met its expectations (1) or not (0)'),
+    duration: gauge('sipwall_probe_duration_seconds', 'How long the probe took, name resolution and TLS handshake included'),
+    rtt: gauge('sipwall_sip_rtt_seconds', 'Round trip of the OPTIONS to its final answer'),
+    status: gauge('sipwall_sip_status_code', 'Status code of the final answer'),
+    retransmissions: gauge('sipwall_sip_retransmissions', 'UDP retransmissions before the answer'),
+    certNotAfter: gauge('sipwall_tls_cert_not_after_timestamp_seconds', 'When the TLS certificate expires (Unix time)'),
+    nat: gauge('sipwall_nat_detected', 'Whether the far end saw another source address or port than ours (1) or not (0)'),
+    alg: gauge('sipwall_sip_alg_suspected', 'Whether a SIP ALG rewrote the request on the way (1) or not (0); only against sipwall responder'),
+  };
+}
+
+type Gauges = ReturnType<typeof probeGauges>;
+
+function setGauges(g: Gauges, labels: Record<string, string>, result: CheckResult): void {
+  g.success.set(labels, result.ok ? 1 : 0);
+  g.duration.set(labels, result.durationMs / 1000);
+  const optional: Array<[Gauge, number | boolean | undefined]> = [
+    [g.rtt, result.rttMs === undefined ? undefined : result.rttMs / 1000],
+    [g.status, result.status],
+    [g.retransmissions, result.retransmissions],
+    [g.certNotAfter, result.tlsNotAfter === undefined ? undefined : Math.floor(result.tlsNotAfter / 1000)],
+    [g.nat, result.nat],
+    [g.alg, result.alg],
+  ];
+  for (const [gauge, value] of optional) {
+    // A value the last run did not give is removed, not left stale.
+    if (value === undefined) gauge.remove(labels);
+    else gauge.set(labels, Number(value));
+  }
+}
+
+export interface ExporterOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly modules: ReadonlyMap<string, Omit<ProbeSpec, 'target'>>;
+  readonly log: (line: string) => void;
+  /** The status page's HTML, when a watch runs with the exporter. */
+  readonly page?: () => string;
+}
+
+export class Exporter {
+  readonly registry = new Registry();
+  private readonly gauges = probeGauges(this.registry, ['check', 'target', 'transport']);
+  private readonly up = new Gauge({ name: 'sipwall_check_up', help: 'Check state: 1 up, 0 down (absent while unknown)', labelNames: ['check'], registers: [this.registry] });
+  private readonly runs = new Counter({ name: 'sipwall_check_runs_total', help: 'Check runs by result', labelNames: ['check', 'result'], registers: [this.registry] });
+  /** The labels each check was recorded with. */
+  private readonly recorded = new Map<string, Record<string, string>>();
+  private server: http.Server | undefined;
+  private inFlight = 0;
+
+  constructor(private readonly options: ExporterOptions) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sipwall_exporter_' });
+  }
+
+  /** A watch result into /metrics. */
+  record(check: Check, result: CheckResult, state: CheckState): void {
+    const labels = { check: check.name, target: check.input, transport: check.transport };
+    this.recorded.set(check.name, labels);
+    setGauges(this.gauges, labels, result);
+    if (state.state === 'unknown') this.up.remove({ check: check.name });
+    else this.up.set({ check: check.name }, state.state === 'up' ? 1 : 0);
+    this.runs.inc({ check: check.name, result: result.ok ? 'success' : 'failure' });
+  }
+
+  /** Forgets checks that are no longer configured. */
+  retain(names: ReadonlySet<string>): void {
+    for (const [name, labels] of this.recorded) {
+      if (names.has(name)) continue;
+      for (const gauge of Object.values(this.gauges)) gauge.remove(labels);
+      this.up.remove({ check: name });
+      for (const result of ['success', 'failure']) this.runs.remove({ check: name, result });
+      this.recorded.delete(name);
+    }
+  }
+
+  async listen(): Promise<{ host: string; port: number }> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.options.log(`exporter: ${(error as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('internal error\n');
+      });
+    });
+    // Bounded: slow clients cannot hold sockets for long.
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 120_000;
+    this.server.maxHeadersCount = 50;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const address = this.server.address() as { address: string; port: number };
+    return { host: address.address, port: address.port };
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://exporter');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'only GET\n');
+    if (url.pathname === '/metrics') {
+      res.writeHead(200, { 'content-type': this.registry.contentType });
+      res.end(await this.registry.metrics());
+      return;
+    }
+    if (url.pathname === '/probe') return this.probe(url, req, res);
+    if (url.pathname === '/' && this.options.page) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'" });
+      res.end(this.options.page());
+      return;
+    }
+    if (url.pathname === '/') return text(res, 200, 'sipwall exporter: /metrics, /probe?target=HOST&module=sip_udp\n');
+    return text(res, 404, 'not found: /metrics, /probe?target=HOST&module=NAME\n');
+  }
+
+  private async probe(url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const targetText = url.searchParams.get('target');
+    const moduleName = url.searchParams.get('module') ?? 'sip_udp';
+    const module = this.options.modules.get(moduleName);
+    if (!module) return text(res, 400, `unknown module "${moduleName.replace(/[^ -~]/g, '?').slice(0, 40)}": one of ${[...this.options.modules.keys()].join(', ')}\n`);
+    if (targetText === null) return text(res, 400, 'name a target: /probe?target=pbx.example.com&module=sip_udp\n');
+    let target;
+    try {
+      target = parseSipTarget(targetText, 'target');
+    } catch (error) {
+      if (error instanceof InputError) return text(res, 400, `${error.message}\n`);
+      throw error;
+    }
+    if (this.inFlight >= MAX_PROBES) return text(res, 503, `${MAX_PROBES} probes already running\n`);
+    // Finish within Prometheus' scrape timeout (it says it in this header), as blackbox_exporter does.
+    const scrape = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
+    const timeoutMs = Number.isFinite(scrape) && scrape > 0 ? Math.max(100, Math.min(module.timeoutMs, scrape * 1000 - 500)) : module.timeoutMs;
+    this.inFlight++;
+    let result: CheckResult;
+    try {
+      result = await runProbe('probe', { ...module, target, timeoutMs });
+    } finally {
+      this.inFlight--;
+    }
+    const registry = new Registry();
+    setGauges(probeGauges(registry, []), {}, result);
+    res.writeHead(200, { 'content-type': registry.contentType });
+    res.end(await registry.metrics());
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server!.close(r));
+  }
+}
+
+function text(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(body);
+}
