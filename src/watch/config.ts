@@ -199,3 +199,9 @@ function positive(ms: number, name: string): number {
   if (ms < 1) throw new InputError(name, 'is zero', 'give a positive duration, e.g. 5s');
   return ms;
 }
+
+/** docs/watch-config.schema.json: what a config file may hold (the input side: defaults optional). */
+export function watchConfigJsonSchema(): string {
+  const schema = z.toJSONSchema(watchConfigSchema, { target: 'draft-2020-12', io: 'input' });
+  return `${JSON.stringify({ ...schema, $id: WATCH_CONFIG_SCHEMA, title: 'sipwall watch configuration (v1)' }, null, 2)}\n`;
+}
