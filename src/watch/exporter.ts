@@ -79,6 +79,9 @@ export class Exporter {
 
   constructor(private readonly options: ExporterOptions) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sipwall_exporter_' });
+    // prom-client names three gauges `_total`, which the conventions keep for counters
+    // (`promtool check metrics` says so): left out.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(`sipwall_exporter_${name}`);
   }
 
   /** A watch result into /metrics. */
