@@ -12,6 +12,10 @@ const BASE: Record<string, string[]> = {
   'probe sip': ['probe', 'sip', '127.0.0.1:9', '--timeout', '200'],
   'probe rtp': ['probe', 'rtp', '127.0.0.1', '--ports', '9-9', '--wait', '10', '--timeout', '200'],
   responder: ['responder', '--sip', 'udp:45123', '--bind', '127.0.0.1', '--duration', '0.05'],
+  watch: ['watch', '--config', 'watch-refused.yaml', '--once'],
+  history: ['history', '--dir', '/nonexistent/history', '--since', '1h'],
+  // A config that does not exist: were a bad flag let through, the error would name --config.
+  exporter: ['exporter', '--listen', '127.0.0.1:0', '--config', 'no-such-config.yaml'],
 };
 
 /** Each option of a command, from its --help: name, kind, and its choices if it has them. */
@@ -43,7 +47,7 @@ describe('bad values of every flag: one line, exit 2, nothing written', () => {
   for (const command of Object.keys(BASE)) {
     it(`${command}: every value-taking flag`, async () => {
       const options = (await optionsOf(command)).filter((o) => o.kind !== 'boolean');
-      expect(options.length).toBeGreaterThan(2);
+      expect(options.length).toBeGreaterThan(0);
       for (const { name, kind, choices } of options) {
         for (const [what, argv] of cases(name, kind, choices)) {
           if (what === 'fractional' && FRACTIONS_OK.has(`${command} --${name}`)) continue;
