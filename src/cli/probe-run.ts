@@ -5,12 +5,11 @@
 import { parseDuration } from '../text/duration.js';
 import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
-import { DnsFailure, resolveTarget } from '../probe/resolve.js';
+import { DnsFailure } from '../probe/resolve.js';
 import { rtpReport, sipReport } from '../probe/report.js';
-import { parseReceived, probeRtp, samplePorts, withDirection, type PortResult } from '../probe/rtp-probe.js';
-import { RTP_QUERY } from '../probe/sip-options.js';
+import { samplePorts } from '../probe/rtp-probe.js';
+import { runRtp, type RtpRun } from '../probe/rtp-run.js';
 import { exitCodeOf, probeSip, withConcurrency, type SipProbeResult } from '../probe/sip-probe.js';
-import { header } from '../probe/sip-message.js';
 import { parseSipTarget, TRANSPORTS, type SipTarget, type Transport } from '../probe/target.js';
 import { readInput, type Context } from './context.js';
 import type { ProbeRtpArgs, ProbeSipArgs } from './probe.js';
@@ -99,69 +98,19 @@ export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<num
   const waitMs = positive(args.wait, '--wait', 60_000);
   const timeoutMs = positive(args.timeout, '--timeout', 600_000);
   const servers = dnsServers(args['dns-server']);
-  let address: { address: string; family: 4 | 6 };
+  const bar = progress(ctx, args.json, `RTP to ${ports.length} ports`);
+  let run: RtpRun;
   try {
-    // The responder's own address (A/AAAA), not a SIP SRV target elsewhere: a port skips SRV.
-    address = await resolveTarget({ ...target, port: sip.port }, 'udp', { timeoutMs, ...(servers ? { servers } : {}) });
+    run = await runRtp({ target, sip, ports, count, intervalMs, waitMs, retries: args.all ? 2 : 0, ratePerSecond: rate, sweep: args.all, timeoutMs, ...(servers ? { servers } : {}), onProgress: (sent, total) => bar.update(sent, total) });
   } catch (error) {
     if (!(error instanceof DnsFailure)) throw error;
     ctx.io.stderr(`sipwall: ${error.message}\n`);
     return 6;
-  }
-  const started = performance.now();
-  const bar = progress(ctx, args.json, `RTP to ${ports.length} ports`);
-  let results: PortResult[];
-  try {
-    results = await probeRtp({ address: address.address, family: address.family, ports, count, intervalMs, waitMs, retries: args.all ? 2 : 0, ratePerSecond: rate, onProgress: (sent, total) => bar.update(sent, total) });
   } finally {
     bar.stop();
   }
-  // Ask the responder how many packets reached it: for every sampled port (inbound and return
-  // loss apart), and for the silent ports of a sweep (never arrived, or reply lost).
-  const asked = (args.all ? results.filter((r) => r.verdict === 'no echo') : results).map((r) => r.ssrc).sort((a, b) => a - b);
-  const direction = asked.length === 0 ? { received: new Map<number, number>() } : await askReceived(asked, { ...target, transport: sip.transport, port: sip.port }, Math.min(timeoutMs, 3000), servers, args.all);
-  const received = 'received' in direction ? direction.received : undefined;
-  const final = withDirection(results, received, new Set(asked));
-  const code = final.every((r) => r.verdict === 'open') ? 0 : 3;
-  const report = rtpReport({ target: args.host, address: address.address, mode: args.all ? 'sweep' : 'sample', directionKnown: received !== undefined, ...('why' in direction ? { directionUnknown: direction.why } : {}), ports: final }, performance.now() - started, code);
+  const code = run.ports.every((r) => r.verdict === 'open') ? 0 : 3;
+  const report = rtpReport({ target: args.host, address: run.address, mode: args.all ? 'sweep' : 'sample', directionKnown: run.directionKnown, ...(run.directionUnknown ? { directionUnknown: run.directionUnknown } : {}), ports: run.ports }, run.wallMs, code);
   ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(describeRtp(report)));
   return code;
-}
-
-/**
- * Pages of the direction query. Each answer fits the responder's UDP bound (3x the request) and
- * stays under 1,300 bytes, one unfragmented datagram (RFC 3261 §18.1.1): a sweep asks two bits
- * per SSRC over a span of 1,024 (344 bytes of base64url), a sample its exact counts as runs, 32
- * SSRCs a page. A 16,384-port sweep is then at most 16 queries: within the responder's SIP burst.
- */
-const QUERY_PAGE = { counts: 1024, runs: 32 } as const;
-
-/**
- * Packets per SSRC that reached the responder, asked over SIP page by page; `why` when it did
- * not say (SIP blocked, not a sipwall responder, an answer that did not come).
- */
-async function askReceived(ssrcs: readonly number[], sip: SipTarget, timeoutMs: number, servers: string[] | undefined, sweep: boolean): Promise<{ received: Map<number, number> } | { why: string }> {
-  const received = new Map<number, number>();
-  const where = `${sip.transport}:${sip.port}`;
-  for (let i = 0; i < ssrcs.length; ) {
-    const first = ssrcs[i]!;
-    let j = i;
-    if (sweep) while (j + 1 < ssrcs.length && ssrcs[j + 1]! - first < QUERY_PAGE.counts) j++;
-    else while (j + 1 < ssrcs.length && j + 1 - i < QUERY_PAGE.runs && ssrcs[j + 1]! - first < 65_536) j++;
-    const last = ssrcs[j]!;
-    const answer = await probeSip(sip, sip.transport!, {
-      timeoutMs,
-      insecure: true,
-      extraHeaders: [{ name: RTP_QUERY, value: `${first}-${last}${sweep ? ';counts' : ''}` }],
-      ...(servers ? { dnsServers: servers } : {}),
-    });
-    if (!answer.response) return { why: `the responder did not answer the direction query at ${where} (${answer.outcome}${answer.error ? `: ${answer.error}` : ''})` };
-    const said = header(answer.response, `${RTP_QUERY}-received`);
-    if (said === undefined) return { why: `the server at ${where} answered without saying which packets arrived: it is not sipwall responder, or an older one` };
-    const counts = parseReceived(said, first, last);
-    if (!counts) return { why: `the responder's answer at ${where} could not be read` };
-    for (const [ssrc, n] of counts) received.set(ssrc, n);
-    i = j + 1;
-  }
-  return { received };
 }
