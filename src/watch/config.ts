@@ -8,6 +8,7 @@ import { Cron } from 'croner';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../net/errors.js';
+import { parsePortRange, type PortRange } from '../net/ports.js';
 import { parseSipTarget, type SipTarget, type Transport } from '../probe/target.js';
 import { parseDuration } from '../text/duration.js';
 
@@ -23,10 +24,23 @@ const expect = z
     status: z.union([z.literal('any'), z.number().int().min(100).max(699)]).optional().describe('the status the answer must have (default: any answer)'),
     maxRtt: duration.optional().describe('the round trip must be at most this'),
     certDays: z.number().int().min(0).max(3650).optional().describe('TLS: the certificate must stay valid this many more days'),
+    maxLoss: z.number().min(0).max(1).optional().describe('rtp: the loss each way must be at most this fraction (default: any loss, so long as every port echoes)'),
   })
   .describe('what counts as up');
 
+const rtp = z
+  .strictObject({
+    ports: z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'a port range such as 10000-20000').describe('the responder\'s RTP range'),
+    sample: z.number().int().min(1).max(1024).default(8).describe('ports spread evenly over the range'),
+    count: z.number().int().min(1).max(1000).default(20).describe('packets per port'),
+    interval: duration.default('20ms').describe('between packets to one port (20ms = a call)'),
+    sip: z.string().regex(/^(udp|tcp|tls):\d{1,5}$/, 'transport:port such as udp:5060').default('udp:5060').describe('where the responder answers SIP (asked which packets arrived)'),
+  })
+  .describe('probe: rtp, against sipwall responder');
+
 const probe = {
+  probe: z.enum(['sip', 'rtp']).optional().describe('sip: OPTIONS (default); rtp: a sample of RTP ports echoed by sipwall responder, loss each way'),
+  rtp: rtp.optional(),
   transport: z.enum(['udp', 'tcp', 'tls']).optional().describe('default: udp, or the target URI\'s ;transport='),
   timeout: duration.optional().describe('default: defaults.timeout'),
   insecure: z.boolean().optional().describe('TLS: probe even when the certificate does not verify'),
@@ -81,10 +95,21 @@ export interface Expectation {
   readonly status: number | 'any';
   readonly maxRttMs: number | undefined;
   readonly certDays: number | undefined;
+  readonly maxLoss?: number;
+}
+
+export interface RtpSpec {
+  readonly range: PortRange;
+  readonly sample: number;
+  readonly count: number;
+  readonly intervalMs: number;
+  readonly sip: { readonly transport: Transport; readonly port: number };
 }
 
 export interface ProbeSpec {
   readonly target: SipTarget;
+  /** Present for an rtp check. */
+  readonly rtp?: RtpSpec;
   readonly transport: Transport;
   readonly timeoutMs: number;
   readonly insecure: boolean;
@@ -136,16 +161,24 @@ export function parseWatchConfig(text: string, file: string, env: Readonly<Recor
 
 function toConfig(raw: RawWatchConfig, where: string, env: Readonly<Record<string, string | undefined>>): WatchConfig {
   const defaultTimeout = parseDuration(raw.defaults.timeout, `${where}: defaults.timeout`);
-  const spec = (p: z.infer<typeof module>, at: string, target?: SipTarget): Omit<ProbeSpec, 'target'> => ({
-    transport: p.transport ?? target?.transport ?? 'udp',
-    timeoutMs: p.timeout === undefined ? defaultTimeout : positive(parseDuration(p.timeout, `${at}.timeout`), `${at}.timeout`),
-    insecure: p.insecure ?? false,
-    expect: {
-      status: p.expect?.status ?? 'any',
-      maxRttMs: p.expect?.maxRtt === undefined ? undefined : parseDuration(p.expect.maxRtt, `${at}.expect.maxRtt`),
-      certDays: p.expect?.certDays,
-    },
-  });
+  const spec = (p: z.infer<typeof module>, at: string, target?: SipTarget): Omit<ProbeSpec, 'target'> => {
+    if (p.probe === 'rtp' && !p.rtp) throw new InputError(`${at}.rtp`, 'is missing for probe: rtp', 'add rtp: { ports: 10000-20000 } (the responder\'s RTP range)');
+    if (p.probe !== 'rtp' && p.rtp) throw new InputError(`${at}.rtp`, 'is only for probe: rtp', 'add probe: rtp, or remove rtp');
+    if (p.probe === 'rtp' && target && (target.user !== undefined || target.port !== undefined || target.scheme !== 'sip')) throw new InputError(`${at}.target`, 'is not a bare host', 'name the responder host alone for probe: rtp; its SIP port goes in rtp.sip');
+    const rtpSpec = p.probe === 'rtp' ? toRtp(p.rtp!, `${at}.rtp`) : undefined;
+    return {
+      transport: p.transport ?? target?.transport ?? 'udp',
+      timeoutMs: p.timeout === undefined ? defaultTimeout : positive(parseDuration(p.timeout, `${at}.timeout`), `${at}.timeout`),
+      insecure: p.insecure ?? false,
+      expect: {
+        status: p.expect?.status ?? 'any',
+        maxRttMs: p.expect?.maxRtt === undefined ? undefined : parseDuration(p.expect.maxRtt, `${at}.expect.maxRtt`),
+        certDays: p.expect?.certDays,
+        ...(p.expect?.maxLoss === undefined ? {} : { maxLoss: p.expect.maxLoss }),
+      },
+      ...(rtpSpec ? { rtp: rtpSpec } : {}),
+    };
+  };
   const seen = new Set<string>();
   const checks = raw.checks.map((c, i): Check => {
     const at = `${where}: checks.${i}`;
@@ -193,6 +226,12 @@ function toConfig(raw: RawWatchConfig, where: string, env: Readonly<Record<strin
     checks,
     modules: new Map(Object.entries(raw.modules ?? {}).map(([n, m]) => [n, spec(m, `${where}: modules.${n}`)])),
   };
+}
+
+function toRtp(r: z.infer<typeof rtp>, at: string): RtpSpec {
+  const range = parsePortRange(r.ports, `${at}.ports`);
+  const [transport, port] = r.sip.split(':') as [Transport, string];
+  return { range, sample: r.sample, count: r.count, intervalMs: positive(parseDuration(r.interval, `${at}.interval`), `${at}.interval`), sip: { transport, port: parsePortRange(port, `${at}.sip`).from } };
 }
 
 function positive(ms: number, name: string): number {

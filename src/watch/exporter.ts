@@ -35,6 +35,9 @@ function probeGauges(registry: Registry, labelNames: readonly string[]) {
     certNotAfter: gauge('sipwall_tls_cert_not_after_timestamp_seconds', 'When the TLS certificate expires (Unix time)'),
     nat: gauge('sipwall_nat_detected', 'Whether the far end saw another source address or port than ours (1) or not (0)'),
     alg: gauge('sipwall_sip_alg_suspected', 'Whether a SIP ALG rewrote the request on the way (1) or not (0); only against sipwall responder'),
+    rtpOpen: gauge('sipwall_rtp_ports_open', 'RTP ports of the sample that echoed'),
+    rtpPorts: gauge('sipwall_rtp_ports_probed', 'RTP ports in the sample'),
+    rtpLoss: new Gauge({ name: 'sipwall_rtp_loss_ratio', help: 'Fraction of RTP packets lost on the way in (inbound) or back (return), as sipwall responder counted them', labelNames: [...labelNames, 'direction'], registers: [registry] }),
   };
 }
 
@@ -50,11 +53,18 @@ function setGauges(g: Gauges, labels: Record<string, string>, result: CheckResul
     [g.certNotAfter, result.tlsNotAfter === undefined ? undefined : Math.floor(result.tlsNotAfter / 1000)],
     [g.nat, result.nat],
     [g.alg, result.alg],
+    [g.rtpOpen, result.rtpOpen],
+    [g.rtpPorts, result.rtpPorts],
   ];
   for (const [gauge, value] of optional) {
     // A value the last run did not give is removed, not left stale.
     if (value === undefined) gauge.remove(labels);
     else gauge.set(labels, Number(value));
+  }
+  for (const direction of ['inbound', 'return'] as const) {
+    const value = result.rtpLoss?.[direction];
+    if (value === undefined) g.rtpLoss.remove({ ...labels, direction });
+    else g.rtpLoss.set({ ...labels, direction }, value);
   }
 }
 
@@ -99,6 +109,7 @@ export class Exporter {
     for (const [name, labels] of this.recorded) {
       if (names.has(name)) continue;
       for (const gauge of Object.values(this.gauges)) gauge.remove(labels);
+      for (const direction of ['inbound', 'return']) this.gauges.rtpLoss.remove({ ...labels, direction });
       this.up.remove({ check: name });
       for (const result of ['success', 'failure']) this.runs.remove({ check: name, result });
       this.recorded.delete(name);

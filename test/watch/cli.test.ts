@@ -109,6 +109,45 @@ describe('sipwall watch --once and sipwall history', () => {
   });
 });
 
+describe('rtp checks', () => {
+  it('a sample of the responder\'s RTP ports: open, no loss either way; a range where nothing echoes is down', async () => {
+    // Four ports in a row for the responder's RTP range (tried until the kernel gives them).
+    let rtp: Responder | undefined;
+    let base = 0;
+    for (let i = 0; i < 20 && !rtp; i++) {
+      base = 20_000 + Math.floor(Math.random() * 30_000);
+      const r = new Responder({ sip: [{ transport: 'udp', port: base + 10 }], rtp: { from: base, to: base + 3 }, allow: undefined, host: '127.0.0.1', sipRate: 1000, rtpRate: 100_000, log: () => undefined });
+      try {
+        await r.start();
+        rtp = r;
+      } catch {
+        await r.stop();
+      }
+    }
+    try {
+      const path = config('rtp.yaml', `history: { dir: ${join(dir, 'history-rtp')} }\nchecks:\n  - { name: media, target: 127.0.0.1, probe: rtp, rtp: { ports: "${base}-${base + 3}", sample: 4, count: 5, interval: 5ms, sip: "udp:${base + 10}" }, expect: { maxLoss: 0 } }\n  - { name: silent, target: 127.0.0.1, probe: rtp, rtp: { ports: "${base + 4}-${base + 5}", sample: 2, count: 2, interval: 5ms, sip: "udp:${base + 10}" } }\n`);
+      const run = await runCli(['watch', '--config', path, '--once', '--json']);
+      const results = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(results[0]).toMatchObject({ check: 'media', ok: true, outcome: 'open', rtpOpen: 4, rtpPorts: 4, rtpLoss: { inbound: 0, return: 0 } });
+      expect(results[1]).toMatchObject({ check: 'silent', ok: false, outcome: 'closed', rtpOpen: 0, rtpPorts: 2, why: expect.stringMatching(/2 of 2 ports silent \(never arrived 2\)/) });
+      expect(run.code).toBe(3);
+    } finally {
+      await rtp?.stop();
+    }
+  });
+
+  it('probe: rtp without its range, or with a port in the target: one line naming the field', async () => {
+    for (const [body, message] of [
+      ['checks: [{ name: m, target: 127.0.0.1, probe: rtp }]', /checks\.0\.rtp: is missing for probe: rtp/],
+      ['checks: [{ name: m, target: "127.0.0.1:5060", probe: rtp, rtp: { ports: 10000-20000 } }]', /checks\.0\.target: is not a bare host/],
+      ['checks: [{ name: m, target: 127.0.0.1, rtp: { ports: 10000-20000 } }]', /checks\.0\.rtp: is only for probe: rtp/],
+    ] as const) {
+      const run = await runCli(['watch', '--once', '--config', config('bad-rtp.yaml', body)]);
+      expect([run.code, run.stderr]).toEqual([2, expect.stringMatching(message)]);
+    }
+  });
+});
+
 describe('sipwall watch on schedule', () => {
   it('SIGHUP with a broken config keeps the running one and says why; a good one is taken; SIGTERM finishes with exit 0', async () => {
     const path = config('live.yaml', `history: { dir: ${join(dir, 'history-live')} }\nchecks: [{ name: live, target: "127.0.0.1:${port}", interval: 1s }]\n`);

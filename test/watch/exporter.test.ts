@@ -144,7 +144,7 @@ describe('the examples in the repository', () => {
       expect(rules.status, rules.stdout + rules.stderr).toBe(0);
     }
     const written = new Set([...(await (await fetch(`${base}/metrics`)).text()).matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]!));
-    for (const name of ['sipwall_probe_success', 'sipwall_probe_duration_seconds', 'sipwall_sip_rtt_seconds', 'sipwall_sip_status_code', 'sipwall_sip_retransmissions', 'sipwall_tls_cert_not_after_timestamp_seconds', 'sipwall_nat_detected', 'sipwall_sip_alg_suspected']) written.add(name);
+    for (const name of ['sipwall_probe_success', 'sipwall_probe_duration_seconds', 'sipwall_sip_rtt_seconds', 'sipwall_sip_status_code', 'sipwall_sip_retransmissions', 'sipwall_tls_cert_not_after_timestamp_seconds', 'sipwall_nat_detected', 'sipwall_sip_alg_suspected', 'sipwall_rtp_loss_ratio', 'sipwall_rtp_ports_open', 'sipwall_rtp_ports_probed']) written.add(name);
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'examples/grafana/sipwall-dashboard.json'), 'utf8')) as { panels: Array<{ targets: Array<{ expr: string }> }> };
     const rulesText = readFileSync(join(ROOT, 'examples/prometheus/sipwall-rules.yml'), 'utf8');
     const used = [...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)), rulesText].flatMap((e) => [...e.matchAll(/\bsipwall_[a-z_]+/g)].map((m) => m[0]));
