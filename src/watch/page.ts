@@ -9,18 +9,23 @@ import type { Watch } from './watch.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** An SVG line of the buckets' RTT (gaps where a bucket has none, red marks where it only failed). */
+/** An SVG line of the buckets' RTT, a dot per bucket (gaps where none ran, red bars where every run failed). */
 export function rttChart(buckets: CheckSummary['buckets'], width = 480, height = 60): string {
-  const max = Math.max(1, ...buckets.filter((b): b is number => typeof b === 'number'));
-  const step = width / Math.max(1, buckets.length - 1);
-  const parts: string[] = [];
+  const numbers = buckets.filter((b): b is number => typeof b === 'number');
+  const max = Math.max(1, ...numbers);
+  const step = (width - 6) / Math.max(1, buckets.length - 1);
+  const marks: string[] = [];
   let path = '';
   buckets.forEach((b, i) => {
-    const x = (i * step).toFixed(1);
-    if (typeof b === 'number') path += `${path === '' || buckets[i - 1] === null || buckets[i - 1] === 'fail' ? 'M' : 'L'}${x},${(height - 4 - (b / max) * (height - 8)).toFixed(1)} `;
-    else if (b === 'fail') parts.push(`<rect x="${x}" y="0" width="3" height="${height}" fill="#c62828"/>`);
+    const x = (3 + i * step).toFixed(1);
+    if (typeof b === 'number') {
+      const y = (height - 4 - (b / max) * (height - 16)).toFixed(1);
+      path += `${typeof buckets[i - 1] === 'number' ? 'L' : 'M'}${x},${y} `;
+      marks.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="#1565c0"/>`);
+    } else if (b === 'fail') marks.push(`<rect x="${(Number(x) - 2).toFixed(1)}" y="4" width="4" height="${height - 8}" fill="#c62828"/>`);
   });
-  return `<svg class="rtt" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="RTT over 24 hours, up to ${max} ms">${parts.join('')}<path d="${path.trim()}" fill="none" stroke="#1565c0" stroke-width="2"/><text x="2" y="12" font-size="10">${max} ms</text></svg>`;
+  const label = numbers.length === 0 ? '' : `<text x="2" y="10" font-size="10">${max} ms</text>`;
+  return `<svg class="rtt" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="RTT over 24 hours${numbers.length ? `, up to ${max} ms` : ', no answer'}">${label}<path d="${path.trim()}" fill="none" stroke="#1565c0" stroke-width="2"/>${marks.join('')}</svg>`;
 }
 
 export function statusPage(watch: Watch, history: readonly CheckResult[], now: number): string {

@@ -15,7 +15,7 @@ const BASE: Record<string, string[]> = {
   watch: ['watch', '--config', 'watch-refused.yaml', '--once'],
   history: ['history', '--dir', '/nonexistent/history', '--since', '1h'],
   // A config that does not exist: were a bad flag let through, the error would name --config.
-  exporter: ['exporter', '--listen', '127.0.0.1:0', '--config', 'no-such-config.yaml'],
+  exporter: ['exporter', '--listen', '127.0.0.1:19877', '--config', 'no-such-config.yaml'],
 };
 
 /** Each option of a command, from its --help: name, kind, and its choices if it has them. */
