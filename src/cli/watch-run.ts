@@ -38,6 +38,11 @@ function openHistory(config: WatchConfig): History {
   return history;
 }
 
+/** The history the states are rebuilt from: the flap window, and a day at least. */
+function recent(config: WatchConfig) {
+  return readHistory(config.history.dir, Date.now() - Math.max(config.alerts.flapWindowMs, 86_400_000)).results;
+}
+
 export async function runWatch(args: WatchArgs, ctx: Context): Promise<number> {
   if (args['print-systemd']) return printSystemd(args, ctx);
   if (args.json && !args.once) throw new InputError('--json', 'goes with --once', 'add --once, or read results with sipwall history --json');
@@ -46,6 +51,7 @@ export async function runWatch(args: WatchArgs, ctx: Context): Promise<number> {
   const history = openHistory(config);
   const notifier = new Notifier({ ...config.alerts, log });
   const watch = new Watch(config, { history, notifier, log });
+  watch.restore(recent(config));
   try {
     if (args.once) {
       const results = await watch.round();
@@ -128,7 +134,10 @@ export async function runExporter(args: ExporterArgs, ctx: Context): Promise<num
   });
   const history = config ? openHistory(config) : undefined;
   const notifier = new Notifier({ command: config?.alerts.command, webhook: config?.alerts.webhook, log });
-  if (config) watch = new Watch(config, { history, notifier, log, onResult: (check, result, state) => exporter.record(check, result, state) });
+  if (config) {
+    watch = new Watch(config, { history, notifier, log, onResult: (check, result, state) => exporter.record(check, result, state) });
+    watch.restore(recent(config));
+  }
   try {
     let bound;
     try {

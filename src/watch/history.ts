@@ -113,8 +113,9 @@ function syncDir(dir: string): void {
 
 /** Every result in the folder, oldest file first; lines that do not parse (a torn tail) are skipped and counted. */
 export function readHistory(dir: string, since = 0): { results: CheckResult[]; skipped: number } {
+  // A rotated file holds nothing newer than when it was closed (its name): older ones are skipped unread.
   const names = readdirSync(dir)
-    .filter((n) => ROTATED.test(n))
+    .filter((n) => ROTATED.test(n) && Number(ROTATED.exec(n)![1]) >= since)
     .sort();
   names.push(CURRENT);
   const results: CheckResult[] = [];

@@ -125,6 +125,20 @@ export class Watch {
     return result;
   }
 
+  /**
+   * The states as the history left them (a restart, even after `kill -9`, raises no alert for a
+   * change already alerted): each check's results replayed without sending anything.
+   */
+  restore(results: readonly CheckResult[]): void {
+    const names = new Set(this.config.checks.map((c) => c.name));
+    for (const r of [...results].sort((a, b) => a.at - b.at)) {
+      if (!names.has(r.check)) continue;
+      let state = this.states.get(r.check);
+      if (!state) this.states.set(r.check, (state = new CheckState(this.config.alerts)));
+      state.observe(r);
+    }
+  }
+
   /** Every check once, together (a round); resolves when all are done. */
   async round(): Promise<CheckResult[]> {
     return Promise.all(this.config.checks.map((c) => this.runOnce(c)));

@@ -115,6 +115,19 @@ describe('Watch', () => {
     await notifier.drain(1000);
   });
 
+  it('a restart rebuilds the states from the history: a check already down raises no second down', async () => {
+    const sent: string[] = [];
+    const notifier = { send: (a: { check: string; event: string }) => sent.push(`${a.check} ${a.event}`) } as unknown as Notifier;
+    const w = new Watch(config([check('a', 60_000)], { downAfter: 2 }), { history: undefined, notifier, log: () => undefined, probe: async (c) => ok(c.name, false) });
+    w.restore([0, 1, 2].map((i) => ({ ...ok('a', false), at: i })));
+    expect(w.states.get('a')?.state).toBe('down');
+    await w.round();
+    expect(sent).toEqual([]);
+    const fresh = new Watch(config([check('a', 60_000)], { downAfter: 1 }), { history: undefined, notifier, log: () => undefined, probe: async (c) => ok(c.name, false) });
+    await fresh.round();
+    expect(sent).toEqual(['a down']);
+  });
+
   it('reload keeps the state of checks that stay and forgets the others', async () => {
     const w = new Watch(config([check('a', 60_000), check('b', 60_000)]), { history: undefined, notifier: quiet, log: () => undefined, probe: async (c) => ok(c.name, false) });
     await w.round();
