@@ -1,10 +1,11 @@
 /**
  * npm run bench: render time for 10, 1,000 and 100,000 prefixes (mixed IPv4/IPv6) to nftables
- * and iptables, CLI cold start against bare `node -e 0`, and our CIDR parser against ip-cidr.
+ * and iptables, CLI cold start against bare `node -e 0`, the prober, the exporter and the watch,
+ * and our CIDR parser against ip-cidr.
  * Prints a Markdown report and writes it into BENCHMARKS.md between the markers.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import IPCIDR from 'ip-cidr';
@@ -171,6 +172,119 @@ async function probeBench(): Promise<string[]> {
 }
 const probeRows = await probeBench();
 
+/** Peak and current RSS of a process, from /proc (Linux). */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function startCli(args: string[], ready: string): Promise<ReturnType<typeof spawn>> {
+  const child = spawn(process.execPath, [join(root, 'bin', 'sipwall.cjs'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let said = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      said += d.toString();
+      if (said.includes(ready)) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`sipwall ${args[0]} exited ${code}: ${said}`)));
+  });
+}
+
+/**
+ * The exporter and the watch (issue 13): /probe under 200 concurrent requests against a responder
+ * on loopback (latency against the probe's own RTT, the exporter's RSS), and a watch of 1,000
+ * checks at a 60 s interval over two rounds (CPU per round, RSS, drift of the second run of each
+ * check from its slot).
+ */
+async function watchBench(): Promise<string[]> {
+  const sip = 42_000;
+  const responder = await startCli(['responder', '--bind', '127.0.0.1', '--sip-rate', '1000000', '--sip', `udp:${sip}`], 'ready');
+  const exporterPort = 42_100;
+  const exporter = await startCli(['exporter', '--listen', `127.0.0.1:${exporterPort}`], 'exporter on');
+  const dir = mkdtempSync(join(tmpdir(), 'sipwall-bench-watch-'));
+  try {
+    const url = `http://127.0.0.1:${exporterPort}/probe?target=127.0.0.1:${sip}&module=sip_udp`;
+    const one = async (target = url) => {
+      const t = performance.now();
+      const text = await (await fetch(target)).text();
+      return { ms: performance.now() - t, rtt: Number(/^sipwall_sip_rtt_seconds (\S+)$/m.exec(text)?.[1]) * 1000, ok: /^sipwall_probe_success 1$/m.test(text) };
+    };
+    // The probe's own RTT, one request at a time.
+    const alone: Array<{ ms: number; rtt: number }> = [];
+    for (let i = 0; i < 50; i++) alone.push(await one());
+    const rtt = median(alone.map((r) => r.rtt));
+    const latencies: number[] = [];
+    let failed = 0;
+    for (let batch = 0; batch < 5; batch++) {
+      const results = await Promise.all(Array.from({ length: 200 }, () => one()));
+      for (const r of results) {
+        latencies.push(r.ms);
+        if (!r.ok) failed++;
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (list: number[], q: number) => list[Math.min(list.length - 1, Math.ceil(q * list.length) - 1)]!;
+    const p = (q: number) => at(latencies, q);
+    // The floor of this machine: the same load on the exporter's static page (no probe).
+    const floor: number[] = [];
+    for (let batch = 0; batch < 5; batch++) floor.push(...(await Promise.all(Array.from({ length: 200 }, () => one(`http://127.0.0.1:${exporterPort}/`)))).map((r) => r.ms));
+    floor.sort((a, b) => a - b);
+    const exporterMemory = memoryOf(exporter.pid!);
+
+    const checks = Array.from({ length: 1000 }, (_, i) => `  - { name: c${i}, target: "127.0.0.1:${sip}", transport: udp, interval: 60s }`);
+    writeFileSync(join(dir, 'checks.yaml'), `history: { dir: ${join(dir, 'history')} }\nchecks:\n${checks.join('\n')}\n`);
+    const watch = await startCli(['watch', '--config', join(dir, 'checks.yaml')], 'watching');
+    const cpu0 = cpuOf(watch.pid!);
+    const rss: number[] = [];
+    // Two rounds: every check's first slot falls within jitter (10 %) of 60 s, its second 60 s later.
+    for (let t = 0; t < 75; t++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      rss.push(memoryOf(watch.pid!).rss);
+    }
+    const cpu = cpuOf(watch.pid!) - cpu0;
+    const peak = memoryOf(watch.pid!).peak;
+    watch.kill('SIGTERM');
+    await new Promise((r) => watch.on('exit', r));
+    const byCheck = new Map<string, number[]>();
+    for (const file of readdirSync(join(dir, 'history'))) {
+      for (const line of readFileSync(join(dir, 'history', file), 'utf8').split('\n')) {
+        if (!line) continue;
+        const r = JSON.parse(line) as { check: string; at: number };
+        byCheck.set(r.check, [...(byCheck.get(r.check) ?? []), r.at]);
+      }
+    }
+    const drifts = [...byCheck.values()].filter((ats) => ats.length >= 2).map((ats) => Math.abs(ats[1]! - ats[0]! - 60_000));
+    const runs = [...byCheck.values()].reduce((n, ats) => n + ats.length, 0);
+    const rounds = runs / 1000;
+    return [
+      '### Exporter and watch (loopback)',
+      '',
+      '| measure | figure | goal |',
+      '|---|---:|---|',
+      `| \`/probe\` alone: the probe's own RTT (median of 50) | ${rtt.toFixed(1)} ms | |`,
+      `| \`/probe\` under 200 concurrent requests (1,000 requests): p50 / p99 | ${p(0.5).toFixed(1)} ms / ${p(0.99).toFixed(1)} ms (${failed} not successful) | p99 ≤ RTT + 20 ms |`,
+      `| the same load on the static page \`/\` (HTTP and the load generator alone): p50 / p99 | ${at(floor, 0.5).toFixed(1)} ms / ${at(floor, 0.99).toFixed(1)} ms | |`,
+      `| exporter RSS after them (peak) | ${(exporterMemory.rss / 2 ** 20).toFixed(0)} MB (${(exporterMemory.peak / 2 ** 20).toFixed(0)} MB) | ≤ 80 MB |`,
+      `| watch of 1,000 checks at 60 s: runs in 75 s | ${runs} (${rounds.toFixed(2)} rounds) | |`,
+      `| CPU per round of 1,000 checks | ${(cpu / rounds).toFixed(2)} s | |`,
+      `| watch RSS (min / max over 75 s; peak) | ${(Math.min(...rss) / 2 ** 20).toFixed(0)} / ${(Math.max(...rss) / 2 ** 20).toFixed(0)} MB (${(peak / 2 ** 20).toFixed(0)} MB) | |`,
+      `| schedule drift of the second run from its slot: median / max (${drifts.length} checks) | ${median(drifts).toFixed(0)} ms / ${Math.max(...drifts).toFixed(0)} ms | ≤ 1 s |`,
+    ];
+  } finally {
+    exporter.kill('SIGTERM');
+    responder.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const watchRows = await watchBench();
+
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
@@ -197,6 +311,8 @@ const report = [
   'Target: at most 2× bare node start-up.',
   '',
   ...probeRows,
+  '',
+  ...watchRows,
   '',
   '### CIDR parsing, 100,000 mixed prefixes',
   '',

@@ -6,27 +6,20 @@
  */
 import { header } from './sip-message.js';
 import { resolveTarget } from './resolve.js';
-import { parseReceived, probeRtp, withDirection, type PortResult } from './rtp-probe.js';
+import { parseReceived, probeRtp, withDirection, type PortResult, type RtpProbeOptions } from './rtp-probe.js';
 import { RTP_QUERY } from './sip-options.js';
 import { probeSip } from './sip-probe.js';
 import type { SipTarget, Transport } from './target.js';
 
-export interface RtpRunOptions {
+export interface RtpRunOptions extends Omit<RtpProbeOptions, 'address' | 'family'> {
   /** The responder host (no port, no user). */
   readonly target: SipTarget;
   /** Where the responder answers SIP (the direction query). */
   readonly sip: { readonly transport: Transport; readonly port: number };
-  readonly ports: readonly number[];
-  readonly count: number;
-  readonly intervalMs: number;
-  readonly waitMs: number;
-  readonly retries: number;
-  readonly ratePerSecond: number;
   /** A sweep asks only about silent ports, in two bits per SSRC; a sample asks about every port. */
   readonly sweep: boolean;
   readonly timeoutMs: number;
   readonly servers?: readonly string[];
-  readonly onProgress?: (sent: number, total: number) => void;
 }
 
 export interface RtpRun {
@@ -41,7 +34,7 @@ export async function runRtp(o: RtpRunOptions): Promise<RtpRun> {
   // The responder's own address (A/AAAA), not a SIP SRV target elsewhere: a port skips SRV.
   const address = await resolveTarget({ ...o.target, port: o.sip.port }, 'udp', { timeoutMs: o.timeoutMs, ...(o.servers ? { servers: [...o.servers] } : {}) });
   const started = performance.now();
-  const results = await probeRtp({ address: address.address, family: address.family, ports: o.ports, count: o.count, intervalMs: o.intervalMs, waitMs: o.waitMs, retries: o.retries, ratePerSecond: o.ratePerSecond, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  const results = await probeRtp({ ...o, address: address.address, family: address.family });
   // Ask the responder how many packets reached it: for every sampled port (inbound and return
   // loss apart), and for the silent ports of a sweep (never arrived, or reply lost).
   const asked = (o.sweep ? results.filter((r) => r.verdict === 'no echo') : results).map((r) => r.ssrc).sort((a, b) => a - b);

@@ -5,12 +5,12 @@
  * Imported lazily (yaml and zod cost start-up time).
  */
 import { Cron } from 'croner';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../net/errors.js';
 import { parsePortRange, type PortRange } from '../net/ports.js';
 import { parseSipTarget, type SipTarget, type Transport } from '../probe/target.js';
 import { parseDuration } from '../text/duration.js';
+import { readStructured } from '../text/structured.js';
 
 export const WATCH_CONFIG_SCHEMA = 'urn:sipwall:schema:watch-config:v1';
 
@@ -91,6 +91,9 @@ export const watchConfigSchema = z
 
 export type RawWatchConfig = z.infer<typeof watchConfigSchema>;
 
+/** Every field name of a config, for "did you mean". */
+const FIELDS = ['$schema', 'defaults', 'interval', 'timeout', 'jitter', 'history', 'dir', 'retention', 'maxFileBytes', 'alerts', 'downAfter', 'flap', 'window', 'changes', 'certDays', 'command', 'webhook', 'url', 'retries', 'checks', 'name', 'target', 'probe', 'rtp', 'ports', 'sample', 'count', 'sip', 'transport', 'insecure', 'expect', 'status', 'maxRtt', 'maxLoss', 'cron', 'labels', 'modules'];
+
 export interface Expectation {
   readonly status: number | 'any';
   readonly maxRttMs: number | undefined;
@@ -142,21 +145,8 @@ export interface WatchConfig {
 /** Parses the text of a config file; `file` names it in errors; `env` gives STATE_DIRECTORY. */
 export function parseWatchConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>> = {}): WatchConfig {
   const where = `config ${file}`;
-  let data: unknown;
-  try {
-    data = parseYaml(text, { uniqueKeys: true, maxAliasCount: 10 });
-  } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
-    throw new InputError(where, `is not valid YAML or JSON (${detail})`, 'fix the syntax; see docs/watch.md');
-  }
-  const result = watchConfigSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
-    const path = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') throw new InputError(`${where}: ${path}`, `unknown field ${issue.keys[0]}`, 'see docs/watch.md (docs/watch-config.schema.json) for the fields');
-    throw new InputError(`${where}: ${path}`, issue.message, 'see docs/watch.md for the fields');
-  }
-  return toConfig(result.data, where, env);
+  const data = readStructured(text, where, watchConfigSchema, 'docs/watch.md', FIELDS);
+  return toConfig(data, where, env);
 }
 
 function toConfig(raw: RawWatchConfig, where: string, env: Readonly<Record<string, string | undefined>>): WatchConfig {
