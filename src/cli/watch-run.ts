@@ -137,6 +137,7 @@ export async function runExporter(args: ExporterArgs, ctx: Context): Promise<num
   if (config) {
     watch = new Watch(config, { history, notifier, log, onResult: (check, result, state) => exporter.record(check, result, state) });
     watch.restore(recent(config));
+    exporter.describe(config.checks);
   }
   try {
     let bound;
@@ -148,7 +149,10 @@ export async function runExporter(args: ExporterArgs, ctx: Context): Promise<num
     }
     watch?.start();
     log(`exporter on http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}/metrics${watch ? `, watching ${config!.checks.length} checks` : ''}`);
-    if (watch) ctx.io.onReload(() => void reload(ctx, args.config!, watch!, log, (c) => exporter.retain(new Set(c.checks.map((x) => x.name)))));
+    if (watch) ctx.io.onReload(() => void reload(ctx, args.config!, watch!, log, (c) => {
+      exporter.retain(new Set(c.checks.map((x) => x.name)));
+      exporter.describe(c.checks);
+    }));
     await new Promise<void>((resolve) => ctx.io.onStop(resolve));
     await watch?.stop();
     await exporter.close();

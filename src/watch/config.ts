@@ -17,7 +17,11 @@ export const WATCH_CONFIG_SCHEMA = 'urn:sipwall:schema:watch-config:v1';
 const duration = z.string().regex(/^\d{1,9}(ms|s|m|h|d)$/, 'a duration such as 500ms, 5s, 10m, 24h or 30d');
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, _ . - (up to 63, starting with a letter or digit)');
 /** Prometheus label names (data model: [a-zA-Z_][a-zA-Z0-9_]*, `__` reserved) and short values. */
-const labels = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, 'a Prometheus label name'), z.string().max(200)).refine((l) => Object.keys(l).length <= 16, 'at most 16 labels');
+const RESERVED_LABELS = ['check', 'target', 'transport', 'direction', 'result', 'job', 'instance'];
+const labels = z
+  .record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/, 'a Prometheus label name'), z.string().max(200))
+  .refine((l) => Object.keys(l).length <= 16, 'at most 16 labels')
+  .refine((l) => !Object.keys(l).some((k) => RESERVED_LABELS.includes(k)), `label names other than ${RESERVED_LABELS.join(', ')} (the exporter's own)`);
 
 const expect = z
   .strictObject({

@@ -70,6 +70,8 @@ export class Exporter {
   private readonly loss = new Gauge({ name: LOSS.name, help: LOSS.help, labelNames: ['check', 'target', 'transport', 'direction'], registers: [this.registry] });
   private readonly up = new Gauge({ name: 'sipwall_check_up', help: 'Check state: 1 up, 0 down (absent while unknown)', labelNames: ['check'], registers: [this.registry] });
   private readonly runs = new Counter({ name: 'sipwall_check_runs_total', help: 'Check runs by result', labelNames: ['check', 'result'], registers: [this.registry] });
+  /** `sipwall_check_info` lines: each check's labels from the config (written by hand: label names vary by check). */
+  private info = '';
   /** The labels each check was recorded with. */
   private readonly recorded = new Map<string, Record<string, string>>();
   private server: http.Server | undefined;
@@ -99,6 +101,15 @@ export class Exporter {
     if (state.state === 'unknown') this.up.remove({ check: check.name });
     else this.up.set({ check: check.name }, state.state === 'up' ? 1 : 0);
     this.runs.inc({ check: check.name, result: result.ok ? 'success' : 'failure' });
+  }
+
+  /** The checks' labels from the config, as `sipwall_check_info{check="…",<labels>} 1` (join on `check`). */
+  describe(checks: readonly Check[]): void {
+    const lines = checks.map((c) => {
+      const pairs: Array<[string, string]> = [['check', c.name], ...Object.entries(c.labels)];
+      return `sipwall_check_info{${pairs.map(([k, v]) => `${k}="${labelValue(v)}"`).join(',')}} 1`;
+    });
+    this.info = lines.length === 0 ? '' : `# HELP sipwall_check_info The labels of each check in the watch config (value 1)\n# TYPE sipwall_check_info gauge\n${lines.join('\n')}\n`;
   }
 
   /** Forgets checks that are no longer configured. */
@@ -138,7 +149,7 @@ export class Exporter {
     if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'only GET\n');
     if (url.pathname === '/metrics') {
       res.writeHead(200, { 'content-type': this.registry.contentType });
-      res.end(await this.registry.metrics());
+      res.end((await this.registry.metrics()) + this.info);
       return;
     }
     if (url.pathname === '/probe') return this.probe(url, req, res);
@@ -184,6 +195,11 @@ export class Exporter {
     this.server.closeAllConnections();
     await new Promise((r) => this.server!.close(r));
   }
+}
+
+/** A label value in the text format: backslash, double quote and line feed escaped. */
+function labelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function text(res: http.ServerResponse, status: number, body: string): void {

@@ -17,6 +17,8 @@ export interface Alert {
   readonly at: number;
   readonly message: string;
   readonly result: CheckResult;
+  /** The check's labels from the config (for routing the alert). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface StateRules {

@@ -120,7 +120,7 @@ export class Watch {
       state = new CheckState(this.config.alerts);
       this.states.set(check.name, state);
     }
-    for (const alert of state.observe(result)) this.deps.notifier.send(alert);
+    for (const alert of state.observe(result)) this.deps.notifier.send({ ...alert, labels: check.labels });
     this.deps.onResult?.(check, result, state);
     return result;
   }

@@ -54,6 +54,7 @@ describe('parseWatchConfig', () => {
     ['a repeated name', 'checks: [{ name: a, target: x.example.com }, { name: a, target: y.example.com }]', /checks\.1\.name: "a" is used by another check/],
     ['a hostile name', 'checks: [{ name: "a b$(x)", target: x.example.com }]', /checks\.0\.name: letters, digits/],
     ['a bad label', 'checks: [{ name: a, target: x.example.com, labels: { "__x": y } }]', /labels/],
+    ['a label the exporter uses', 'checks: [{ name: a, target: x.example.com, labels: { instance: y } }]', /labels: label names other than check, target/],
     ['a webhook to a file', 'alerts: { webhook: { url: "file:///etc/passwd" } }\nchecks: [{ name: a, target: x.example.com }]', /alerts\.webhook\.url/],
     ['a duplicate key', 'checks: [{ name: a, name: b, target: x.example.com }]', /not valid YAML/],
   ])('%s: one line naming the field', (_name, text, message) => {

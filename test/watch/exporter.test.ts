@@ -96,6 +96,11 @@ describe('exporter /metrics', () => {
     const labels = '{check="trunk",target="pbx.example.com",transport="tls"}';
     expect([s.get(`sipwall_probe_success${labels}`), s.get(`sipwall_sip_rtt_seconds${labels}`), s.get(`sipwall_tls_cert_not_after_timestamp_seconds${labels}`), s.get('sipwall_check_up{check="trunk"}'), s.get('sipwall_check_runs_total{check="trunk",result="success"}')]).toEqual([1, 0.0125, Date.parse('2027-02-20T00:00:00Z') / 1000, 1, 1]);
     checkMetrics(text);
+    exporter.describe([{ ...check, labels: { site: 'ams "2"\\x', tier: 'gold' } }]);
+    const described = await (await fetch(`${base}/metrics`)).text();
+    expect(described).toContain('sipwall_check_info{check="trunk",site="ams \\"2\\"\\\\x",tier="gold"} 1');
+    checkMetrics(described);
+    exporter.describe([]);
     exporter.retain(new Set());
     expect([...samples(await (await fetch(`${base}/metrics`)).text()).keys()].filter((k) => k.includes('trunk'))).toEqual([]);
   });
