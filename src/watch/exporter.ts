@@ -62,6 +62,8 @@ export interface ExporterOptions {
   readonly log: (line: string) => void;
   /** The status page's HTML, when a watch runs with the exporter. */
   readonly page?: () => string;
+  /** Probes in flight through /probe at once (default MAX_PROBES). */
+  readonly maxProbes?: number;
 }
 
 export class Exporter {
@@ -175,7 +177,8 @@ export class Exporter {
       if (error instanceof InputError) return text(res, 400, `${error.message}\n`);
       throw error;
     }
-    if (this.inFlight >= MAX_PROBES) return text(res, 503, `${MAX_PROBES} probes already running\n`);
+    const cap = this.options.maxProbes ?? MAX_PROBES;
+    if (this.inFlight >= cap) return text(res, 503, `${cap} probes already running\n`);
     // Finish within Prometheus' scrape timeout (it says it in this header), as blackbox_exporter does.
     const scrape = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
     const timeoutMs = Number.isFinite(scrape) && scrape > 0 ? Math.max(100, Math.min(module.timeoutMs, scrape * 1000 - 500)) : module.timeoutMs;

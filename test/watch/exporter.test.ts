@@ -4,6 +4,7 @@
  * scrapes /probe with blackbox-style relabelling and answers `sipwall_probe_success == 1`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,24 @@ describe('exporter /probe', () => {
     expect((await fetch(`${base}/probe?module=sip_udp`)).status).toBe(400);
     expect((await fetch(`${base}/nothing`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('exporter /probe bound', () => {
+  it('past its cap of probes in flight, answers 503 at once; the ones in flight finish', async () => {
+    const small = new Exporter({ host: '127.0.0.1', port: 0, modules: new Map([['slow', { ...DEFAULT_MODULES.get('sip_udp')!, timeoutMs: 800 }]]), log: () => undefined, maxProbes: 2 });
+    const { port } = await small.listen();
+    // A socket on loopback that never answers: each probe waits out its timeout.
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${port}/probe?target=127.0.0.1:${silent.address().port}&module=slow`;
+    const first = [fetch(url), fetch(url)];
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await fetch(url);
+    expect([third.status, await third.text()]).toEqual([503, '2 probes already running\n']);
+    for (const r of await Promise.all(first)) expect(samples(await r.text()).get('sipwall_probe_success')).toBe(0);
+    silent.close();
+    await small.close();
   });
 });
 
