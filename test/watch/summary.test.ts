@@ -1,0 +1,28 @@
+/** `sipwall history`'s figures: nearest-rank percentiles, uptime, state changes, buckets and the sparkline. */
+import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../src/watch/run.js';
+import { percentile, sparkline, summarize } from '../../src/watch/summary.js';
+
+const r = (check: string, at: number, ok: boolean, rttMs?: number, retransmissions = 0): CheckResult => ({ check, at, ok, durationMs: 1, outcome: ok ? 'answered' : 'timeout', retransmissions, ...(rttMs === undefined ? {} : { rttMs }) });
+
+describe('summarize', () => {
+  it('nearest-rank percentiles of the runs that met their expectations', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect([percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99), percentile(sorted, 100)]).toEqual([50, 95, 99, 100]);
+    expect(percentile([7], 99)).toBe(7);
+  });
+
+  it('per check: runs, uptime, RTT, retransmissions, changes, last result, buckets; outside the stretch left out', () => {
+    const results = [r('b', 5, true, 10, 1), r('a', 0, true, 10), r('a', 10, false), r('a', 20, false), r('a', 30, true, 30, 2), r('a', 100, true, 99), r('a', -1, false)];
+    const [a, b] = summarize(results, 0, 40, 4);
+    expect(a).toMatchObject({ check: 'a', runs: 4, failures: 2, uptimePercent: 50, rttMs: { p50: 10, p95: 30, p99: 30 }, retransmissions: 2, changes: 2, last: { at: 30 } });
+    expect(a!.buckets).toEqual([10, 'fail', 'fail', 30]);
+    expect(b).toMatchObject({ check: 'b', runs: 1, uptimePercent: 100, retransmissions: 1, changes: 0 });
+    expect(b!.buckets).toEqual([10, null, null, null]);
+  });
+
+  it('the sparkline scales to the largest RTT; × for only failures, · for no run', () => {
+    expect(sparkline([0, 5, 10, 'fail', null])).toBe('▁▄█×·');
+    expect(sparkline([null, 'fail'])).toBe('·×');
+  });
+});
