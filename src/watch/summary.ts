@@ -16,9 +16,9 @@ export interface CheckSummary {
   readonly buckets: ReadonlyArray<number | 'fail' | null>;
 }
 
-/** Nearest-rank percentile of sorted values. */
+/** Nearest-rank percentile (0 < p ≤ 100) of sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export function summarize(results: readonly CheckResult[], from: number, to: number, bucketCount = 24): CheckSummary[] {
