@@ -8,7 +8,6 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Responder, RESPONDER_LIMITS } from '../../src/probe/responder.js';
-import { withReceived } from '../../src/probe/uas.js';
 import { runCli, FIXTURES } from '../helpers/cli.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
 
@@ -50,19 +49,6 @@ describe.skipIf(skip)('spoofed datagrams (raw socket, private namespace)', () =>
 function mkTmp(): string {
   return spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim();
 }
-
-describe('rport and received (RFC 3581 §4, RFC 3261 §18.2.1)', () => {
-  const source = { address: '198.51.100.7', port: 5062 };
-  it.each([
-    ['rport asked, a host name', 'SIP/2.0/UDP pbx.example.com:5060;branch=z9hG4bK1;rport', 'SIP/2.0/UDP pbx.example.com:5060;branch=z9hG4bK1;received=198.51.100.7;rport=5062'],
-    ['no rport, the same address', 'SIP/2.0/UDP 198.51.100.7:5062;branch=z9hG4bK1', 'SIP/2.0/UDP 198.51.100.7:5062;branch=z9hG4bK1'],
-    ['no rport, another address', 'SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1', 'SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1;received=198.51.100.7'],
-    ['rport with spaces, a stale received', 'SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1; rport ;received=192.0.2.1', 'SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1;received=198.51.100.7;rport=5062'],
-    ['two values in one line: only the top one', 'SIP/2.0/UDP 10.0.0.1;branch=x;rport, SIP/2.0/UDP b;branch=y', 'SIP/2.0/UDP 10.0.0.1;branch=x;received=198.51.100.7;rport=5062, SIP/2.0/UDP b;branch=y'],
-  ])('%s', (_name, via, expected) => {
-    expect(withReceived(via, source)).toBe(expected);
-  });
-});
 
 describe('TCP: one source cannot starve the others', () => {
   let responder: Responder;
