@@ -35,4 +35,19 @@ describe('CheckState', () => {
     const seen = days.flatMap((d, i) => s.observe(result(i * 60_000, true, { tlsDaysLeft: d })).map((a) => `${i}:${a.event}`));
     expect(seen).toEqual(['1:cert-expiring', '5:cert-expiring']);
   });
+
+  it('says what happened in each alert', () => {
+    const s = new CheckState({ ...rules, downAfter: 2, flapChanges: 2 });
+    const messages = [false, false, true, false, false, true, true].flatMap((ok, i) =>
+      s.observe(result(i * 60_000, ok, ok ? {} : { why: 'no answer in 5000 ms' })).map((a) => `${a.event}: ${a.message}`),
+    );
+    expect(messages).toEqual(['down: down after 2 failures: no answer in 5000 ms', 'up: up again', 'down: down after 2 failures: no answer in 5000 ms', 'flapping: 3 state changes within 600 s; alerts held until it is stable']);
+    const quiet = [...Array(12)].flatMap((_, i) => s.observe(result((7 + i) * 60_000, true)).map((a) => `${a.event}: ${a.message}`));
+    expect(quiet).toEqual(['stable: stable for 600 s, up']);
+  });
+
+  it('a certificate already near expiry at the first run alerts; exactly the days asked for does not', () => {
+    expect(new CheckState(rules).observe(result(0, true, { tlsDaysLeft: 3 })).map((a) => [a.event, a.message])).toEqual([['cert-expiring', 'TLS certificate expires in 3 days']]);
+    expect(new CheckState(rules).observe(result(0, true, { tlsDaysLeft: 14 }))).toEqual([]);
+  });
 });
