@@ -4,7 +4,7 @@
 // has no module.enableCompileCache (22.1+), so bin/sipwall.cjs loads the bundle through
 // vm.Script with cachedData (what v8-compile-cache does). yaml and zod stay external: only
 // --profile needs them; ora and selfsigned too: only a probe on a terminal shows a spinner, only
-// a tls responder without a certificate makes one; croner and prom-client: only watch and exporter.
+// a tls responder without a certificate makes one; croner: only watch and exporter.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,7 +22,7 @@ await build({
   platform: 'node',
   target: 'node20',
   minify: true,
-  external: ['yaml', 'zod', 'ora', 'selfsigned', 'croner', 'prom-client'],
+  external: ['yaml', 'zod', 'ora', 'selfsigned', 'croner'],
   logLevel: 'warning',
   // yargs reads import.meta.url (ESM); in the CommonJS bundle it is this file's URL.
   define: { 'import.meta.url': '__sipwallUrl' },

@@ -1,5 +1,5 @@
 /**
- * `sipwall exporter`: Prometheus metrics over HTTP (prom-client).
+ * `sipwall exporter`: Prometheus metrics over HTTP (text format written by exposition.ts).
  * - `/metrics`: the latest result of every check of the watch, labelled by check, target and
  *   transport, and the exporter's own process metrics.
  * - `/probe?target=…&module=…`: one probe now, blackbox_exporter style (Prometheus is the
@@ -8,11 +8,11 @@
  * prefix, base units in the name, `_seconds`, `_total` on counters, `_timestamp_seconds`).
  */
 import http from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { InputError } from '../net/errors.js';
 import { parseSipTarget } from '../probe/target.js';
 import type { Check, ProbeSpec } from './config.js';
 import { runProbe, type CheckResult } from './run.js';
+import { Family, processMetrics, type Labels } from './exposition.js';
 import type { CheckState } from './state.js';
 
 /** Modules /probe knows without a config. */
@@ -39,21 +39,43 @@ const PROBE_METRICS: ReadonlyArray<{ readonly name: string; readonly help: strin
 const LOSS = { name: 'sipwall_rtp_loss_ratio', help: 'Fraction of RTP packets lost on the way in (inbound) or back (return), as sipwall responder counted them' } as const;
 const DIRECTIONS = ['inbound', 'return'] as const;
 
-/**
- * One probe's exposition (text format 0.0.4), written directly: /probe answers hundreds of
- * requests at once, and a prom-client registry per request cost more than the probe itself.
- */
-export function probeExposition(result: CheckResult): string {
-  const out: string[] = [];
-  for (const m of PROBE_METRICS) {
-    const value = m.value(result);
-    out.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} gauge`);
-    if (value !== undefined) out.push(`${m.name} ${Number(value)}`);
+/** The metric families of probe results, labelled by `labelNames`' values. */
+class ProbeFamilies {
+  readonly gauges = PROBE_METRICS.map((m) => ({ m, family: new Family(m.name, m.help, 'gauge') }));
+  readonly loss = new Family(LOSS.name, LOSS.help, 'gauge');
+
+  set(labels: Labels, result: CheckResult): void {
+    for (const { m, family } of this.gauges) {
+      const value = m.value(result);
+      // A value the last run did not give is removed, not left stale.
+      if (value === undefined) family.remove(labels);
+      else family.set(labels, Number(value));
+    }
+    for (const direction of DIRECTIONS) {
+      if (result.rtpLoss) this.loss.set({ ...labels, direction }, result.rtpLoss[direction]);
+      else this.loss.remove({ ...labels, direction });
+    }
   }
-  out.push(`# HELP ${LOSS.name} ${LOSS.help}`, `# TYPE ${LOSS.name} gauge`);
-  for (const direction of DIRECTIONS) if (result.rtpLoss) out.push(`${LOSS.name}{direction="${direction}"} ${result.rtpLoss[direction]}`);
-  return `${out.join('\n')}\n`;
+
+  removeWhere(label: string, value: string): void {
+    for (const { family } of this.gauges) family.removeWhere(label, value);
+    this.loss.removeWhere(label, value);
+  }
+
+  render(): string {
+    return [...this.gauges.map((g) => g.family), this.loss].map((f) => f.render()).join('');
+  }
 }
+
+/** One probe's exposition: its metrics alone, without labels (the scrape adds the target). */
+export function probeExposition(result: CheckResult): string {
+  const families = new ProbeFamilies();
+  families.set({}, result);
+  return families.render();
+}
+
+/** The text format's content type. */
+const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export interface ExporterOptions {
   readonly host: string;
@@ -67,39 +89,21 @@ export interface ExporterOptions {
 }
 
 export class Exporter {
-  readonly registry = new Registry();
-  private readonly gauges = PROBE_METRICS.map((m) => ({ m, gauge: new Gauge({ name: m.name, help: m.help, labelNames: ['check', 'target', 'transport'], registers: [this.registry] }) }));
-  private readonly loss = new Gauge({ name: LOSS.name, help: LOSS.help, labelNames: ['check', 'target', 'transport', 'direction'], registers: [this.registry] });
-  private readonly up = new Gauge({ name: 'sipwall_check_up', help: 'Check state: 1 up, 0 down (absent while unknown)', labelNames: ['check'], registers: [this.registry] });
-  private readonly runs = new Counter({ name: 'sipwall_check_runs_total', help: 'Check runs by result', labelNames: ['check', 'result'], registers: [this.registry] });
-  /** `sipwall_check_info` lines: each check's labels from the config (written by hand: label names vary by check). */
-  private info = '';
-  /** The labels each check was recorded with. */
-  private readonly recorded = new Map<string, Record<string, string>>();
+  private readonly probes = new ProbeFamilies();
+  private readonly up = new Family('sipwall_check_up', 'Check state: 1 up, 0 down (absent while unknown)', 'gauge');
+  private readonly runs = new Family('sipwall_check_runs_total', 'Check runs by result', 'counter');
+  private readonly info = new Family('sipwall_check_info', 'The labels of each check in the watch config (value 1)', 'gauge');
+  /** Every check name the families hold samples of. */
+  private readonly known = new Set<string>();
   private server: http.Server | undefined;
   private inFlight = 0;
 
-  constructor(private readonly options: ExporterOptions) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'sipwall_exporter_' });
-    // prom-client names three gauges `_total`, which the conventions keep for counters
-    // (`promtool check metrics` says so): left out.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(`sipwall_exporter_${name}`);
-  }
+  constructor(private readonly options: ExporterOptions) {}
 
   /** A watch result into /metrics. */
   record(check: Check, result: CheckResult, state: CheckState): void {
-    const labels = { check: check.name, target: check.input, transport: check.transport };
-    this.recorded.set(check.name, labels);
-    for (const { m, gauge } of this.gauges) {
-      const value = m.value(result);
-      // A value the last run did not give is removed, not left stale.
-      if (value === undefined) gauge.remove(labels);
-      else gauge.set(labels, Number(value));
-    }
-    for (const direction of DIRECTIONS) {
-      if (result.rtpLoss) this.loss.set({ ...labels, direction }, result.rtpLoss[direction]);
-      else this.loss.remove({ ...labels, direction });
-    }
+    this.known.add(check.name);
+    this.probes.set({ check: check.name, target: check.input, transport: check.transport }, result);
     if (state.state === 'unknown') this.up.remove({ check: check.name });
     else this.up.set({ check: check.name }, state.state === 'up' ? 1 : 0);
     this.runs.inc({ check: check.name, result: result.ok ? 'success' : 'failure' });
@@ -107,23 +111,26 @@ export class Exporter {
 
   /** The checks' labels from the config, as `sipwall_check_info{check="…",<labels>} 1` (join on `check`). */
   describe(checks: readonly Check[]): void {
-    const lines = checks.map((c) => {
-      const pairs: Array<[string, string]> = [['check', c.name], ...Object.entries(c.labels)];
-      return `sipwall_check_info{${pairs.map(([k, v]) => `${k}="${labelValue(v)}"`).join(',')}} 1`;
-    });
-    this.info = lines.length === 0 ? '' : `# HELP sipwall_check_info The labels of each check in the watch config (value 1)\n# TYPE sipwall_check_info gauge\n${lines.join('\n')}\n`;
+    for (const check of checks) {
+      this.known.add(check.name);
+      this.info.removeWhere('check', check.name);
+      this.info.set({ check: check.name, ...check.labels }, 1);
+    }
   }
 
   /** Forgets checks that are no longer configured. */
   retain(names: ReadonlySet<string>): void {
-    for (const [name, labels] of this.recorded) {
+    for (const name of this.known) {
       if (names.has(name)) continue;
-      for (const { gauge } of this.gauges) gauge.remove(labels);
-      for (const direction of DIRECTIONS) this.loss.remove({ ...labels, direction });
-      this.up.remove({ check: name });
-      for (const result of ['success', 'failure']) this.runs.remove({ check: name, result });
-      this.recorded.delete(name);
+      for (const family of [this.up, this.runs, this.info]) family.removeWhere('check', name);
+      this.probes.removeWhere('check', name);
+      this.known.delete(name);
     }
+  }
+
+  /** The /metrics text. */
+  metrics(): string {
+    return this.probes.render() + this.up.render() + this.runs.render() + this.info.render() + processMetrics('sipwall_exporter_');
   }
 
   async listen(): Promise<{ host: string; port: number }> {
@@ -150,8 +157,8 @@ export class Exporter {
     const url = new URL(req.url ?? '/', 'http://exporter');
     if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'only GET\n');
     if (url.pathname === '/metrics') {
-      res.writeHead(200, { 'content-type': this.registry.contentType });
-      res.end((await this.registry.metrics()) + this.info);
+      res.writeHead(200, { 'content-type': CONTENT_TYPE });
+      res.end(this.metrics());
       return;
     }
     if (url.pathname === '/probe') return this.probe(url, req, res);
@@ -189,7 +196,7 @@ export class Exporter {
     } finally {
       this.inFlight--;
     }
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.writeHead(200, { 'content-type': CONTENT_TYPE });
     res.end(probeExposition(result));
   }
 
@@ -198,11 +205,6 @@ export class Exporter {
     this.server.closeAllConnections();
     await new Promise((r) => this.server!.close(r));
   }
-}
-
-/** A label value in the text format: backslash, double quote and line feed escaped. */
-function labelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function text(res: http.ServerResponse, status: number, body: string): void {
