@@ -64,7 +64,8 @@ export class Watch {
     const now = this.now();
     for (const check of this.config.checks) {
       if ('everyMs' in check.schedule) this.anchors.set(check.name, now + Math.floor(spread(check.name) * this.config.jitter * check.schedule.everyMs));
-      this.arm(check);
+      // From just before now: a check whose anchor is now fires now, not an interval later.
+      this.arm(check, now - 1);
     }
   }
 
@@ -76,12 +77,17 @@ export class Watch {
     return at + Math.floor(spread(check.name) * this.config.jitter * ((second?.getTime() ?? at + 60_000) - at));
   }
 
-  /** Sets the check's timer for its next slot after `after` (the slot that just fired, so a timer that fires a little early does not fire that slot twice). */
-  private arm(check: Check, after = this.now()): void {
+  /**
+   * Sets the check's timer for its next slot after `after` (the slot that just fired, so a timer
+   * that fires a little early does not fire that slot twice). Slots missed by more than a second
+   * (a suspended machine, a blocked event loop) are skipped, not run in a burst.
+   */
+  private arm(check: Check, after: number): void {
     if (this.stopping) return;
-    const at = this.nextRun(check, Math.max(after, this.now()));
+    const now = this.now();
+    const at = this.nextRun(check, now - after > 1000 ? now - 1 : after);
     // setTimeout holds at most 2**31 - 1 ms: a later slot is re-armed on the way.
-    const delay = Math.min(Math.max(0, at - this.now()), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(0, at - now), 2 ** 31 - 1);
     this.timers.set(
       check.name,
       setTimeout(() => {
