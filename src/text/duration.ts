@@ -10,9 +10,3 @@ export function parseDuration(text: string, name: string): number {
   if (!Number.isSafeInteger(ms) || ms > 10 * 365 * UNIT_MS.d) throw new InputError(name, `"${String(text).slice(0, 20)}" is not a duration`, 'write e.g. 20ms, 5s, 10m, 24h or 30d');
   return ms;
 }
-
-/** The shortest exact text of a duration: 90000 → `90s`, 3600000 → `1h`. */
-export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) if (ms >= UNIT_MS[unit] && ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
-  return `${ms}ms`;
-}

@@ -93,7 +93,7 @@ export const watchConfigSchema = z
   })
   .describe('sipwall watch configuration');
 
-export type RawWatchConfig = z.infer<typeof watchConfigSchema>;
+type RawWatchConfig = z.infer<typeof watchConfigSchema>;
 
 /** Every field name of a config, for "did you mean". */
 const FIELDS = ['$schema', 'defaults', 'interval', 'timeout', 'jitter', 'history', 'dir', 'retention', 'maxFileBytes', 'alerts', 'downAfter', 'flap', 'window', 'changes', 'certDays', 'command', 'webhook', 'url', 'retries', 'checks', 'name', 'target', 'probe', 'rtp', 'ports', 'sample', 'count', 'sip', 'transport', 'insecure', 'expect', 'status', 'maxRtt', 'maxLoss', 'cron', 'labels', 'modules'];

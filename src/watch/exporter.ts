@@ -68,7 +68,7 @@ class ProbeFamilies {
 }
 
 /** One probe's exposition: its metrics alone, without labels (the scrape adds the target). */
-export function probeExposition(result: CheckResult): string {
+function probeExposition(result: CheckResult): string {
   const families = new ProbeFamilies();
   families.set({}, result);
   return families.render();

@@ -10,7 +10,7 @@ import type { Watch } from './watch.js';
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** An SVG line of the buckets' RTT, a dot per bucket (gaps where none ran, red bars where every run failed). */
-export function rttChart(buckets: CheckSummary['buckets'], width = 480, height = 60): string {
+function rttChart(buckets: CheckSummary['buckets'], width = 480, height = 60): string {
   const numbers = buckets.filter((b): b is number => typeof b === 'number');
   const max = Math.max(1, ...numbers);
   const step = (width - 6) / Math.max(1, buckets.length - 1);

@@ -43,7 +43,7 @@ export function missed(result: SipProbeResult, spec: Pick<ProbeSpec, 'expect'>):
   return out;
 }
 
-export function resultOf(name: string, at: number, durationMs: number, probe: SipProbeResult, spec: Pick<ProbeSpec, 'expect'>): CheckResult {
+function resultOf(name: string, at: number, durationMs: number, probe: SipProbeResult, spec: Pick<ProbeSpec, 'expect'>): CheckResult {
   const why = missed(probe, spec);
   const days = probe.tls?.daysToExpiry;
   return {
