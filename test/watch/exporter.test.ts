@@ -85,6 +85,35 @@ describe('exporter /probe', () => {
   });
 });
 
+describe('exporter /probe with an rtp module', () => {
+  it('samples the responder\'s RTP ports: ports open and loss each way', async () => {
+    let rtp: Responder | undefined;
+    let base = 0;
+    for (let i = 0; i < 20 && !rtp; i++) {
+      base = 20_000 + Math.floor(Math.random() * 30_000);
+      const r = new Responder({ sip: [{ transport: 'udp', port: base + 10 }], rtp: { from: base, to: base + 1 }, allow: undefined, host: '127.0.0.1', sipRate: 1000, rtpRate: 100_000, log: () => undefined });
+      try {
+        await r.start();
+        rtp = r;
+      } catch {
+        await r.stop();
+      }
+    }
+    const module = { ...DEFAULT_MODULES.get('sip_udp')!, expect: { status: 'any' as const, maxRttMs: undefined, certDays: undefined, maxLoss: 0 }, rtp: { range: { from: base, to: base + 1 }, sample: 2, count: 3, intervalMs: 5, sip: { transport: 'udp' as const, port: base + 10 } } };
+    const withRtp = new Exporter({ host: '127.0.0.1', port: 0, modules: new Map([['media', module]]), log: () => undefined });
+    const { port } = await withRtp.listen();
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${port}/probe?target=127.0.0.1&module=media`)).text();
+      const s = samples(text);
+      expect([s.get('sipwall_probe_success'), s.get('sipwall_rtp_ports_open'), s.get('sipwall_rtp_ports_probed'), s.get('sipwall_rtp_loss_ratio{direction="inbound"}'), s.get('sipwall_rtp_loss_ratio{direction="return"}')]).toEqual([1, 2, 2, 0, 0]);
+      checkMetrics(text);
+    } finally {
+      await withRtp.close();
+      await rtp?.stop();
+    }
+  });
+});
+
 describe('exporter /probe bound', () => {
   it('past its cap of probes in flight, answers 503 at once; the ones in flight finish', async () => {
     const small = new Exporter({ host: '127.0.0.1', port: 0, modules: new Map([['slow', { ...DEFAULT_MODULES.get('sip_udp')!, timeoutMs: 800 }]]), log: () => undefined, maxProbes: 2 });
