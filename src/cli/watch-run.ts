@@ -117,6 +117,21 @@ export async function runHistory(args: HistoryArgs, ctx: Context): Promise<numbe
   return 0;
 }
 
+/**
+ * The status page reads a day of history (with 1,000 checks a minute, ~200 MB of lines): built at
+ * most once per PAGE_MS however often it is asked for, so reloading it cannot load the exporter.
+ */
+const PAGE_MS = 10_000;
+
+function cached(ms: number, make: () => string): () => string {
+  let last: { at: number; html: string } | undefined;
+  return () => {
+    const now = performance.now();
+    if (!last || now - last.at >= ms) last = { at: now, html: make() };
+    return last.html;
+  };
+}
+
 export async function runExporter(args: ExporterArgs, ctx: Context): Promise<number> {
   const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(args.listen);
   const port = Number(m?.[2]);
@@ -130,7 +145,7 @@ export async function runExporter(args: ExporterArgs, ctx: Context): Promise<num
     port,
     modules: new Map([...DEFAULT_MODULES, ...(config?.modules ?? [])]),
     log,
-    ...(config ? { page: () => statusPage(watch!, readHistory(config.history.dir, Date.now() - 86_400_000).results, Date.now()) } : {}),
+    ...(config ? { page: cached(PAGE_MS, () => statusPage(watch!, readHistory(config.history.dir, Date.now() - 86_400_000).results, Date.now())) } : {}),
   });
   const history = config ? openHistory(config) : undefined;
   const notifier = new Notifier({ command: config?.alerts.command, webhook: config?.alerts.webhook, log });
