@@ -38,14 +38,15 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
     return 1;
   }
   const what = [...sip.map((l) => `${l.transport}:${l.port}`), ...(rtp ? [`rtp ${rtp.from}-${rtp.to}`] : [])].join(', ');
-  log(`ready: ${what} on ${args.bind}${allow ? ` for ${args.allow!.join(',')}` : ' for every source'}`);
   // Until SIGINT/SIGTERM or --duration, whichever comes first; the other must not keep the
-  // process alive afterwards.
+  // process alive afterwards. The handlers go in before "ready": a SIGTERM sent on it is caught.
   let timer: NodeJS.Timeout | undefined;
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     ctx.io.onStop(resolve);
     if (args.duration !== undefined) timer = setTimeout(resolve, Math.max(0, args.duration) * 1000);
   });
+  log(`ready: ${what} on ${args.bind}${allow ? ` for ${args.allow!.join(',')}` : ' for every source'}`);
+  await stopped;
   clearTimeout(timer);
   await responder.stop();
   log('stopped');

@@ -59,10 +59,12 @@ export async function runWatch(args: WatchArgs, ctx: Context): Promise<number> {
       await notifier.drain(30_000);
       return results.every((r) => r.ok) ? 0 : 3;
     }
+    // The signal handlers before the line that says it runs: a SIGTERM sent on that line must be caught.
+    const stopped = new Promise<void>((resolve) => ctx.io.onStop(resolve));
+    ctx.io.onReload(() => void reload(ctx, args.config!, watch, log));
     watch.start();
     log(`watching ${config.checks.length} checks; history in ${config.history.dir}`);
-    ctx.io.onReload(() => void reload(ctx, args.config!, watch, log));
-    await new Promise<void>((resolve) => ctx.io.onStop(resolve));
+    await stopped;
     log('stopping: finishing the running checks');
     await watch.stop();
     await notifier.drain(10_000);
@@ -162,13 +164,14 @@ export async function runExporter(args: ExporterArgs, ctx: Context): Promise<num
       ctx.io.stderr(`sipwall: exporter: cannot listen on ${args.listen} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`);
       return 1;
     }
+    const stopped = new Promise<void>((resolve) => ctx.io.onStop(resolve));
     watch?.start();
-    log(`exporter on http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}/metrics${watch ? `, watching ${config!.checks.length} checks` : ''}`);
     if (watch) ctx.io.onReload(() => void reload(ctx, args.config!, watch!, log, (c) => {
       exporter.retain(new Set(c.checks.map((x) => x.name)));
       exporter.describe(c.checks);
     }));
-    await new Promise<void>((resolve) => ctx.io.onStop(resolve));
+    log(`exporter on http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}/metrics${watch ? `, watching ${config!.checks.length} checks` : ''}`);
+    await stopped;
     await watch?.stop();
     await exporter.close();
     await notifier.drain(10_000);

@@ -165,6 +165,25 @@ describe('sipwall watch on schedule', () => {
     expect(out.stdout).toMatch(/stopping: finishing the running checks\n.*stopped\n$/);
   });
 
+  it('the stop handler is in place before the line that says it runs (a SIGTERM sent on that line is caught)', async () => {
+    const path = config('order.yaml', `history: { dir: ${join(dir, 'history-order')} }\nchecks: [{ name: o, target: "127.0.0.1:${port}", interval: 1s }]\n`);
+    const exporterPort = await freePort();
+    for (const [argv, ready] of [
+      [['watch', '--config', path], 'watching 1 checks'],
+      [['exporter', '--listen', `127.0.0.1:${exporterPort}`], 'exporter on'],
+      [['responder', '--sip', `udp:${await freePort()}`, '--bind', '127.0.0.1'], 'ready:'],
+    ] as const) {
+      const events: string[] = [];
+      const { io, out } = recordingIo();
+      const record: Io = { ...io, stdout: (t) => (events.push(t), io.stdout(t)), onStop: (f) => (events.push('stop handler'), io.onStop(f)) };
+      const code = main([...argv], record);
+      await until(() => out.stop !== undefined && events.some((e) => e.includes(ready)));
+      expect(events.findIndex((e) => e === 'stop handler'), argv[0]).toBeLessThan(events.findIndex((e) => e.includes(ready)));
+      out.stop!();
+      expect(await code).toBe(0);
+    }
+  });
+
   it('the real process: SIGTERM exits 0', async () => {
     const path = config('proc.yaml', `history: { dir: ${join(dir, 'history-proc')} }\nchecks: [{ name: p, target: "127.0.0.1:${port}", interval: 1s }]\n`);
     const child = spawn(process.execPath, [BIN, 'watch', '--config', path], { stdio: ['ignore', 'pipe', 'pipe'] });
