@@ -29,3 +29,22 @@ export async function listening(port: number, protocol: 'udp' | 'tcp', timeoutMs
   }
   throw new Error(`nothing listens on ${protocol} ${port} after ${timeoutMs} ms`);
 }
+
+/**
+ * A responder on loopback with `ports` RTP ports in a row (its SIP on udp base + 10), tried at
+ * random bases until the kernel gives them (bounded: 20 tries). Returns it with the base.
+ */
+export async function rtpResponder(ports: number): Promise<{ responder: import('../../src/probe/responder.js').Responder; base: number }> {
+  const { Responder } = await import('../../src/probe/responder.js');
+  for (let i = 0; i < 20; i++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const r = new Responder({ sip: [{ transport: 'udp', port: base + 10 }], rtp: { from: base, to: base + ports - 1 }, allow: undefined, host: '127.0.0.1', sipRate: 1000, rtpRate: 100_000, log: () => undefined });
+    try {
+      await r.start();
+      return { responder: r, base };
+    } catch {
+      await r.stop();
+    }
+  }
+  throw new Error(`no ${ports} free ports in a row after 20 tries`);
+}

@@ -14,7 +14,7 @@ import { main } from '../../src/cli/main.js';
 import { readBounded } from '../../src/cli/read.js';
 import { Responder } from '../../src/probe/responder.js';
 import { runCli } from '../helpers/cli.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort, rtpResponder } from '../helpers/ports.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'sipwall.cjs');
@@ -111,19 +111,7 @@ describe('sipwall watch --once and sipwall history', () => {
 
 describe('rtp checks', () => {
   it('a sample of the responder\'s RTP ports: open, no loss either way; a range where nothing echoes is down', async () => {
-    // Four ports in a row for the responder's RTP range (tried until the kernel gives them).
-    let rtp: Responder | undefined;
-    let base = 0;
-    for (let i = 0; i < 20 && !rtp; i++) {
-      base = 20_000 + Math.floor(Math.random() * 30_000);
-      const r = new Responder({ sip: [{ transport: 'udp', port: base + 10 }], rtp: { from: base, to: base + 3 }, allow: undefined, host: '127.0.0.1', sipRate: 1000, rtpRate: 100_000, log: () => undefined });
-      try {
-        await r.start();
-        rtp = r;
-      } catch {
-        await r.stop();
-      }
-    }
+    const { responder: rtp, base } = await rtpResponder(4);
     try {
       const path = config('rtp.yaml', `history: { dir: ${join(dir, 'history-rtp')} }\nchecks:\n  - { name: media, target: 127.0.0.1, probe: rtp, rtp: { ports: "${base}-${base + 3}", sample: 4, count: 5, interval: 5ms, sip: "udp:${base + 10}" }, expect: { maxLoss: 0 } }\n  - { name: silent, target: 127.0.0.1, probe: rtp, rtp: { ports: "${base + 4}-${base + 5}", sample: 2, count: 2, interval: 5ms, sip: "udp:${base + 10}" } }\n`);
       const run = await runCli(['watch', '--config', path, '--once', '--json']);
@@ -132,7 +120,7 @@ describe('rtp checks', () => {
       expect(results[1]).toMatchObject({ check: 'silent', ok: false, outcome: 'closed', rtpOpen: 0, rtpPorts: 2, why: expect.stringMatching(/2 of 2 ports silent \(never arrived 2\)/) });
       expect(run.code).toBe(3);
     } finally {
-      await rtp?.stop();
+      await rtp.stop();
     }
   });
 

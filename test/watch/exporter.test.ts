@@ -14,7 +14,7 @@ import { parseSipTarget } from '../../src/probe/target.js';
 import type { Check } from '../../src/watch/config.js';
 import { DEFAULT_MODULES, Exporter } from '../../src/watch/exporter.js';
 import { CheckState } from '../../src/watch/state.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort, rtpResponder } from '../helpers/ports.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const promtool = spawnSync('promtool', ['--version']).status === 0;
@@ -87,18 +87,7 @@ describe('exporter /probe', () => {
 
 describe('exporter /probe with an rtp module', () => {
   it('samples the responder\'s RTP ports: ports open and loss each way', async () => {
-    let rtp: Responder | undefined;
-    let base = 0;
-    for (let i = 0; i < 20 && !rtp; i++) {
-      base = 20_000 + Math.floor(Math.random() * 30_000);
-      const r = new Responder({ sip: [{ transport: 'udp', port: base + 10 }], rtp: { from: base, to: base + 1 }, allow: undefined, host: '127.0.0.1', sipRate: 1000, rtpRate: 100_000, log: () => undefined });
-      try {
-        await r.start();
-        rtp = r;
-      } catch {
-        await r.stop();
-      }
-    }
+    const { responder: rtp, base } = await rtpResponder(2);
     const module = { ...DEFAULT_MODULES.get('sip_udp')!, expect: { status: 'any' as const, maxRttMs: undefined, certDays: undefined, maxLoss: 0 }, rtp: { range: { from: base, to: base + 1 }, sample: 2, count: 3, intervalMs: 5, sip: { transport: 'udp' as const, port: base + 10 } } };
     const withRtp = new Exporter({ host: '127.0.0.1', port: 0, modules: new Map([['media', module]]), log: () => undefined });
     const { port } = await withRtp.listen();
@@ -109,7 +98,7 @@ describe('exporter /probe with an rtp module', () => {
       checkMetrics(text);
     } finally {
       await withRtp.close();
-      await rtp?.stop();
+      await rtp.stop();
     }
   });
 });
