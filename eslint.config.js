@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'src/validate/**', 'src/probe/**', 'src/watch/**', 'test/**', 'bench/**', 'scripts/**'],
+    files: ['src/cli/**', 'src/validate/**', 'src/probe/**', 'src/watch/**', 'src/diagnose/**', 'test/**', 'bench/**', 'scripts/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -13,10 +13,11 @@ import { runProviders } from './providers.js';
 import { probeOptions, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
 import { checkParsed, recorded, type FlagTable } from './flags.js';
+import { diagnoseOptions, type DiagnoseArgs } from './diagnose.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
 import { exporterOptions, historyOptions, watchOptions, type ExporterArgs, type HistoryArgs, type WatchArgs } from './watch.js';
 
-const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter'];
+const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter', 'diagnose'];
 
 export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
   // Everything on stderr is a message of ours around echoed values: none reaches the terminal raw.
@@ -60,7 +61,8 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       .command('watch', 'Run SIP checks on a schedule: history, alerts on state changes', recorded('watch', watchOptions, flags))
       .command('history', 'Uptime, RTT percentiles and state changes from the watch history', recorded('history', historyOptions, flags))
       .command('exporter', 'Prometheus metrics: /metrics for a watch, /probe for Prometheus to schedule', recorded('exporter', exporterOptions, flags))
-      .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history or exporter')
+      .command('diagnose [part]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config read', recorded('diagnose', diagnoseOptions, flags))
+      .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter or diagnose')
       .strict()
       .version(VERSION)
       .help()
@@ -91,6 +93,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       if (parsed._[0] === 'responder') return await (await import('./responder-run.js')).runResponder(parsed as unknown as ResponderArgs, ctx);
       if (parsed._[0] === 'watch') return await (await import('./watch-run.js')).runWatch(parsed as unknown as WatchArgs, ctx);
       if (parsed._[0] === 'history') return await (await import('./watch-run.js')).runHistory(parsed as unknown as HistoryArgs, ctx);
+      if (parsed._[0] === 'diagnose') return await (await import('./diagnose-run.js')).runDiagnose(parsed as unknown as DiagnoseArgs, ctx);
       if (parsed._[0] === 'exporter') return await (await import('./watch-run.js')).runExporter(parsed as unknown as ExporterArgs, ctx);
     }
   } catch (error) {

@@ -245,7 +245,8 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function loadProviders(args: RenderArgs, ctx: Context): Provider[] {
+/** The providers `--provider` and `--profile` name (shared by render and diagnose). */
+export function loadProviders(args: Pick<RenderArgs, 'provider' | 'profile' | 'maxProfileMib'>, ctx: Context): Provider[] {
   const builtins = (args.provider ?? []).flatMap((p) => p.split(',')).map((id) => findBuiltinProvider(id.trim()));
   const limit = parseWhole('--max-profile-mib', args.maxProfileMib, 1, 4096, 256) * 1024 * 1024;
   const read = (file: string) => readInput(ctx, '--profile', file, 'give the path of a YAML or JSON profile (a regular file)', limit, `raise the limit with --max-profile-mib ${Math.max(args.maxProfileMib * 4, 256)}`);

@@ -1,0 +1,171 @@
+/** `sipwall diagnose`: runs every part that applies and prints ranked findings (exit 0 none, 1 some). */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAddress } from '../net/address.js';
+import { InputError } from '../net/errors.js';
+import { buildPolicy } from '../policy/build.js';
+import { anyWrong, ranked, type Finding } from '../diagnose/findings.js';
+import { firewallFindings } from '../diagnose/firewall.js';
+import { flowsOf } from '../diagnose/flows.js';
+import { defaultInterface, hostRuleset, interfaceAddresses } from '../diagnose/host.js';
+import { asteriskFindings, freeswitchFindings, type PbxConfig } from '../diagnose/pbx-config.js';
+import { cannotReplay, replay, type FlowVerdict } from '../diagnose/replay.js';
+import { isInterfaceName, rulesetOf } from '../diagnose/ruleset.js';
+import { terminalText } from '../text/escape.js';
+import { shellWord } from '../targets/quote.js';
+import { readInput, type Context } from './context.js';
+import type { DiagnoseArgs } from './diagnose.js';
+import { hostFor, parseRtpPorts, parseSipPorts } from './options.js';
+import { readBounded } from './read.js';
+import { loadProviders } from './render.js';
+
+export const DIAGNOSE_SCHEMA = 'https://sipwall.dev/schema/diagnose-result/v1';
+
+/** Where each PBX keeps its configuration by default. */
+const CONFIG_DIRS = ['/etc/asterisk', '/etc/freeswitch', '/usr/local/freeswitch/conf'];
+/** Per config file and in all: a copy of /etc/asterisk is small; a hostile folder must not fill memory. */
+const CONFIG_FILE_BYTES = 4 << 20;
+const CONFIG_FILES = 500;
+
+interface PartReport {
+  readonly part: 'firewall' | 'config';
+  readonly ran: boolean;
+  /** What it looked at, or why it did not run. */
+  readonly summary: string;
+}
+
+export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<number> {
+  const wantFirewall = args.part !== 'config';
+  const wantConfig = args.part !== 'firewall';
+  const named = (args.provider?.length ?? 0) + (args.profile?.length ?? 0) > 0;
+  if (args.part === 'firewall' && !named) throw new InputError('--provider', 'no provider given: the replay sends the provider\'s flows', 'name one, e.g. --provider flynumber, or --profile FILE');
+  if (args.interface !== undefined && !isInterfaceName(args.interface)) throw new InputError('--interface', `"${args.interface.slice(0, 40)}" is not an interface name`, 'give a name of 1-15 letters, digits, _ . or -, e.g. eth0');
+  const addresses = parseAddresses(args.address);
+  const rulesetFiles = (args.ruleset ?? []).map((file) => ({ name: file, text: readInput(ctx, '--ruleset', file, 'save one with nft list ruleset > FILE (or iptables-save, ip6tables-save, ipset save)') }));
+  const ruleset = rulesetFiles.length > 0 ? rulesetOf(rulesetFiles) : undefined;
+  const rtpOverride = args.rtpPorts === undefined ? undefined : parseRtpPorts(args.rtpPorts);
+  const sipPorts = args.sipPorts === undefined ? undefined : parseSipPorts(args.sipPorts);
+  const providers = named ? loadProviders(args, ctx) : [];
+  const host = hostFor(args.pbx);
+
+  const findings: Finding[] = [];
+  const parts: PartReport[] = [];
+  const live = ruleset === undefined;
+  const iface = args.interface ?? (live ? defaultInterface() : undefined) ?? 'eth0';
+  const hostAddresses = { ...(live && !args.address ? interfaceAddresses(iface) : {}), ...addresses };
+
+  let config: PbxConfig | undefined;
+  if (wantConfig) {
+    const dir = args.configDir ?? CONFIG_DIRS.find((d) => existsSync(d));
+    if (dir === undefined) {
+      parts.push({ part: 'config', ran: false, summary: `no PBX configuration found (looked in ${CONFIG_DIRS.join(', ')}); give --config-dir` });
+    } else {
+      config = readConfig(dir, args.configDir !== undefined, Object.values(hostAddresses));
+      if (config) {
+        findings.push(...config.findings);
+        parts.push({ part: 'config', ran: true, summary: `${config.pbx} configuration in ${dir}: RTP ${config.rtp.from}-${config.rtp.to} (${config.rtpFrom})` });
+      } else parts.push({ part: 'config', ran: false, summary: `${dir} holds no Asterisk or FreeSWITCH configuration` });
+    }
+  }
+
+  let verdicts: FlowVerdict[] | undefined;
+  if (wantFirewall && !named) parts.push({ part: 'firewall', ran: false, summary: 'no provider named: give --provider or --profile to replay its flows' });
+  else if (wantFirewall) {
+    const why = cannotReplay();
+    if (why !== undefined && args.part === 'firewall') throw new InputError('diagnose firewall', why, 'run it on the Linux host as root, or give a saved ruleset to a Linux machine where you are root');
+    if (why !== undefined) parts.push({ part: 'firewall', ran: false, summary: why });
+    else {
+      // The RTP range: --rtp-ports, else the PBX's own configuration, else the preset.
+      const rtpPorts = rtpOverride ?? (config && config.rtp.from <= config.rtp.to ? [config.rtp] : undefined);
+      const policy = buildPolicy({ providers, host, ...(rtpPorts ? { rtpPorts } : {}), ...(sipPorts ? { sipPorts } : {}), direction: 'in', families: [4, 6] });
+      const flows = flowsOf(policy);
+      const target = { 4: hostAddresses[4] ?? '192.0.2.10', 6: hostAddresses[6] ?? '2001:db8::10' };
+      const used = ruleset ?? hostRuleset();
+      const result = replay({ ruleset: used, iface, addresses: target }, flows);
+      const flags = [...(args.provider ?? []).flatMap((p) => ['-p', p]), ...(args.profile ?? []).flatMap((p) => ['--profile', p]), ...(args.pbx ? ['--pbx', args.pbx] : []), ...(rtpPorts ? ['--rtp-ports', rtpPorts.map((r) => `${r.from}-${r.to}`).join(',')] : [])].map(shellWord).join(' ');
+      const rules = used.sources.length > 0 ? used.sources.join(' + ') : 'no ruleset at all (nothing loaded: every flow passes)';
+      if (!result.ok) {
+        findings.push({ severity: 'error', part: 'firewall', title: `the ruleset cannot be replayed: ${result.why}`, evidence: [rules], fix: 'check the saved ruleset with nft -c -f FILE (or iptables-restore --test)' });
+        parts.push({ part: 'firewall', ran: false, summary: result.why });
+      } else {
+        verdicts = result.verdicts;
+        findings.push(...firewallFindings(verdicts, { flags }));
+        const accepted = verdicts.filter((v) => v.flow.expect === 'accept' && v.decision?.verdict === 'accept').length;
+        const wanted = verdicts.filter((v) => v.flow.expect === 'accept').length;
+        const strangers = verdicts.filter((v) => v.flow.expect === 'refuse');
+        parts.push({ part: 'firewall', ran: true, summary: `${rules} replayed on ${iface} (${target[4]}, ${target[6]}): ${accepted} of ${wanted} provider flows accepted, ${strangers.filter((v) => v.decision?.verdict !== 'accept').length} of ${strangers.length} strangers on SIP refused` });
+      }
+    }
+  }
+
+  const list = ranked(findings);
+  if (args.json) {
+    ctx.io.stdout(`${JSON.stringify({ schema: DIAGNOSE_SCHEMA, ok: !anyWrong(list), parts, findings: list, ...(verdicts ? { flows: verdicts.map(flowJson) } : {}) }, null, 2)}\n`);
+  } else {
+    ctx.io.stdout(human(parts, list));
+  }
+  return anyWrong(list) ? 1 : 0;
+}
+
+function parseAddresses(values: readonly string[] | undefined): { 4?: string; 6?: string } {
+  const out: { 4?: string; 6?: string } = {};
+  for (const value of (values ?? []).flatMap((v) => v.split(','))) {
+    const a = parseAddress(value.trim());
+    if (!a) throw new InputError('--address', `"${value.slice(0, 60)}" is not an IP address`, 'give the PBX\'s address, e.g. --address 203.0.113.5');
+    if (out[a.family] !== undefined) throw new InputError('--address', `two IPv${a.family} addresses given`, 'give one address per family');
+    out[a.family] = a.text;
+  }
+  return out;
+}
+
+/** The config files that matter, read bounded; undefined when the folder holds neither PBX's. */
+function readConfig(dir: string, explicit: boolean, addresses: readonly string[]): PbxConfig | undefined {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new InputError('--config-dir', `${shellWord(dir)} is not a folder`, 'give the folder that holds pjsip.conf (Asterisk) or vars.xml (FreeSWITCH)');
+    names = readdirSync(dir, { recursive: true }).map(String).slice(0, 20_000);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (!explicit) return undefined;
+    throw new InputError('--config-dir', `${shellWord(dir)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, 'give a readable folder (a copy of /etc/asterisk will do)');
+  }
+  const asterisk = names.filter((n) => /^(pjsip|rtp)[^/]*\.conf$/.test(n));
+  const freeswitch = names.filter((n) => /(^|\/)(vars\.xml|switch\.conf\.xml)$|(^|\/)sip_profiles\/[^/]+\.xml$/.test(n));
+  const read = (list: string[]) =>
+    list.sort().slice(0, CONFIG_FILES).flatMap((name) => {
+      try {
+        const path = join(dir, name);
+        const st = statSync(path);
+        if (!st.isFile() || st.size > CONFIG_FILE_BYTES) return [];
+        return [{ name, text: readBounded(path, CONFIG_FILE_BYTES) }];
+      } catch {
+        return [];
+      }
+    });
+  if (asterisk.length > 0) return asteriskFindings(read(asterisk), { addresses });
+  if (freeswitch.length > 0) return freeswitchFindings(read(freeswitch), { addresses });
+  if (explicit) throw new InputError('--config-dir', `${shellWord(dir)} holds no pjsip*.conf, rtp*.conf (Asterisk) or vars.xml (FreeSWITCH)`, 'give the PBX\'s configuration folder');
+  return undefined;
+}
+
+function flowJson(v: FlowVerdict) {
+  return {
+    ...v.flow,
+    verdict: v.decision?.verdict ?? 'untraced',
+    ...(v.rule ? { decidedBy: v.rule } : {}),
+    arrived: v.arrived,
+    sender: v.outcome,
+  };
+}
+
+function human(parts: readonly PartReport[], findings: readonly Finding[]): string {
+  const lines = parts.map((p) => `${p.part}: ${p.ran ? '' : 'not run: '}${terminalText(p.summary)}`);
+  lines.push('');
+  if (findings.length === 0) lines.push('No problems found.');
+  findings.forEach((f, i) => {
+    lines.push(`${i + 1}. ${f.severity.toUpperCase()} (${f.part}) ${terminalText(f.title)}`);
+    for (const e of f.evidence) lines.push(`   seen: ${terminalText(e)}`);
+    lines.push(`   fix:  ${terminalText(f.fix)}`);
+  });
+  return `${lines.join('\n')}\n`;
+}

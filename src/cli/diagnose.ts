@@ -1,0 +1,36 @@
+/** `sipwall diagnose [firewall|config]`: flags and help. The work is in diagnose-run.ts. */
+import type { Argv } from 'yargs';
+
+export interface DiagnoseArgs {
+  part: 'all' | 'firewall' | 'config';
+  provider?: string[];
+  profile?: string[];
+  pbx?: string;
+  rtpPorts?: string;
+  sipPorts?: string;
+  ruleset?: string[];
+  interface?: string;
+  address?: string[];
+  configDir?: string;
+  json: boolean;
+  maxProfileMib: number;
+}
+
+export function diagnoseOptions(y: Argv): Argv {
+  return y
+    .positional('part', { choices: ['all', 'firewall', 'config'], default: 'all', describe: 'Which part: the firewall replay, the PBX config, or every part that applies' })
+    .option('provider', { alias: 'p', type: 'string', array: true, describe: 'Built-in provider id (repeatable): flynumber, vapi' })
+    .option('profile', { type: 'string', array: true, describe: 'Your own provider profile, YAML or JSON (repeatable)' })
+    .option('pbx', { type: 'string', describe: 'PBX preset: asterisk, freepbx, freeswitch, 3cx (its RTP range and SIP ports)' })
+    .option('rtp-ports', { type: 'string', describe: "The PBX's RTP range, e.g. 10000-20000 (overrides --pbx and the config)" })
+    .option('sip-ports', { type: 'string', describe: 'What the PBX listens on, e.g. udp:5060,tcp:5060,tls:5061 (overrides --pbx)' })
+    .option('ruleset', { type: 'string', array: true, describe: 'A saved ruleset instead of this host\'s (repeatable: nft list ruleset, iptables-save, ip6tables-save, ipset save output)' })
+    .option('interface', { type: 'string', describe: 'The interface the provider\'s packets arrive on (default: the default route\'s; eth0 for --ruleset)' })
+    .option('address', { type: 'string', array: true, describe: 'The PBX\'s address the provider sends to, one per family (default: the interface\'s; 192.0.2.10 and 2001:db8::10 for --ruleset)' })
+    .option('config-dir', { type: 'string', describe: 'A copy of the PBX\'s configuration (/etc/asterisk or FreeSWITCH\'s conf folder); default: those folders on this host' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print JSON (docs/diagnose-result.schema.json)' })
+    .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB' })
+    .example('sudo $0 diagnose -p flynumber --pbx asterisk', 'replay FlyNumber\'s flows against this host\'s firewall and read /etc/asterisk: ranked findings with fixes')
+    .example('sudo $0 diagnose firewall -p vapi --ruleset saved.nft --address 203.0.113.5', 'a saved nftables ruleset: which rule drops which flow')
+    .example('$0 diagnose config --config-dir ./asterisk-etc -p flynumber', 'NAT and RTP-range mistakes in a copy of the Asterisk config (no root needed)');
+}
