@@ -19,7 +19,8 @@ import { hostFor, parseRtpPorts, parseSipPorts } from './options.js';
 import { readBounded } from './read.js';
 import { loadProviders } from './render.js';
 
-export const DIAGNOSE_SCHEMA = 'https://sipwall.dev/schema/diagnose-result/v1';
+/** The $id of docs/diagnose-result.schema.json (src/diagnose/report-schema.ts). */
+export const DIAGNOSE_SCHEMA = 'urn:sipwall:schema:diagnose-result:v1';
 
 /** Where each PBX keeps its configuration by default. */
 const CONFIG_DIRS = ['/etc/asterisk', '/etc/freeswitch', '/usr/local/freeswitch/conf'];
@@ -60,7 +61,9 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
     if (dir === undefined) {
       parts.push({ part: 'config', ran: false, summary: `no PBX configuration found (looked in ${CONFIG_DIRS.join(', ')}); give --config-dir` });
     } else {
-      config = readConfig(dir, args.configDir !== undefined, Object.values(hostAddresses));
+      // This host's addresses say whether it is behind NAT only when the config is this host's own.
+      const own = args.configDir === undefined || args.address !== undefined;
+      config = readConfig(dir, args.configDir !== undefined, own ? Object.values(hostAddresses) : []);
       if (config) {
         findings.push(...config.findings);
         parts.push({ part: 'config', ran: true, summary: `${config.pbx} configuration in ${dir}: RTP ${config.rtp.from}-${config.rtp.to} (${config.rtpFrom})` });
@@ -130,7 +133,7 @@ function readConfig(dir: string, explicit: boolean, addresses: readonly string[]
     throw new InputError('--config-dir', `${shellWord(dir)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, 'give a readable folder (a copy of /etc/asterisk will do)');
   }
   const asterisk = names.filter((n) => /^(pjsip|rtp)[^/]*\.conf$/.test(n));
-  const freeswitch = names.filter((n) => /(^|\/)(vars\.xml|switch\.conf\.xml)$|(^|\/)sip_profiles\/[^/]+\.xml$/.test(n));
+  const freeswitch = names.filter((n) => /^(vars\.xml|autoload_configs\/switch\.conf\.xml|sip_profiles\/[^/]+\.xml)$/.test(n));
   const read = (list: string[]) =>
     list.sort().slice(0, CONFIG_FILES).flatMap((name) => {
       try {

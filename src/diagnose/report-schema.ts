@@ -1,0 +1,53 @@
+/**
+ * The `sipwall diagnose --json` result (v1) as zod, from which docs/diagnose-result.schema.json is
+ * generated (`npm run schema`; a test keeps the file equal and checks real output against it).
+ * Loaded by tests and the schema script only.
+ */
+import { z } from 'zod';
+
+export const DIAGNOSE_SCHEMA = 'urn:sipwall:schema:diagnose-result:v1';
+
+const part = z.enum(['firewall', 'config']);
+
+export const diagnoseReportSchema = z.strictObject({
+  schema: z.literal(DIAGNOSE_SCHEMA),
+  ok: z.boolean().describe('No error and no warning (exit code 0; 1 otherwise)'),
+  parts: z.array(z.strictObject({ part, ran: z.boolean(), summary: z.string().describe('What the part looked at, or why it did not run') })),
+  findings: z
+    .array(
+      z.strictObject({
+        severity: z.enum(['error', 'warning', 'info']),
+        part,
+        title: z.string().describe('What is wrong, one line'),
+        evidence: z.array(z.string()).describe('What was seen, one fact each'),
+        fix: z.string().describe('The command or config line that fixes it'),
+      }),
+    )
+    .describe('Ranked: errors, then warnings, then notes'),
+  flows: z
+    .array(
+      z.strictObject({
+        id: z.int().min(0),
+        family: z.union([z.literal(4), z.literal(6)]),
+        protocol: z.enum(['udp', 'tcp']),
+        source: z.string(),
+        sourcePort: z.int().min(1).max(65535),
+        destinationPort: z.int().min(1).max(65535),
+        expect: z.enum(['accept', 'refuse']).describe('accept: a provider flow that must pass; refuse: SIP from an address no provider lists'),
+        provider: z.string(),
+        role: z.enum(['sip', 'media']),
+        label: z.string(),
+        verdict: z.enum(['accept', 'drop', 'reject', 'untraced']).describe('What the kernel decided on the way in (nft trace)'),
+        decidedBy: z.string().optional().describe('The deciding rule or chain policy'),
+        arrived: z.boolean().describe('A listener in the replay received it'),
+        sender: z.string().describe('What the sender saw: sent, connected, ECONNREFUSED, timeout, …'),
+      }),
+    )
+    .optional()
+    .describe('Every replayed flow (when the firewall part ran)'),
+});
+
+export function diagnoseReportJsonSchema(): string {
+  const schema = z.toJSONSchema(diagnoseReportSchema, { target: 'draft-2020-12' });
+  return `${JSON.stringify({ ...schema, $id: DIAGNOSE_SCHEMA, title: 'sipwall diagnose result (v1)' }, null, 2)}\n`;
+}
