@@ -15,7 +15,7 @@ import { terminalText } from '../text/escape.js';
 import { shellWord } from '../targets/quote.js';
 import { readInput, type Context } from './context.js';
 import type { DiagnoseArgs } from './diagnose.js';
-import { hostFor, parseRtpPorts, parseSipPorts } from './options.js';
+import { hostFor, parseRtpPorts, parseSipPorts, parseWhole } from './options.js';
 import { readBounded } from './read.js';
 import { loadProviders } from './render.js';
 
@@ -41,6 +41,8 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
   const named = (args.provider?.length ?? 0) + (args.profile?.length ?? 0) > 0;
   if (args.part === 'firewall' && !named) throw new InputError('--provider', 'no provider given: the replay sends the provider\'s flows', 'name one, e.g. --provider flynumber, or --profile FILE');
   if (args.interface !== undefined && !isInterfaceName(args.interface)) throw new InputError('--interface', `"${args.interface.slice(0, 40)}" is not an interface name`, 'give a name of 1-15 letters, digits, _ . or -, e.g. eth0');
+  // Every flag is checked before any part runs, including those only some parts read.
+  parseWhole('--max-profile-mib', args.maxProfileMib, 1, 4096, 64);
   const addresses = parseAddresses(args.address);
   const rulesetFiles = (args.ruleset ?? []).map((file) => ({ name: file, text: readInput(ctx, '--ruleset', file, 'save one with nft list ruleset > FILE (or iptables-save, ip6tables-save, ipset save)') }));
   const ruleset = rulesetFiles.length > 0 ? rulesetOf(rulesetFiles) : undefined;

@@ -31,6 +31,6 @@ export function diagnoseOptions(y: Argv): Argv {
     .option('json', { type: 'boolean', default: false, describe: 'Print JSON (docs/diagnose-result.schema.json)' })
     .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB' })
     .example('sudo $0 diagnose -p flynumber --pbx asterisk', 'replay FlyNumber\'s flows against this host\'s firewall and read /etc/asterisk: ranked findings with fixes')
-    .example('sudo $0 diagnose firewall -p vapi --ruleset saved.nft --address 203.0.113.5', 'a saved nftables ruleset: which rule drops which flow')
-    .example('$0 diagnose config --config-dir ./asterisk-etc -p flynumber', 'NAT and RTP-range mistakes in a copy of the Asterisk config (no root needed)');
+    .example('sudo $0 diagnose firewall -p vapi --ruleset saved.nft --address 203.0.113.5 --json', 'a saved nftables ruleset: which rule decides each flow, as JSON')
+    .example('$0 diagnose config --config-dir ./asterisk-etc', 'NAT and RTP-range mistakes in a copy of the Asterisk config (no root needed)');
 }

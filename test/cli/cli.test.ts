@@ -144,10 +144,10 @@ describe('render', () => {
     }
   });
 
-  it('probe and responder --help show every README command of theirs as an example', async () => {
+  it('probe, responder and diagnose --help show every README command of theirs as an example', async () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
-    const commands = [...readme.matchAll(/^npx (sipwall (probe sip|probe rtp|responder) [^#\n]*?)\s*(#.*)?$/gm)].map((m) => [m[1]!.trim(), m[2]!] as const);
-    expect(commands.length).toBeGreaterThanOrEqual(6);
+    const commands = [...readme.matchAll(/^(?:sudo )?npx (sipwall (probe sip|probe rtp|responder|diagnose) [^#\n]*?)\s*(#.*)?$/gm)].map((m) => [m[1]!.trim(), m[2]!] as const);
+    expect(commands.length).toBeGreaterThanOrEqual(9);
     for (const [command, which] of commands) {
       const help = await runCli([...which.split(' '), '--help']);
       expect(help.code).toBe(0);

@@ -16,6 +16,8 @@ const BASE: Record<string, string[]> = {
   history: ['history', '--dir', '/nonexistent/history', '--since', '1h'],
   // A config that does not exist: were a bad flag let through, the error would name --config.
   exporter: ['exporter', '--listen', '127.0.0.1:19877', '--config', 'no-such-config.yaml'],
+  // A folder that does not exist: were a bad flag let through, the error would name --config-dir.
+  diagnose: ['diagnose', 'config', '--config-dir', '/nonexistent/pbx-config'],
 };
 
 /** Each option of a command, from its --help: name, kind, and its choices if it has them. */
