@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cannotReplay } from '../../src/diagnose/replay.js';
 import { diagnoseReportJsonSchema, diagnoseReportSchema } from '../../src/diagnose/report-schema.js';
 import { FIXTURES, runCli } from '../helpers/cli.js';
+import { Lab } from '../helpers/netns.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
 
 const skip = rootMissing() || toolsMissing('nft', 'ip', 'unshare', 'iptables-restore', 'ipset');
@@ -80,6 +81,31 @@ describe.skipIf(skip)('sipwall diagnose firewall, as a user runs it', () => {
     expect(report.findings[0]!.part).toBe('config');
     expect(report.findings.filter((f) => f.part === 'firewall')).toEqual([]);
     expect(r.code).toBe(1);
+  }, 60_000);
+
+  it('the live ruleset of a host (nft and iptables-nft together, as iptables-save and nft list ruleset show them): the rule named, the host untouched', async () => {
+    const lab = new Lab().add('pbx', 'gw');
+    try {
+      lab.link('pbx', ['192.0.2.10/24', '2001:db8::10/64'], 'gw', ['192.0.2.1/24', '2001:db8::1/64']);
+      lab.exec('pbx', 'ip route add default via 192.0.2.1');
+      lab.exec('pbx', "nft add table inet mine && nft add chain inet mine input '{ type filter hook input priority 10; policy accept; }' && nft add rule inet mine input udp dport 20000 drop");
+      // An ipset match: iptables-nft stores it as an xt expression that `nft -f` cannot read back.
+      lab.exec('pbx', 'ipset create fly hash:net && ipset add fly 46.19.208.0/21');
+      lab.exec('pbx', 'iptables -P INPUT DROP && iptables -A INPUT -m set --match-set fly src -p udp -j ACCEPT && iptables -A INPUT -p tcp --dport 5060:5061 -j REJECT');
+      const before = lab.exec('pbx', 'nft list ruleset');
+      const r = await lab.cli('pbx', ['diagnose', 'firewall', '-p', 'flynumber', '--pbx', 'asterisk', '--json']);
+      const report = diagnoseReportSchema.parse(JSON.parse(r.stdout)) as Report;
+      expect(report.parts[0]!.summary).toMatch(/^nft list ruleset \+ iptables-save \+ ipset save replayed on \S+ \(192\.0\.2\.10, /);
+      const titles = report.findings.map((f) => `${f.title} | ${f.evidence.join(' | ')}`);
+      expect(titles.some((t) => /SIP over tcp to ports 5060, 5061 is rejected.*rule 2 of chain INPUT \(iptables table filter\): -A INPUT -p tcp -m tcp --dport 5060:5061 -j REJECT/.test(t)), titles.join('\n')).toBe(true);
+      expect(titles.some((t) => /RTP \(udp\) to port 20000 is dropped.*chain input \(table inet mine\): udp dport 20000 drop/.test(t)), titles.join('\n')).toBe(true);
+      expect(report.findings.find((f) => /rejected/.test(f.title))!.fix).toContain('--target iptables --into INPUT');
+      expect(r.status).toBe(1);
+      // The host's own ruleset is exactly as it was.
+      expect(lab.exec('pbx', 'nft list ruleset')).toBe(before);
+    } finally {
+      lab.destroy();
+    }
   }, 60_000);
 
   it('a ruleset that does not load is a finding, not a crash', async () => {
