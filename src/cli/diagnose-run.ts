@@ -103,6 +103,9 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
     }
   }
 
+  if (!parts.some((p) => p.ran) && findings.length === 0) {
+    throw new InputError('diagnose', `nothing could be checked (${parts.map((p) => `${p.part}: ${p.summary}`).join('; ')})`, 'name a provider (-p flynumber) for the firewall, or --config-dir for the PBX config');
+  }
   const list = ranked(findings);
   if (args.json) {
     ctx.io.stdout(`${JSON.stringify({ schema: DIAGNOSE_SCHEMA, ok: !anyWrong(list), parts, findings: list, ...(verdicts ? { flows: verdicts.map(flowJson) } : {}) }, null, 2)}\n`);

@@ -109,7 +109,7 @@ function sections(output: string): Map<string, string> {
 }
 
 /** Rule handles of each chain, in order, from `nft -a list ruleset`: `family table chain` → handles. */
-export function chainOrder(listing: string): Map<string, number[]> {
+function chainOrder(listing: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
   let table = '';
   let chain = '';
@@ -130,7 +130,7 @@ export function chainOrder(listing: string): Map<string, number[]> {
 }
 
 /** The deciding step as the user knows it. */
-export function describeStep(step: Step, order: Map<string, number[]>, saves: { ip?: string | undefined; ip6?: string | undefined }): string {
+function describeStep(step: Step, order: Map<string, number[]>, saves: { ip?: string | undefined; ip6?: string | undefined }): string {
   const where = `${step.family} ${step.table} ${step.chain}`;
   if (step.rule === undefined) return `the policy ${step.verdict} of chain ${step.chain} (table ${step.family} ${step.table}): no rule matched`;
   const position = step.handle === undefined ? 0 : (order.get(where)?.indexOf(step.handle) ?? -1) + 1;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -127,6 +127,14 @@ describe('the published schema', () => {
 });
 
 describe('where the replay cannot run it says so', () => {
+  const pbxHere = ['/etc/asterisk', '/etc/freeswitch', '/usr/local/freeswitch/conf'].some((d) => existsSync(d));
+  it.skipIf(pbxHere)('nothing to check at all (no provider, no PBX config here): one line, exit 2 (skipped where this host has a PBX config)', async () => {
+    const r = await runCli(['diagnose']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^sipwall: diagnose: nothing could be checked \(config: no PBX configuration found.*firewall: no provider named.*\); name a provider/);
+  });
+
   it('not root: diagnose firewall is one line, exit 2; diagnose (every part) reports the part as not run', async () => {
     const uid = vi.spyOn(process, 'getuid').mockReturnValue(1000);
     try {

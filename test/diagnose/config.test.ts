@@ -75,6 +75,7 @@ describe('diagnose config: the PBX mistakes behind one-way audio', () => {
       [['diagnose', 'firewall', '-p', 'flynumber', '--interface', 'eth0;reboot'], 'is not an interface name'],
       [['diagnose', 'firewall', '-p', 'nosuch'], 'nosuch'],
       [['diagnose', 'everything'], '--part'],
+      [['diagnose', 'config', '--config-dir', '/nonexistent-sipwall'], 'cannot be read'],
     ] as const) {
       const r = await runCli([...argv]);
       expect(r.code, argv.join(' ')).toBe(2);
