@@ -131,7 +131,15 @@ function readConfig(dir: string, explicit: boolean, addresses: readonly string[]
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new InputError('--config-dir', `${shellWord(dir)} is not a folder`, 'give the folder that holds pjsip.conf (Asterisk) or vars.xml (FreeSWITCH)');
-    names = readdirSync(dir, { recursive: true }).map(String).slice(0, 20_000);
+    // Only the folders the PBXs use: a --config-dir of / must not walk the whole file system.
+    const list = (sub: string) => {
+      try {
+        return readdirSync(join(dir, sub)).slice(0, CONFIG_FILES).map((n) => `${sub}/${n}`);
+      } catch {
+        return [];
+      }
+    };
+    names = [...readdirSync(dir).slice(0, 20_000), ...list('autoload_configs'), ...list('sip_profiles')];
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (!explicit) return undefined;

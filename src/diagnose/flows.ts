@@ -65,12 +65,10 @@ function sourcePort(term: Term, id: number): number {
 export function flowsOf(policy: Policy): Flow[] {
   const flows: Flow[] = [];
   const add = (f: Omit<Flow, 'id'>) => flows.push({ ...f, id: flows.length });
+  /** Ports some provider opens to any address: a stranger there is allowed, not a finding. */
+  const openToAny = (family: Family, protocol: string, port: number) =>
+    policy.terms.some((t) => t.direction === 'in' && t.sources.kind === 'any' && t.protocol === protocol && (t.family === 'both' || t.family === family) && t.destinationPorts !== 'any' && t.destinationPorts.some((r) => port >= r.from && port <= r.to));
   const strangerPorts = new Set<string>();
-  // Ports some provider opens to any address: a stranger there is allowed, not a finding.
-  for (const t of policy.terms) {
-    if (t.direction !== 'in' || t.sources.kind !== 'any' || t.destinationPorts === 'any') continue;
-    for (const family of t.family === 'both' ? policy.families : [t.family]) for (const r of t.destinationPorts) for (let p = r.from; p <= r.to && p - r.from < 70_000; p++) strangerPorts.add(`${family}/${t.protocol}/${p}`);
-  }
   for (const term of policy.terms) {
     if (term.direction !== 'in' || term.destinationPorts === 'any') continue;
     const provider = policy.providers.find((p) => p.id === term.provider);
@@ -90,7 +88,7 @@ export function flowsOf(policy: Policy): Flow[] {
       if (stranger === undefined) continue;
       for (const port of portSamples(term.destinationPorts)) {
         const key = `${family}/${term.protocol}/${port}`;
-        if (strangerPorts.has(key)) continue;
+        if (strangerPorts.has(key) || openToAny(family, term.protocol, port)) continue;
         strangerPorts.add(key);
         const id = flows.length;
         add({ family, protocol: term.protocol, source: stranger, sourcePort: 30_000 + id, destinationPort: port, expect: 'refuse', provider: term.provider, role: 'sip', label: `SIP ${term.protocol} from ${stranger}, an address no provider lists` });
