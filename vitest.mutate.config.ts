@@ -24,6 +24,10 @@ export default defineConfig({
       'test/watch/summary.test.ts',
       'test/watch/config.test.ts',
       'test/watch/watch.test.ts',
+      // diagnose's pure parts: rulesets, traces, sampled flows, PBX configs.
+      'test/diagnose/ruleset.test.ts',
+      'test/diagnose/flows.test.ts',
+      'test/diagnose/config.test.ts',
     ],
     globalSetup: ['test/helpers/global-setup.ts'],
     env: { SIPWALL_NO_PARSER: '1' },

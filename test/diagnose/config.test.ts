@@ -75,6 +75,8 @@ describe('diagnose config: the PBX mistakes behind one-way audio', () => {
       [['diagnose', 'firewall', '-p', 'flynumber', '--interface', 'eth0;reboot'], 'is not an interface name'],
       [['diagnose', 'firewall', '-p', 'nosuch'], 'nosuch'],
       [['diagnose', 'everything'], '--part'],
+      [['diagnose', 'firewall', '-p', 'flynumber', '--ruleset', '/nonexistent/saved.nft'], '--ruleset /nonexistent/saved.nft: cannot be read (ENOENT)'],
+      [['diagnose', 'firewall', '-p', 'flynumber', '--ruleset', 'pbx/asterisk-good/rtp.conf'], 'is not an nftables ruleset, iptables-save'],
       [['diagnose', 'config', '--config-dir', '/nonexistent-sipwall'], 'cannot be read'],
     ] as const) {
       const r = await runCli([...argv]);
