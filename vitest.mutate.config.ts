@@ -28,6 +28,7 @@ export default defineConfig({
       'test/diagnose/ruleset.test.ts',
       'test/diagnose/flows.test.ts',
       'test/diagnose/config.test.ts',
+      'test/diagnose/pcap.test.ts',
     ],
     globalSetup: ['test/helpers/global-setup.ts'],
     env: { SIPWALL_NO_PARSER: '1' },

@@ -10,6 +10,8 @@ import { flowsOf } from '../diagnose/flows.js';
 import { defaultInterface, hostRuleset, interfaceAddresses } from '../diagnose/host.js';
 import { asteriskFindings, freeswitchFindings, type PbxConfig } from '../diagnose/pbx-config.js';
 import { cannotReplay, replay, type FlowVerdict } from '../diagnose/replay.js';
+import type { CallReport } from '../diagnose/call.js';
+import { callParts, captureBytes, type CallPart } from './diagnose-call.js';
 import { isInterfaceName, rulesetOf } from '../diagnose/ruleset.js';
 import { terminalText } from '../text/escape.js';
 import { shellWord } from '../targets/quote.js';
@@ -29,20 +31,22 @@ const CONFIG_FILE_BYTES = 4 << 20;
 const CONFIG_FILES = 500;
 
 interface PartReport {
-  readonly part: 'firewall' | 'config';
+  readonly part: 'firewall' | 'config' | 'call';
   readonly ran: boolean;
   /** What it looked at, or why it did not run. */
   readonly summary: string;
 }
 
 export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<number> {
-  const wantFirewall = args.part !== 'config';
-  const wantConfig = args.part !== 'firewall';
+  const wantFirewall = args.part === 'all' || args.part === 'firewall';
+  const wantConfig = args.part === 'all' || args.part === 'config';
+  if (args.part !== 'call' && args.part !== 'all' && ((args.capture ?? []).length > 0 || args.live !== undefined)) throw new InputError((args.capture ?? []).length > 0 ? 'capture' : '--live', `is for diagnose call, not diagnose ${args.part}`, 'write sipwall diagnose call FILE, or sipwall diagnose call --live 60s');
   const named = (args.provider?.length ?? 0) + (args.profile?.length ?? 0) > 0;
   if (args.part === 'firewall' && !named) throw new InputError('--provider', 'no provider given: the replay sends the provider\'s flows', 'name one, e.g. --provider flynumber, or --profile FILE');
   if (args.interface !== undefined && !isInterfaceName(args.interface)) throw new InputError('--interface', `"${args.interface.slice(0, 40)}" is not an interface name`, 'give a name of 1-15 letters, digits, _ . or -, e.g. eth0');
   // Every flag is checked before any part runs, including those only some parts read.
   parseWhole('--max-profile-mib', args.maxProfileMib, 1, 4096, 64);
+  const maxCapture = parseWhole('--max-capture-mib', args.maxCaptureMib, 1, 4096, 256) * 1024 * 1024;
   const addresses = parseAddresses(args.address);
   const rulesetFiles = (args.ruleset ?? []).map((file) => ({ name: file, text: readInput(ctx, '--ruleset', file, 'save one with nft list ruleset > FILE (or iptables-save, ip6tables-save, ipset save)') }));
   const ruleset = rulesetFiles.length > 0 ? rulesetOf(rulesetFiles) : undefined;
@@ -50,6 +54,9 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
   const sipPorts = args.sipPorts === undefined ? undefined : parseSipPorts(args.sipPorts);
   const providers = named ? loadProviders(args, ctx) : [];
   const host = hostFor(args.pbx);
+  if (args.part === 'call' && (args.capture ?? []).length === 0 && args.live === undefined) throw new InputError('diagnose call', 'no capture given', 'give a file (sipwall diagnose call capture.pcap) or capture now: --live 60s');
+  // A live capture first: the user places the call while it runs.
+  const captures = await captureBytes(args, ctx, maxCapture);
 
   const findings: Finding[] = [];
   const parts: PartReport[] = [];
@@ -57,6 +64,13 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
   const iface = args.interface ?? (live ? defaultInterface() : undefined) ?? 'eth0';
   const hostAddresses = { ...(live && !args.address ? interfaceAddresses(iface) : {}), ...addresses };
 
+  // The RTP range: --rtp-ports, else the PBX's own configuration, else the preset.
+  const rtpPortsOf = (config: PbxConfig | undefined) => rtpOverride ?? (config && config.rtp.from <= config.rtp.to ? [config.rtp] : undefined);
+  /** The flags of the render command a fix names. */
+  const renderFlags = (rtpPorts: ReturnType<typeof rtpPortsOf>) =>
+    named
+      ? [...(args.provider ?? []).flatMap((p) => ['-p', p]), ...(args.profile ?? []).flatMap((p) => ['--profile', p]), ...(args.pbx ? ['--pbx', args.pbx] : []), ...(rtpPorts ? ['--rtp-ports', rtpPorts.map((r) => `${r.from}-${r.to}`).join(',')] : [])].map(shellWord).join(' ')
+      : '-p PROVIDER';
   let config: PbxConfig | undefined;
   if (wantConfig) {
     const dir = args.configDir ?? CONFIG_DIRS.find((d) => existsSync(d));
@@ -80,14 +94,13 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
     if (why !== undefined && args.part === 'firewall') throw new InputError('diagnose firewall', why, 'run it on the Linux host as root, or give a saved ruleset to a Linux machine where you are root');
     if (why !== undefined) parts.push({ part: 'firewall', ran: false, summary: why });
     else {
-      // The RTP range: --rtp-ports, else the PBX's own configuration, else the preset.
-      const rtpPorts = rtpOverride ?? (config && config.rtp.from <= config.rtp.to ? [config.rtp] : undefined);
+      const rtpPorts = rtpPortsOf(config);
       const policy = buildPolicy({ providers, host, ...(rtpPorts ? { rtpPorts } : {}), ...(sipPorts ? { sipPorts } : {}), direction: 'in', families: [4, 6] });
       const flows = flowsOf(policy);
       const target = { 4: hostAddresses[4] ?? '192.0.2.10', 6: hostAddresses[6] ?? '2001:db8::10' };
       const used = ruleset ?? hostRuleset();
       const result = replay({ ruleset: used, iface, addresses: target }, flows);
-      const flags = [...(args.provider ?? []).flatMap((p) => ['-p', p]), ...(args.profile ?? []).flatMap((p) => ['--profile', p]), ...(args.pbx ? ['--pbx', args.pbx] : []), ...(rtpPorts ? ['--rtp-ports', rtpPorts.map((r) => `${r.from}-${r.to}`).join(',')] : [])].map(shellWord).join(' ');
+      const flags = renderFlags(rtpPorts);
       const rules = used.sources.length > 0 ? used.sources.join(' + ') : 'no ruleset at all (nothing loaded: every flow passes)';
       if (!result.ok) {
         findings.push({ severity: 'error', part: 'firewall', title: `the ruleset cannot be replayed: ${result.why}`, evidence: [rules], fix: 'check the saved ruleset with nft -c -f FILE (or iptables-restore --test)' });
@@ -103,14 +116,22 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
     }
   }
 
+  let call: CallPart | undefined;
+  if (captures.length > 0) {
+    call = callParts(captures, { ruleset: () => ruleset ?? hostRuleset(), iface, flags: renderFlags(rtpPortsOf(config)) });
+    findings.push(...call.findings);
+    parts.push({ part: 'call', ran: true, summary: call.summary });
+  }
+
   if (!parts.some((p) => p.ran) && findings.length === 0) {
-    throw new InputError('diagnose', `nothing could be checked (${parts.map((p) => `${p.part}: ${p.summary}`).join('; ')})`, 'name a provider (-p flynumber) for the firewall, or --config-dir for the PBX config');
+    throw new InputError('diagnose', `nothing could be checked (${parts.map((p) => `${p.part}: ${p.summary}`).join('; ')})`, 'name a provider (-p flynumber) for the firewall, --config-dir for the PBX config, or a capture (diagnose call FILE)');
   }
   const list = ranked(findings);
   if (args.json) {
-    ctx.io.stdout(`${JSON.stringify({ schema: DIAGNOSE_SCHEMA, ok: !anyWrong(list), parts, findings: list, ...(verdicts ? { flows: verdicts.map(flowJson) } : {}) }, null, 2)}\n`);
+    const calls = call ? { calls: call.calls.map((c, i) => ({ capture: captures[i]!.from, dialogs: c.dialogs, streams: c.streams, tls: c.tls })) } : {};
+    ctx.io.stdout(`${JSON.stringify({ schema: DIAGNOSE_SCHEMA, ok: !anyWrong(list), parts, findings: list, ...(verdicts ? { flows: verdicts.map(flowJson) } : {}), ...calls }, null, 2)}\n`);
   } else {
-    ctx.io.stdout(human(parts, list));
+    ctx.io.stdout(human(parts, list, call?.calls ?? []));
   }
   return anyWrong(list) ? 1 : 0;
 }
@@ -174,8 +195,13 @@ function flowJson(v: FlowVerdict) {
   };
 }
 
-function human(parts: readonly PartReport[], findings: readonly Finding[]): string {
+function human(parts: readonly PartReport[], findings: readonly Finding[], calls: readonly CallReport[]): string {
   const lines = parts.map((p) => `${p.part}: ${p.ran ? '' : 'not run: '}${terminalText(p.summary)}`);
+  for (const d of calls.flatMap((c) => c.dialogs)) {
+    const sdp = (x: typeof d.offer) => (x ? `${x.address}:${x.port} (${x.codecs.slice(0, 4).join(' ')})` : 'none');
+    lines.push(`  call ${terminalText(d.callId.slice(0, 60))}: INVITE ${d.invite.from} → ${d.invite.to}, ${d.statuses.join(' → ') || 'no answer'}; offer ${terminalText(sdp(d.offer))}, answer ${terminalText(sdp(d.answer))}`);
+  }
+  for (const s of calls.flatMap((c) => c.streams).slice(0, 20)) lines.push(`  RTP ${s.source}:${s.sourcePort} → ${s.destination}:${s.destinationPort} ssrc ${s.ssrc}: ${s.packets} packets, ${s.lost} lost, ${(s.last - s.first).toFixed(1)} s`);
   lines.push('');
   if (findings.length === 0) lines.push('No problems found.');
   findings.forEach((f, i) => {

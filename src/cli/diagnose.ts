@@ -2,7 +2,10 @@
 import type { Argv } from 'yargs';
 
 export interface DiagnoseArgs {
-  part: 'all' | 'firewall' | 'config';
+  part: 'all' | 'firewall' | 'config' | 'call';
+  capture?: string[];
+  live?: string;
+  maxCaptureMib: number;
   provider?: string[];
   profile?: string[];
   pbx?: string;
@@ -18,7 +21,10 @@ export interface DiagnoseArgs {
 
 export function diagnoseOptions(y: Argv): Argv {
   return y
-    .positional('part', { choices: ['all', 'firewall', 'config'], default: 'all', describe: 'Which part: the firewall replay, the PBX config, or every part that applies' })
+    .positional('part', { choices: ['all', 'firewall', 'config', 'call'], default: 'all', describe: 'Which part: the firewall replay, the PBX config, a captured call, or every part that applies' })
+    .positional('capture', { type: 'string', array: true, describe: 'diagnose call: a capture of the call (pcap or pcapng, as tcpdump and sngrep write them); two captures of one call from two points show a SIP ALG' })
+    .option('live', { type: 'string', describe: 'diagnose call: capture with tcpdump for this long (e.g. 60s, at most 10m) while you place a test call' })
+    .option('max-capture-mib', { type: 'number', default: 256, describe: 'Largest capture file read, in MiB' })
     .option('provider', { alias: 'p', type: 'string', array: true, describe: 'Built-in provider id (repeatable): flynumber, vapi' })
     .option('profile', { type: 'string', array: true, describe: 'Your own provider profile, YAML or JSON (repeatable)' })
     .option('pbx', { type: 'string', describe: 'PBX preset: asterisk, freepbx, freeswitch, 3cx (its RTP range and SIP ports)' })
@@ -32,5 +38,8 @@ export function diagnoseOptions(y: Argv): Argv {
     .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB' })
     .example('sudo $0 diagnose -p flynumber --pbx asterisk', 'replay FlyNumber\'s flows against this host\'s firewall and read /etc/asterisk: ranked findings with fixes')
     .example('sudo $0 diagnose firewall -p vapi --ruleset saved.nft --address 203.0.113.5 --json', 'a saved nftables ruleset: which rule decides each flow, as JSON')
-    .example('$0 diagnose config --config-dir ./asterisk-etc', 'NAT and RTP-range mistakes in a copy of the Asterisk config (no root needed)');
+    .example('$0 diagnose config --config-dir ./asterisk-etc', 'NAT and RTP-range mistakes in a copy of the Asterisk config (no root needed)')
+    .example('sudo $0 diagnose call capture.pcap', 'a captured call: its dialog, SDP and RTP each way, and why audio is one-way')
+    .example('sudo $0 diagnose call --live 60s', 'capture while you place a test call, then read it')
+    .example('$0 diagnose call at-pbx.pcap at-provider.pcap', 'one call captured at two points: what was rewritten in between');
 }

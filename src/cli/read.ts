@@ -24,6 +24,11 @@ const KINDS: Array<[string, (s: import('node:fs').Stats) => boolean]> = [
 ];
 
 export function readBounded(path: string, maxBytes: number): string {
+  return readBoundedBytes(path, maxBytes).toString('utf8');
+}
+
+/** The same, as bytes (a capture file). */
+export function readBoundedBytes(path: string, maxBytes: number): Buffer {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stat = fstatSync(fd);
@@ -40,7 +45,7 @@ export function readBounded(path: string, maxBytes: number): string {
       if (n === 0) break;
       length += n;
     }
-    return buffer.toString('utf8', 0, length);
+    return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }

@@ -26,7 +26,7 @@ function what(f: Flow): string {
 }
 
 /** The render command that writes the missing rules where the deciding rule sits. */
-function fixFor(v: FlowVerdict, ctx: FixContext): string {
+export function fixFor(v: FlowVerdict, ctx: FixContext): string {
   const by = v.decision?.by;
   const family = by?.family;
   const render = (target: string, into: string) => `sipwall render ${ctx.flags} --target ${target} --into ${into} --form shell`;

@@ -7,7 +7,8 @@ import { z } from 'zod';
 
 export const DIAGNOSE_SCHEMA = 'urn:sipwall:schema:diagnose-result:v1';
 
-const part = z.enum(['firewall', 'config']);
+const part = z.enum(['firewall', 'config', 'call']);
+const sdp = z.strictObject({ address: z.string(), port: z.int().min(0), codecs: z.array(z.string()), by: z.string().describe('Who sent it (packet source)') });
 
 export const diagnoseReportSchema = z.strictObject({
   schema: z.literal(DIAGNOSE_SCHEMA),
@@ -45,6 +46,41 @@ export const diagnoseReportSchema = z.strictObject({
     )
     .optional()
     .describe('Every replayed flow (when the firewall part ran)'),
+  calls: z
+    .array(
+      z.strictObject({
+        capture: z.string().describe('The file, or "a N s live capture"'),
+        dialogs: z.array(
+          z.strictObject({
+            callId: z.string(),
+            to: z.string(),
+            invite: z.strictObject({ time: z.number(), from: z.string(), to: z.string(), sends: z.int().min(1).describe('Retransmissions included') }),
+            final: z.strictObject({ time: z.number(), from: z.string(), to: z.string(), status: z.int(), reason: z.string() }).optional(),
+            statuses: z.array(z.int()).describe('Every response to the INVITE, in order'),
+            offer: sdp.optional(),
+            answer: sdp.optional(),
+            ack: z.boolean(),
+            bye: z.boolean(),
+          }),
+        ),
+        streams: z.array(
+          z.strictObject({
+            source: z.string(),
+            sourcePort: z.int(),
+            destination: z.string(),
+            destinationPort: z.int(),
+            ssrc: z.int().min(0),
+            packets: z.int().min(1),
+            lost: z.int().min(0).describe('From the sequence numbers'),
+            first: z.number().describe('Seconds since the epoch'),
+            last: z.number(),
+          }),
+        ),
+        tls: z.array(z.string()).describe('Servers seen speaking TLS: signalling that cannot be read'),
+      }),
+    )
+    .optional()
+    .describe('Each capture of the call, read (diagnose call)'),
 });
 
 export function diagnoseReportJsonSchema(): string {
