@@ -81,7 +81,8 @@ export async function captureBytes(args: DiagnoseArgs, ctx: Context, maxBytes: n
     const file = join(dir, 'call.pcap');
     ctx.io.stderr(`sipwall: capturing on every interface for ${Math.round(ms / 1000)} s: place the test call now\n`);
     // -Z root: tcpdump would otherwise drop to its own user and not be able to write here.
-    const child = spawn('tcpdump', ['-i', 'any', '-U', '-n', '-s', '0', '-Z', 'root', '-w', file, 'udp or tcp'], { stdio: 'ignore' });
+    // --immediate-mode: packets reach the file as they come; buffered ones are lost at SIGINT.
+    const child = spawn('tcpdump', ['-i', 'any', '--immediate-mode', '-U', '-n', '-s', '0', '-Z', 'root', '-w', file, 'udp or tcp'], { stdio: 'ignore' });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => child.kill('SIGINT'), ms);
       child.on('exit', () => {

@@ -37,7 +37,7 @@ const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCod
 /** tcpdump on a host's interface, ready when it says it listens; stop() ends it and waits. */
 async function capture(lab: Lab, host: string, file: string): Promise<() => Promise<void>> {
   const dev = lab.exec(host, 'ls /sys/class/net | grep -v lo | head -1').trim();
-  const child = inNs(lab, host, ['tcpdump', '-i', dev, '-U', '-n', '-s', '0', '-Z', 'root', '-w', join(dir, file), 'udp']);
+  const child = inNs(lab, host, ['tcpdump', '-i', dev, '--immediate-mode', '-U', '-n', '-s', '0', '-Z', 'root', '-w', join(dir, file), 'udp']);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
     child.stderr!.on('data', (d: Buffer) => {
@@ -48,7 +48,7 @@ async function capture(lab: Lab, host: string, file: string): Promise<() => Prom
     });
   });
   return async () => {
-    // The last packets (BYE, 200) may still be on their way to tcpdump's buffer.
+    // The last packets (BYE, 200) may still be on their way to tcpdump (--immediate-mode: not in a kernel block).
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     await exited(child);
