@@ -1,4 +1,5 @@
 /** `sipwall diagnose`: runs every part that applies and prints ranked findings (exit 0 none, 1 some). */
+import { lookup } from 'node:dns/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAddress } from '../net/address.js';
@@ -11,6 +12,10 @@ import { defaultInterface, hostRuleset, interfaceAddresses } from '../diagnose/h
 import { asteriskFindings, freeswitchFindings, type PbxConfig } from '../diagnose/pbx-config.js';
 import { cannotReplay, replay, type FlowVerdict } from '../diagnose/replay.js';
 import type { CallReport } from '../diagnose/call.js';
+import { CONTROL_SECONDS, natFindings } from '../diagnose/nat.js';
+import { CALLBACK } from '../probe/sip-options.js';
+import { natBehaviour, type NatBehaviour } from '../probe/nat-probe.js';
+import { parseDuration } from '../text/duration.js';
 import { callParts, captureBytes, type CallPart } from './diagnose-call.js';
 import { isInterfaceName, rulesetOf } from '../diagnose/ruleset.js';
 import { terminalText } from '../text/escape.js';
@@ -31,7 +36,7 @@ const CONFIG_FILE_BYTES = 4 << 20;
 const CONFIG_FILES = 500;
 
 interface PartReport {
-  readonly part: 'firewall' | 'config' | 'call';
+  readonly part: 'firewall' | 'config' | 'call' | 'nat';
   readonly ran: boolean;
   /** What it looked at, or why it did not run. */
   readonly summary: string;
@@ -40,6 +45,11 @@ interface PartReport {
 export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<number> {
   const wantFirewall = args.part === 'all' || args.part === 'firewall';
   const wantConfig = args.part === 'all' || args.part === 'config';
+  for (const [flag, value] of [['--responder', args.responder], ['--idle', args.idle], ['--keepalive', args.keepalive]] as const) {
+    if (value !== undefined && args.part !== 'nat' && args.part !== 'all') throw new InputError(flag, `is for diagnose nat, not diagnose ${args.part}`, 'write sipwall diagnose nat --responder HOST');
+  }
+  if (args.part === 'nat' && args.responder === undefined) throw new InputError('diagnose nat', 'no responder given', 'run sipwall responder --sip udp:5060,udp:5062 --callback on a host outside this NAT and name it: --responder HOST');
+  const natArgs = args.responder === undefined ? undefined : parseNatArgs(args.responder, args.idle, args.keepalive);
   if (args.part !== 'call' && args.part !== 'all' && ((args.capture ?? []).length > 0 || args.live !== undefined)) throw new InputError((args.capture ?? []).length > 0 ? 'capture' : '--live', `is for diagnose call, not diagnose ${args.part}`, 'write sipwall diagnose call FILE, or sipwall diagnose call --live 60s');
   const named = (args.provider?.length ?? 0) + (args.profile?.length ?? 0) > 0;
   if (args.part === 'firewall' && !named) throw new InputError('--provider', 'no provider given: the replay sends the provider\'s flows', 'name one, e.g. --provider flynumber, or --profile FILE');
@@ -82,7 +92,7 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
       config = readConfig(dir, args.configDir !== undefined, own ? Object.values(hostAddresses) : []);
       if (config) {
         findings.push(...config.findings);
-        parts.push({ part: 'config', ran: true, summary: `${config.pbx} configuration in ${dir}: RTP ${config.rtp.from}-${config.rtp.to} (${config.rtpFrom})` });
+        parts.push({ part: 'config', ran: true, summary: `${config.pbx} configuration in ${dir}: RTP ${config.rtp.from}-${config.rtp.to} (${config.rtpFrom})${config.keepalive ? `; keepalive ${config.keepalive.seconds > 0 ? `every ${config.keepalive.seconds} s (${config.keepalive.from})` : `off (${config.keepalive.from})`}` : ''}` });
       } else parts.push({ part: 'config', ran: false, summary: `${dir} holds no Asterisk or FreeSWITCH configuration` });
     }
   }
@@ -123,17 +133,48 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
     parts.push({ part: 'call', ran: true, summary: call.summary });
   }
 
+  let nat: NatBehaviour | undefined;
+  if (natArgs) {
+    const address = await resolveResponder(natArgs.host);
+    nat = await natBehaviour(address, natArgs.ports, [CONTROL_SECONDS, ...natArgs.idle]);
+    const keepalive = natArgs.keepalive !== undefined ? { seconds: natArgs.keepalive, from: '--keepalive' } : config?.keepalive;
+    findings.push(...natFindings(nat, `${address}:${natArgs.ports.join(',')}`, keepalive));
+    const b = nat.binding.filter((x) => x.idleSeconds !== CONTROL_SECONDS);
+    parts.push({ part: 'nat', ran: true, summary: `responder ${address} ports ${natArgs.ports.join(' and ')}: ${nat.behindNat === undefined ? 'no answer' : `${nat.behindNat ? `behind NAT (${nat.local} leaves as ${nat.mappings[0]!.public})` : 'no NAT'}, mapping ${nat.mapping}; after ${b.map((x) => `${x.idleSeconds} s ${x.alive ? 'alive' : x.alive === false ? 'gone' : '?'}`).join(', ')}`}` });
+  }
+
   if (!parts.some((p) => p.ran) && findings.length === 0) {
-    throw new InputError('diagnose', `nothing could be checked (${parts.map((p) => `${p.part}: ${p.summary}`).join('; ')})`, 'name a provider (-p flynumber) for the firewall, --config-dir for the PBX config, or a capture (diagnose call FILE)');
+    throw new InputError('diagnose', `nothing could be checked (${parts.map((p) => `${p.part}: ${p.summary}`).join('; ')})`, 'name a provider (-p flynumber) for the firewall, --config-dir for the PBX config, a capture (diagnose call FILE) or --responder (diagnose nat)');
   }
   const list = ranked(findings);
   if (args.json) {
     const calls = call ? { calls: call.calls.map((c, i) => ({ capture: captures[i]!.from, dialogs: c.dialogs, streams: c.streams, tls: c.tls })) } : {};
-    ctx.io.stdout(`${JSON.stringify({ schema: DIAGNOSE_SCHEMA, ok: !anyWrong(list), parts, findings: list, ...(verdicts ? { flows: verdicts.map(flowJson) } : {}), ...calls }, null, 2)}\n`);
+    ctx.io.stdout(`${JSON.stringify({ schema: DIAGNOSE_SCHEMA, ok: !anyWrong(list), parts, findings: list, ...(verdicts ? { flows: verdicts.map(flowJson) } : {}), ...calls, ...(nat ? { nat } : {}) }, null, 2)}\n`);
   } else {
     ctx.io.stdout(human(parts, list, call?.calls ?? []));
   }
   return anyWrong(list) ? 1 : 0;
+}
+
+/** `HOST`, `HOST:P1,P2`, `[IPv6]:P1,P2`; idle times (each 2 s to 5 min, at most 8); the keepalive. */
+function parseNatArgs(responder: string, idle: string | undefined, keepalive: string | undefined) {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+)(?::(\d{1,5}),(\d{1,5}))?$/.exec(responder);
+  const ports = m?.[2] ? ([Number(m[2]), Number(m[3])] as const) : ([5060, 5062] as const);
+  if (!m || !ports.every((p) => p >= 1 && p <= 65_535) || ports[0] === ports[1]) throw new InputError('--responder', `"${responder.slice(0, 60)}" is not HOST or HOST:PORT,PORT`, 'write e.g. --responder 203.0.113.7 or --responder 203.0.113.7:5060,5062 (two different UDP ports)');
+  const times = (idle ?? '15s,30s,60s,120s').split(',').map((t) => parseDuration(t.trim(), '--idle') / 1000);
+  if (times.length > 8 || times.some((t) => !Number.isInteger(t) || t < 2 || t > CALLBACK.maxSeconds)) throw new InputError('--idle', `"${(idle ?? '').slice(0, 60)}" is not a list of up to 8 whole seconds from 2s to ${CALLBACK.maxSeconds}s`, 'write e.g. --idle 15s,30s,60s,120s');
+  const every = keepalive === undefined ? undefined : parseDuration(keepalive, '--keepalive') / 1000;
+  if (every !== undefined && !Number.isInteger(every)) throw new InputError('--keepalive', `"${keepalive}" is not whole seconds`, 'write e.g. --keepalive 60s, or 0 for none');
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), ports, idle: [...new Set(times)], keepalive: every };
+}
+
+async function resolveResponder(host: string): Promise<string> {
+  if (parseAddress(host)) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch (error) {
+    throw new InputError('--responder', `"${host.slice(0, 60)}" does not resolve (${(error as NodeJS.ErrnoException).code ?? 'no address'})`, 'give the responder\'s IP address or a name that resolves');
+  }
 }
 
 function parseAddresses(values: readonly string[] | undefined): { 4?: string; 6?: string } {

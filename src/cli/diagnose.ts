@@ -2,7 +2,10 @@
 import type { Argv } from 'yargs';
 
 export interface DiagnoseArgs {
-  part: 'all' | 'firewall' | 'config' | 'call';
+  part: 'all' | 'firewall' | 'config' | 'call' | 'nat';
+  responder?: string;
+  idle?: string;
+  keepalive?: string;
   capture?: string[];
   live?: string;
   maxCaptureMib: number;
@@ -21,9 +24,12 @@ export interface DiagnoseArgs {
 
 export function diagnoseOptions(y: Argv): Argv {
   return y
-    .positional('part', { choices: ['all', 'firewall', 'config', 'call'], default: 'all', describe: 'Which part: the firewall replay, the PBX config, a captured call, or every part that applies' })
+    .positional('part', { choices: ['all', 'firewall', 'config', 'call', 'nat'], default: 'all', describe: 'Which part: the firewall replay, the PBX config, a captured call, the NAT\'s behaviour, or every part that applies' })
     .positional('capture', { type: 'string', array: true, describe: 'diagnose call: a capture of the call (pcap or pcapng, as tcpdump and sngrep write them); two captures of one call from two points show a SIP ALG' })
     .option('live', { type: 'string', describe: 'diagnose call: capture with tcpdump for this long (e.g. 60s, at most 10m) while you place a test call' })
+    .option('responder', { type: 'string', describe: 'diagnose nat: a sipwall responder outside this NAT, HOST or HOST:PORT,PORT (two UDP ports; default 5060,5062), started with --callback' })
+    .option('idle', { type: 'string', describe: 'diagnose nat: idle times to try at once, each on its own socket (default 15s,30s,60s,120s; at most 300s)' })
+    .option('keepalive', { type: 'string', describe: 'diagnose nat: how often the PBX sends OPTIONS keepalives, e.g. 60s (default: qualify_frequency from the Asterisk config)' })
     .option('max-capture-mib', { type: 'number', default: 256, describe: 'Largest capture file read, in MiB' })
     .option('provider', { alias: 'p', type: 'string', array: true, describe: 'Built-in provider id (repeatable): flynumber, vapi' })
     .option('profile', { type: 'string', array: true, describe: 'Your own provider profile, YAML or JSON (repeatable)' })
@@ -41,5 +47,6 @@ export function diagnoseOptions(y: Argv): Argv {
     .example('$0 diagnose config --config-dir ./asterisk-etc', 'NAT and RTP-range mistakes in a copy of the Asterisk config (no root needed)')
     .example('sudo $0 diagnose call capture.pcap', 'a captured call: its dialog, SDP and RTP each way, and why audio is one-way')
     .example('sudo $0 diagnose call --live 60s', 'capture while you place a test call, then read it')
-    .example('$0 diagnose call at-pbx.pcap at-provider.pcap', 'one call captured at two points: what was rewritten in between');
+    .example('$0 diagnose call at-pbx.pcap at-provider.pcap', 'one call captured at two points: what was rewritten in between')
+    .example('$0 diagnose nat --responder 203.0.113.7 --keepalive 60s', 'the NAT\'s mapping type and binding timeout against the PBX\'s keepalive (takes the longest idle time, 2 min)');
 }

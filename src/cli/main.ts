@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       .command('watch', 'Run SIP checks on a schedule: history, alerts on state changes', recorded('watch', watchOptions, flags))
       .command('history', 'Uptime, RTT percentiles and state changes from the watch history', recorded('history', historyOptions, flags))
       .command('exporter', 'Prometheus metrics: /metrics for a watch, /probe for Prometheus to schedule', recorded('exporter', exporterOptions, flags))
-      .command('diagnose [part] [capture..]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config and a captured call read', recorded('diagnose', diagnoseOptions, flags))
+      .command('diagnose [part] [capture..]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config and a captured call read, the NAT measured', recorded('diagnose', diagnoseOptions, flags))
       .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter or diagnose')
       .strict()
       .version(VERSION)

@@ -29,7 +29,7 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
   const given = args['tls-cert'] !== undefined ? { cert: read('--tls-cert', args['tls-cert']), key: read('--tls-key', args['tls-key']!) } : undefined;
   const log = (line: string) => ctx.io.stdout(`${ctx.io.now().toISOString()} ${terminalText(line)}\n`);
   const tlsFiles = needsTls ? (given ?? (await selfSigned(log))) : undefined;
-  const responder = new Responder({ sip, rtp, allow, host: args.bind, ...(tlsFiles ? { tls: tlsFiles } : {}), sipRate: args['sip-rate'], rtpRate: args['rtp-rate'], tcpPerSource, log });
+  const responder = new Responder({ sip, rtp, allow, host: args.bind, ...(tlsFiles ? { tls: tlsFiles } : {}), sipRate: args['sip-rate'], rtpRate: args['rtp-rate'], tcpPerSource, callback: args.callback, log });
   try {
     await responder.start();
   } catch (error) {

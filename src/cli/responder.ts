@@ -18,6 +18,7 @@ export interface ResponderArgs {
   'rtp-rate': number;
   'tcp-per-source': number;
   duration: number | undefined;
+  callback: boolean;
 }
 
 export function responderOptions(y: Argv): Argv {
@@ -32,8 +33,10 @@ export function responderOptions(y: Argv): Argv {
     .option('rtp-rate', { type: 'number', default: 10000, describe: 'RTP packets per second per source (bursts to twice)' })
     .option('tcp-per-source', { type: 'number', default: 8, describe: 'TCP/TLS connections one source may hold (a message must arrive whole within 5 s; at 256 connections the one idle the longest goes)' })
     .option('duration', { type: 'number', describe: 'Stop after this many seconds (default: run until Ctrl-C)' })
+    .option('callback', { type: 'boolean', default: false, describe: 'Resend an OPTIONS answer N s later when asked (X-Sipwall-Callback: N, at most 300), for diagnose nat to measure the NAT binding timeout' })
     .example('$0 responder --sip udp:5060,tcp:5060,tls:5061 --rtp 10000-20000 --allow 46.19.208.0/21', 'what probe sip and probe rtp talk to (tls with a self-signed certificate)')
-    .example('$0 responder --sip tls:5061 --tls-cert cert.pem --tls-key key.pem', 'tls with your certificate');
+    .example('$0 responder --sip tls:5061 --tls-cert cert.pem --tls-key key.pem', 'tls with your certificate')
+    .example('$0 responder --sip udp:5060,udp:5062 --callback', 'what diagnose nat talks to: two ports (the mapping type), answers resent later (the binding timeout)');
 }
 
 /** `udp:5060,tcp:5060,tls:5061` → listeners; each port once per protocol (tcp and tls share). */

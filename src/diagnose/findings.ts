@@ -5,7 +5,7 @@ export type Severity = 'error' | 'warning' | 'info';
 export interface Finding {
   readonly severity: Severity;
   /** Which part found it: firewall, config (or a part that could not run). */
-  readonly part: 'firewall' | 'config' | 'call';
+  readonly part: 'firewall' | 'config' | 'call' | 'nat';
   /** One line: what is wrong. */
   readonly title: string;
   /** What was seen, one fact a line. */

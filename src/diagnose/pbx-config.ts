@@ -16,6 +16,8 @@ export interface PbxConfig {
   /** The RTP range the PBX uses, and the file and setting it came from (or the built-in default). */
   readonly rtp: PortRange;
   readonly rtpFrom: string;
+  /** How often the PBX sends OPTIONS keepalives (0: never), when its config says. */
+  readonly keepalive?: { readonly seconds: number; readonly from: string };
   readonly findings: Finding[];
 }
 
@@ -141,7 +143,12 @@ export function asteriskFindings(files: ReadonlyArray<{ name: string; text: stri
       if (!yes(last(e.settings, 'rewrite_contact'))) findings.push({ severity: 'info', part: 'config', title: `${where(e)}: rewrite_contact=${last(e.settings, 'rewrite_contact') ?? 'no (the default)'}: in-dialog requests go to the Contact's address, which a NATed far end cannot receive on`, evidence: [`behind NAT (${behindNat})`], fix: 'set rewrite_contact=yes on endpoints of phones or trunks behind NAT' });
     }
   }
-  return { pbx: 'asterisk', rtp, rtpFrom, findings };
+  // qualify_frequency on each aor (seconds; 0 or unset: no OPTIONS keepalive). The shortest counts.
+  const aors = concrete.filter((c) => last(c.settings, 'type') === 'aor');
+  const qualify = aors.map((a) => ({ where: where(a), seconds: Number(last(a.settings, 'qualify_frequency') ?? 0) })).filter((q) => Number.isFinite(q.seconds) && q.seconds >= 0);
+  const on = qualify.filter((q) => q.seconds > 0).sort((a, b) => a.seconds - b.seconds);
+  const keepalive = on.length > 0 ? { seconds: on[0]!.seconds, from: `${on[0]!.where} qualify_frequency` } : qualify.length > 0 ? { seconds: 0, from: 'no aor sets qualify_frequency' } : undefined;
+  return { pbx: 'asterisk', rtp, rtpFrom, ...(keepalive ? { keepalive } : {}), findings };
 }
 
 /** FreeSWITCH: `<X-PRE-PROCESS cmd="set" data="name=value"/>` in vars.xml, `<param name="…" value="…"/>` elsewhere. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 export const DIAGNOSE_SCHEMA = 'urn:sipwall:schema:diagnose-result:v1';
 
-const part = z.enum(['firewall', 'config', 'call']);
+const part = z.enum(['firewall', 'config', 'call', 'nat']);
 const sdp = z.strictObject({ address: z.string(), port: z.int().min(0), codecs: z.array(z.string()), by: z.string().describe('Who sent it (packet source)') });
 
 export const diagnoseReportSchema = z.strictObject({
@@ -81,6 +81,17 @@ export const diagnoseReportSchema = z.strictObject({
     )
     .optional()
     .describe('Each capture of the call, read (diagnose call)'),
+  nat: z
+    .strictObject({
+      local: z.string().describe("This host's address and the socket's local port"),
+      mappings: z.array(z.strictObject({ port: z.int(), public: z.string().optional().describe('What the responder saw at that port (absent: no answer)') })),
+      behindNat: z.boolean().optional(),
+      mapping: z.enum(['endpoint-independent', 'address-and-port-dependent', 'unknown']).describe('RFC 4787 mapping behaviour'),
+      portPreserved: z.boolean().optional(),
+      binding: z.array(z.strictObject({ idleSeconds: z.int(), alive: z.boolean().optional().describe('The answer resent after this idle time got back (absent: no first answer)') })),
+    })
+    .optional()
+    .describe('The NAT in front of this host, measured against a responder (diagnose nat)'),
 });
 
 export function diagnoseReportJsonSchema(): string {

@@ -24,7 +24,7 @@ import type { PortRange } from '../net/ports.js';
 import { VERSION } from '../version.js';
 import { decodeRtp } from './rtp-packet.js';
 import { formatSipMessage, frameLength, header, parseSipMessage, printable, SipParseError, type SipHeader, type SipMessage } from './sip-message.js';
-import { ECHO, encodeSource, hostPort, RTP_QUERY, sha256 } from './sip-options.js';
+import { CALLBACK, ECHO, encodeSource, hostPort, RTP_QUERY, sha256 } from './sip-options.js';
 import type { Transport } from './target.js';
 import { ALLOWED_METHODS, copied, verdictOf } from './uas.js';
 
@@ -43,6 +43,12 @@ export interface ResponderOptions {
   readonly clock?: () => number;
   /** TCP/TLS connections one source may hold (default RESPONDER_LIMITS.perSource). */
   readonly tcpPerSource?: number;
+  /**
+   * Answer `X-Sipwall-Callback: N` (UDP OPTIONS): send the same answer again N seconds later, for
+   * `diagnose nat` to measure how long the client's NAT keeps its mapping. Off unless asked for:
+   * it sends later, unasked, to an address that may be spoofed (once, no larger than the request).
+   */
+  readonly callback?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -50,7 +56,7 @@ export interface ResponderOptions {
 export const RESPONDER_LIMITS = { sources: 10_000, ssrcs: 262_144, connections: 256, perSource: 8, streamBytes: 65_536, idleMs: 30_000, messageMs: 5_000, handshakeMs: 5_000, logMs: 5_000 } as const;
 
 /** Why a datagram or connection was dropped before any handling, counted per log interval. */
-type Drop = 'port 0' | 'own address and port' | 'handler error' | 'per-source connection cap' | 'message deadline' | 'evicted at the connection cap';
+type Drop = 'port 0' | 'own address and port' | 'handler error' | 'per-source connection cap' | 'message deadline' | 'evicted at the connection cap' | 'callback cap';
 
 /** A token bucket per source: `rate` per second, bursts to 2 × rate. */
 class RateLimit {
@@ -169,6 +175,8 @@ export class Responder {
   /** Open TCP/TLS connections with their source and last activity (insertion = age). */
   private readonly streams = new Map<net.Socket, { source: string; active: number }>();
   private readonly perSource = new Map<string, number>();
+  /** Callbacks waiting, by source address and port. */
+  private readonly callbacks = new Map<string, NodeJS.Timeout>();
   /** What was dropped since the last log line, by reason (one line per reason and interval). */
   readonly drops = new Map<Drop, number>();
   /** Totals since start, for tests and the stop line. */
@@ -253,6 +261,22 @@ export class Responder {
     }
     send(bytes);
     this.options.log(`sip ${who}: ${printable(request.method ?? "")} ${printable(request.uri ?? '', 60)} → ${reply.status}`);
+    const wait = Number(header(request, CALLBACK.header));
+    if (this.options.callback && transport === 'udp' && reply.status === 200 && Number.isInteger(wait) && wait >= 1 && wait <= CALLBACK.maxSeconds) this.callback(`${from}|${source.port}`, wait, () => send(bytes));
+  }
+
+  private callback(key: string, seconds: number, send: () => void): void {
+    if (this.callbacks.has(key)) return;
+    if (this.callbacks.size >= CALLBACK.pending) return this.drop('callback cap');
+    const timer = setTimeout(
+      this.guarded(() => {
+        this.callbacks.delete(key);
+        send();
+      }),
+      seconds * 1000,
+    );
+    timer.unref();
+    this.callbacks.set(key, timer);
   }
 
   private handleRtp(bytes: Buffer, source: dgram.RemoteInfo, port: number, socket: dgram.Socket): void {
@@ -401,6 +425,8 @@ export class Responder {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.callbacks.values()) clearTimeout(timer);
+    this.callbacks.clear();
     await Promise.all(this.closers.splice(0).map((close) => close()));
   }
 }

@@ -13,6 +13,9 @@ import { requestUri, type SipTarget, type Transport } from './target.js';
  * The responder's echo: a digest of the request as it arrived, its Via and Contact, and the source
  * address and port it saw, base64url-encoded so that no SIP ALG recognises it to rewrite it.
  */
+/** `X-Sipwall-Callback: N`: seconds a responder may wait to resend (diagnose nat), and how many resends may wait at once (one per source address and port). */
+export const CALLBACK = { header: 'x-sipwall-callback', maxSeconds: 300, pending: 1024 } as const;
+
 export const ECHO = { request: 'x-sipwall-echo', digest: 'x-sipwall-digest', via: 'x-sipwall-via', contact: 'x-sipwall-contact', source: 'x-sipwall-source' } as const;
 
 /** `address:port` (IPv6 in brackets) as the responder writes it into X-Sipwall-Source. */

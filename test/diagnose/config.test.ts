@@ -12,7 +12,7 @@ describe('diagnose config: the PBX mistakes behind one-way audio', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('asterisk configuration in');
-    expect(r.stdout).toContain('RTP 10000-20000 (rtp.conf rtpstart/rtpend)');
+    expect(r.stdout).toContain('RTP 10000-20000 (rtp.conf rtpstart/rtpend); keepalive every 25 s (pjsip.conf [flynumber] qualify_frequency)');
     expect(r.stdout).toContain('No problems found.');
   });
 
@@ -26,7 +26,7 @@ describe('diagnose config: the PBX mistakes behind one-way audio', () => {
     expect(r.stdout).toMatch(/WARNING \(config\) pjsip\.conf \[flynumber\]: rtp_symmetric=no \(the default\)/);
     expect(r.stdout).toMatch(/INFO \(config\) pjsip\.conf \[flynumber\]: rewrite_contact=no/);
     expect(r.stdout).not.toMatch(/force_rport/);
-    expect(r.stdout).toContain('RTP 16384-32767');
+    expect(r.stdout).toContain('RTP 16384-32767 (rtp.conf rtpstart/rtpend)\n');
   });
 
   it('a private external_media_address, and external addresses without local_net', async () => {
@@ -76,6 +76,13 @@ describe('diagnose config: the PBX mistakes behind one-way audio', () => {
       [['diagnose', 'firewall', '-p', 'nosuch'], 'nosuch'],
       [['diagnose', 'everything'], '--part'],
       [['diagnose', 'call'], 'diagnose call: no capture given'],
+      [['diagnose', 'nat'], 'diagnose nat: no responder given'],
+      [['diagnose', 'nat', '--responder', '203.0.113.7:5060'], '--responder: "203.0.113.7:5060" is not HOST or HOST:PORT,PORT'],
+      [['diagnose', 'nat', '--responder', '203.0.113.7:5060,5060'], 'two different UDP ports'],
+      [['diagnose', 'nat', '--responder', '203.0.113.7', '--idle', '1s'], '--idle: "1s" is not a list'],
+      [['diagnose', 'nat', '--responder', '203.0.113.7', '--idle', '10m'], '--idle'],
+      [['diagnose', 'nat', '--responder', '203.0.113.7', '--keepalive', '1500ms'], '--keepalive: "1500ms" is not whole seconds'],
+      [['diagnose', 'firewall', '-p', 'flynumber', '--responder', '203.0.113.7'], '--responder: is for diagnose nat'],
       [['diagnose', 'call', '/nonexistent/call.pcap'], 'capture /nonexistent/call.pcap: cannot be read (ENOENT)'],
       [['diagnose', 'call', join(FIXTURES, 'pbx', 'asterisk-good', 'rtp.conf')], 'not a pcap or pcapng file'],
       [['diagnose', 'call', 'a.pcap', '--live', '60s'], '--live: given with a capture file'],
