@@ -25,17 +25,18 @@ function what(f: Flow): string {
   return f.role === 'sip' ? `SIP over ${f.protocol}` : 'RTP (udp)';
 }
 
-/** The render command that writes the missing rules where the deciding rule sits. */
-export function fixFor(v: FlowVerdict, ctx: FixContext): string {
+/** The render command that writes sipwall's rules into the chain where the deciding rule sits. */
+export function renderFix(v: FlowVerdict, ctx: FixContext): string {
   const by = v.decision?.by;
-  const family = by?.family;
   const render = (target: string, into: string) => `sipwall render ${ctx.flags} --target ${target} --into ${into} --form shell`;
-  if (family === 'ip' || family === 'ip6') {
-    const chain = by!.table === 'filter' && /^[A-Z]/.test(by!.chain) ? by!.chain : 'INPUT';
-    return `${by!.rule === undefined ? '' : 'put the provider\'s accept rules before that rule: '}${render('iptables', chain)}`;
-  }
-  if (by) return `${by.rule === undefined ? '' : 'put the provider\'s accept rules before that rule: '}${render('nftables', `${by.family}/${by.table}/${by.chain}`)}`;
+  if (by?.family === 'ip' || by?.family === 'ip6') return render('iptables', by.table === 'filter' && /^[A-Z]/.test(by.chain) ? by.chain : 'INPUT');
+  if (by) return render('nftables', `${by.family}/${by.table}/${by.chain}`);
   return render('nftables', 'inet/filter/input');
+}
+
+/** For a provider flow a rule or policy refuses: sipwall's accept rules go first in that chain. */
+export function fixFor(v: FlowVerdict, ctx: FixContext): string {
+  return `${v.decision?.by?.rule === undefined ? '' : "put the provider's accept rules before that rule: "}${renderFix(v, ctx)}`;
 }
 
 export function firewallFindings(verdicts: readonly FlowVerdict[], ctx: FixContext): Finding[] {
@@ -72,7 +73,7 @@ export function firewallFindings(verdicts: readonly FlowVerdict[], ctx: FixConte
       part: 'firewall',
       title: `SIP port${group.length > 1 ? 's' : ''} ${list(group.map((v) => `${v.flow.protocol}/${v.flow.destinationPort}`))} accept${group.length > 1 ? '' : 's'} any address: scanners find an open SIP port within minutes and try toll fraud`,
       evidence: [`${list(group.map((v) => v.flow.source))}, listed by no provider, got through`, `accepted by ${group[0]!.rule ?? 'the chains\' policies'}`],
-      fix: `accept SIP only from the providers' addresses: ${fixFor(group[0]!, ctx)}`,
+      fix: `${group[0]!.decision?.by?.rule === undefined ? "make the chain's policy drop" : 'remove or narrow that rule'}, and accept SIP only from the providers' addresses: ${renderFix(group[0]!, ctx)}`,
     });
   }
   const lost = verdicts.filter((v) => v.flow.expect === 'accept' && v.decision?.verdict === 'accept' && !v.arrived);

@@ -113,6 +113,13 @@ describe.skipIf(skip)('diagnose call: real calls, captured', () => {
       expect(f.evidence.join('\n')).toContain("this host's firewall drops udp from 198.51.100.10:7000 to port 6000: rule 2 of chain input (table inet fw): udp dport 6000 drop");
       expect(f.fix).toBe('open it in the firewall: put the provider\'s accept rules before that rule: sipwall render -p flynumber --target nftables --into inet/fw/input --form shell');
       expect(report.parts[0]!.summary).toMatch(/1 unanswered flow replayed against nft list ruleset/);
+      // `sipwall diagnose` with every part: the call's finding first, the firewall replay's after.
+      const all = await lab.cli('pbx', ['diagnose', 'all', join(dir, 'oneway.pcap'), '-p', 'flynumber', '--pbx', 'asterisk']);
+      expect(all.status).toBe(1);
+      expect(all.stdout).toMatch(/^call: .*oneway\.pcap: 1 call, 2 RTP streams; 1 unanswered flow replayed/m);
+      expect(all.stdout).toMatch(/^firewall: nft list ruleset replayed on /m);
+      expect(all.stdout).toMatch(/^1\. ERROR \(call\) .*one-way audio/m);
+      expect(all.stdout).toMatch(/WARNING \(firewall\) SIP ports? udp\/5060/);
     } finally {
       lab.destroy();
     }

@@ -68,6 +68,7 @@ describe.skipIf(skip)('sipwall diagnose firewall, as a user runs it', () => {
     expect(r.stdout).toContain('fix:  sipwall render -p flynumber --pbx asterisk --target nftables --into inet/filter/input --form shell');
     expect(r.stdout).toMatch(/2\. WARNING \(firewall\) SIP port udp\/5060 accepts any address/);
     expect(r.stdout).toContain('accepted by rule 2 of chain input (table inet filter): udp dport 5060 accept');
+    expect(r.stdout).toContain("fix:  remove or narrow that rule, and accept SIP only from the providers' addresses: sipwall render -p flynumber --pbx asterisk --target nftables --into inet/filter/input --form shell");
     expect(r.stdout).not.toMatch(/SIP over tcp/);
   }, 60_000);
 
