@@ -297,6 +297,53 @@ async function watchBench(): Promise<string[]> {
 }
 const watchRows = await watchBench();
 
+/**
+ * diagnose (issue 14), as a user runs it: reading a capture of 1,000,000 RTP packets (230 MB),
+ * and the firewall replay of FlyNumber + VAPI against sipwall's own nftables output (root).
+ */
+async function diagnoseBench(): Promise<string[]> {
+  const { pcap, rtp, sip, sdpOf } = await import('../test/diagnose/capture-writer.js');
+  const dir = mkdtempSync(join(tmpdir(), 'sipwall-bench-diagnose-'));
+  try {
+    const [pbx, far] = ['192.0.2.10', '198.51.100.10'];
+    const h = (c: string) => ({ Via: `SIP/2.0/UDP ${far}:5060;branch=z9hG4bK1`, From: '<sip:a@x>;tag=1', To: '<sip:b@y>', 'Call-ID': 'c1@x', CSeq: c });
+    const specs: import('../test/diagnose/capture-writer.js').Spec[] = [
+      { time: 1, source: far, destination: pbx, sourcePort: 5060, destinationPort: 5060, payload: sip(`INVITE sip:b@${pbx} SIP/2.0`, h('1 INVITE'), sdpOf(far, 30000)) },
+      { time: 1.1, source: pbx, destination: far, sourcePort: 5060, destinationPort: 5060, payload: sip('SIP/2.0 200 OK', h('1 INVITE'), sdpOf(pbx, 12000)) },
+    ];
+    for (let i = 0; i < 500_000; i++) {
+      specs.push({ time: 2 + i * 0.02, source: far, destination: pbx, sourcePort: 30000, destinationPort: 12000, payload: rtp(i) });
+      specs.push({ time: 2 + i * 0.02, source: pbx, destination: far, sourcePort: 12000, destinationPort: 30000, payload: rtp(i, 7) });
+    }
+    const capture = join(dir, 'call.pcap');
+    writeFileSync(capture, pcap(specs));
+    const cli = join(root, 'bin', 'sipwall.cjs');
+    const timed = (args: string[]) => {
+      const t = performance.now();
+      const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+      return { ms: performance.now() - t, kb: Number(r.stderr.trim().split('\n').at(-1)), code: r.status };
+    };
+    const reads = [0, 1, 2].map(() => timed(['diagnose', 'call', capture, '--max-capture-mib', '512']));
+    const rows = [
+      '### diagnose (as a user runs it; median of 3)',
+      '',
+      '| measure | wall | peak RSS |',
+      '|---|---:|---:|',
+      `| \`diagnose call\` of a 1,000,000-packet capture (230 MB pcap, one call) | ${median(reads.map((r) => r.ms)).toFixed(0)} ms | ${(Math.max(...reads.map((r) => r.kb)) / 1024).toFixed(0)} MB |`,
+    ];
+    if (process.getuid?.() === 0) {
+      const nft = spawnSync(process.execPath, [cli, 'render', '-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--target', 'nftables'], { encoding: 'utf8' }).stdout;
+      writeFileSync(join(dir, 'own.nft'), nft);
+      const replays = [0, 1, 2].map(() => timed(['diagnose', 'firewall', '-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--ruleset', join(dir, 'own.nft')]));
+      rows.push(`| \`diagnose firewall -p flynumber -p vapi --pbx asterisk\` (36 flows replayed in namespaces, sipwall's own rules) | ${median(replays.map((r) => r.ms)).toFixed(0)} ms | ${(Math.max(...replays.map((r) => r.kb)) / 1024).toFixed(0)} MB |`);
+    } else rows.push('| `diagnose firewall` | not run: needs root | |');
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const diagnoseRows = await diagnoseBench();
+
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const report = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
@@ -325,6 +372,8 @@ const report = [
   ...probeRows,
   '',
   ...watchRows,
+  '',
+  ...diagnoseRows,
   '',
   '### CIDR parsing, 100,000 mixed prefixes',
   '',

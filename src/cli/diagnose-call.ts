@@ -12,7 +12,7 @@ import { readCall, rewrites, type CallReport } from '../diagnose/call.js';
 import type { Finding } from '../diagnose/findings.js';
 import { fixFor } from '../diagnose/firewall.js';
 import type { Flow } from '../diagnose/flows.js';
-import { CaptureError, MAX_PACKETS, readCapture } from '../diagnose/pcap.js';
+import { CaptureError, scanCapture } from '../diagnose/pcap.js';
 import { cannotReplay, replay } from '../diagnose/replay.js';
 import type { Ruleset } from '../diagnose/ruleset.js';
 import { hasTool } from '../validate/run.js';
@@ -102,11 +102,8 @@ export async function captureBytes(args: DiagnoseArgs, ctx: Context, maxBytes: n
 
 function callPart(bytes: Buffer, from: string, replayWith: ReplayWith): CallPart {
   let call: CallReport;
-  let truncated = false;
   try {
-    const capture = readCapture(bytes);
-    truncated = capture.truncated;
-    call = readCall(capture);
+    call = readCall((visit) => scanCapture(bytes, visit));
   } catch (error) {
     if (error instanceof CaptureError) throw new InputError(`capture ${shellWord(from)}`, error.message, 'give a pcap or pcapng file (tcpdump -w, sngrep)');
     throw error;
@@ -144,5 +141,5 @@ function callPart(bytes: Buffer, from: string, replayWith: ReplayWith): CallPart
     }
   }
   const streams = call.streams.length;
-  return { calls: [call], findings, summary: `${from}: ${call.dialogs.length} call${call.dialogs.length === 1 ? '' : 's'}, ${streams} RTP stream${streams === 1 ? '' : 's'}${call.tls.length > 0 ? `, SIP over TLS on ${call.tls.slice(0, 2).join(', ')} (unreadable)` : ''}${truncated ? `; only the first ${MAX_PACKETS} packets read` : ''}${replayed}` };
+  return { calls: [call], findings, summary: `${from}: ${call.dialogs.length} call${call.dialogs.length === 1 ? '' : 's'}, ${streams} RTP stream${streams === 1 ? '' : 's'}${call.tls.length > 0 ? `, SIP over TLS on ${call.tls.slice(0, 2).join(', ')} (unreadable)` : ''}${replayed}` };
 }

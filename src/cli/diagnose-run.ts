@@ -1,5 +1,4 @@
 /** `sipwall diagnose`: runs every part that applies and prints ranked findings (exit 0 none, 1 some). */
-import { lookup } from 'node:dns/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAddress } from '../net/address.js';
@@ -12,10 +11,8 @@ import { defaultInterface, hostRuleset, interfaceAddresses } from '../diagnose/h
 import { asteriskFindings, freeswitchFindings, type PbxConfig } from '../diagnose/pbx-config.js';
 import { cannotReplay, replay, type FlowVerdict } from '../diagnose/replay.js';
 import type { CallReport } from '../diagnose/call.js';
-import { CONTROL_SECONDS, natFindings } from '../diagnose/nat.js';
-import { CALLBACK } from '../probe/sip-options.js';
-import { natBehaviour, type NatBehaviour } from '../probe/nat-probe.js';
-import { parseDuration } from '../text/duration.js';
+import type { NatBehaviour } from '../probe/nat-probe.js';
+import { natPart, parseNatArgs } from './diagnose-nat.js';
 import { callParts, captureBytes, type CallPart } from './diagnose-call.js';
 import { isInterfaceName, rulesetOf } from '../diagnose/ruleset.js';
 import { terminalText } from '../text/escape.js';
@@ -135,12 +132,10 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
 
   let nat: NatBehaviour | undefined;
   if (natArgs) {
-    const address = await resolveResponder(natArgs.host);
-    nat = await natBehaviour(address, natArgs.ports, [CONTROL_SECONDS, ...natArgs.idle]);
-    const keepalive = natArgs.keepalive !== undefined ? { seconds: natArgs.keepalive, from: '--keepalive' } : config?.keepalive;
-    findings.push(...natFindings(nat, `${address}:${natArgs.ports.join(',')}`, keepalive));
-    const b = nat.binding.filter((x) => x.idleSeconds !== CONTROL_SECONDS);
-    parts.push({ part: 'nat', ran: true, summary: `responder ${address} ports ${natArgs.ports.join(' and ')}: ${nat.behindNat === undefined ? 'no answer' : `${nat.behindNat ? `behind NAT (${nat.local} leaves as ${nat.mappings[0]!.public})` : 'no NAT'}, mapping ${nat.mapping}; after ${b.map((x) => `${x.idleSeconds} s ${x.alive ? 'alive' : x.alive === false ? 'gone' : '?'}`).join(', ')}`}` });
+    const part = await natPart(natArgs, config?.keepalive);
+    nat = part.nat;
+    findings.push(...part.findings);
+    parts.push({ part: 'nat', ran: true, summary: part.summary });
   }
 
   if (!parts.some((p) => p.ran) && findings.length === 0) {
@@ -154,27 +149,6 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
     ctx.io.stdout(human(parts, list, call?.calls ?? []));
   }
   return anyWrong(list) ? 1 : 0;
-}
-
-/** `HOST`, `HOST:P1,P2`, `[IPv6]:P1,P2`; idle times (each 2 s to 5 min, at most 8); the keepalive. */
-function parseNatArgs(responder: string, idle: string | undefined, keepalive: string | undefined) {
-  const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+)(?::(\d{1,5}),(\d{1,5}))?$/.exec(responder);
-  const ports = m?.[2] ? ([Number(m[2]), Number(m[3])] as const) : ([5060, 5062] as const);
-  if (!m || !ports.every((p) => p >= 1 && p <= 65_535) || ports[0] === ports[1]) throw new InputError('--responder', `"${responder.slice(0, 60)}" is not HOST or HOST:PORT,PORT`, 'write e.g. --responder 203.0.113.7 or --responder 203.0.113.7:5060,5062 (two different UDP ports)');
-  const times = (idle ?? '15s,30s,60s,120s').split(',').map((t) => parseDuration(t.trim(), '--idle') / 1000);
-  if (times.length > 8 || times.some((t) => !Number.isInteger(t) || t < 2 || t > CALLBACK.maxSeconds)) throw new InputError('--idle', `"${(idle ?? '').slice(0, 60)}" is not a list of up to 8 whole seconds from 2s to ${CALLBACK.maxSeconds}s`, 'write e.g. --idle 15s,30s,60s,120s');
-  const every = keepalive === undefined ? undefined : parseDuration(keepalive, '--keepalive') / 1000;
-  if (every !== undefined && !Number.isInteger(every)) throw new InputError('--keepalive', `"${keepalive}" is not whole seconds`, 'write e.g. --keepalive 60s, or 0 for none');
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), ports, idle: [...new Set(times)], keepalive: every };
-}
-
-async function resolveResponder(host: string): Promise<string> {
-  if (parseAddress(host)) return host;
-  try {
-    return (await lookup(host)).address;
-  } catch (error) {
-    throw new InputError('--responder', `"${host.slice(0, 60)}" does not resolve (${(error as NodeJS.ErrnoException).code ?? 'no address'})`, 'give the responder\'s IP address or a name that resolves');
-  }
 }
 
 function parseAddresses(values: readonly string[] | undefined): { 4?: string; 6?: string } {

@@ -71,6 +71,9 @@ export interface CallReport {
 const SIP_START = /^(?:SIP\/2\.0 \d{3} |[A-Z]+ sips?:)/;
 
 function sipMessages(p: Packet): SipMessage[] {
+  // A start line begins with an upper-case letter (after keep-alive CRLFs): RTP (0x80…) never does.
+  const b0 = p.payload[0];
+  if (b0 === undefined || ((b0 < 0x41 || b0 > 0x5a) && b0 !== 0x0d && b0 !== 0x0a)) return [];
   const text = Buffer.from(p.payload.buffer, p.payload.byteOffset, Math.min(p.payload.length, 16)).toString('latin1').replace(/^[\r\n]+/, '');
   if (!SIP_START.test(text)) return [];
   if (p.protocol === 'udp') {
@@ -138,32 +141,38 @@ function isRtp(p: Packet): boolean {
   return p.protocol === 'udp' && b.length >= 12 && b[0]! >> 6 === 2 && !((b[1]! & 0x7f) >= 72 && (b[1]! & 0x7f) <= 76);
 }
 
-export function readCall(capture: Capture): CallReport {
+/** A capture's packets, one at a time; it returns the counts (scanCapture, or a kept list). */
+export type PacketSource = (visit: (p: Packet) => void) => { readonly packets: number };
+
+export function readCall(source: Capture | PacketSource): CallReport {
+  const scan: PacketSource = typeof source === 'function' ? source : (visit) => (source.packets.forEach(visit), { packets: source.packets.length });
   const dialogs = new Map<string, Building>();
   const tls = new Set<string>();
-  const rtp: Packet[] = [];
-  for (const p of capture.packets) {
+  const streams = new Streams();
+  const invites = new Map<string, Packet>();
+  const { packets } = scan((p) => {
     // A TLS record (handshake or application data) on a TCP port: SIP over TLS.
     if (p.protocol === 'tcp' && p.payload.length >= 3 && (p.payload[0] === 0x16 || p.payload[0] === 0x17) && p.payload[1] === 3) {
       // Named by the server's side: the lower port.
       tls.add(p.sourcePort < p.destinationPort ? `${p.source}:${p.sourcePort}` : `${p.destination}:${p.destinationPort}`);
-      continue;
+      return;
     }
     const messages = sipMessages(p);
     if (messages.length === 0) {
-      if (isRtp(p)) rtp.push(p);
-      continue;
+      if (isRtp(p)) streams.add(p);
+      return;
     }
-    for (const m of messages) record(dialogs, m, p);
-  }
-  const streams = streamsOf(rtp);
+    for (const m of messages) {
+      record(dialogs, m, p);
+      if (m.kind === 'request' && m.method === 'INVITE') invites.set(`${p.source}|${p.destination}`, p);
+    }
+  });
   const list: Dialog[] = [...dialogs.values()]
     .filter((d) => d.invite)
     .map((d) => ({ callId: d.callId, to: d.to, invite: { time: d.invite!.time, from: d.invite!.from, to: d.invite!.to, sends: d.invite!.sends }, ...(d.final ? { final: d.final } : {}), statuses: d.statuses, ...(d.offer ? { offer: d.offer } : {}), ...(d.answer ? { answer: d.answer } : {}), ack: d.ack, bye: d.bye }));
   const suspects: Suspect[] = [];
-  const inviteFlows = new Map<string, Packet>();
-  for (const p of capture.packets) if (p.payload.length > 7 && Buffer.from(p.payload.subarray(0, 7)).toString('latin1') === 'INVITE ') inviteFlows.set(`${p.source}|${p.destination}`, p);
-  return { dialogs: list, streams, suspects, tls: [...tls], findings: causes(list, streams, [...tls], capture.packets.length, suspects, inviteFlows) };
+  const all = streams.list();
+  return { dialogs: list, streams: all, suspects, tls: [...tls], findings: causes(list, all, [...tls], packets, suspects, invites) };
 }
 
 function record(dialogs: Map<string, Building>, m: SipMessage, p: Packet): void {
@@ -197,17 +206,19 @@ function record(dialogs: Map<string, Building>, m: SipMessage, p: Packet): void 
   if (m.status! >= 200) d.final = { ...seen, status: m.status!, reason: m.reason ?? '' };
 }
 
-function streamsOf(packets: readonly Packet[]): Stream[] {
-  const streams = new Map<string, { s: Omit<Stream, 'packets' | 'lost' | 'last'>; packets: number; last: number; low: number; high: number; prev: number }>();
-  for (const p of packets) {
+/** RTP streams by 5-tuple and SSRC, accumulated packet by packet. */
+class Streams {
+  private readonly streams = new Map<string, { s: Omit<Stream, 'packets' | 'lost' | 'last'>; packets: number; last: number; low: number; high: number; prev: number }>();
+
+  add(p: Packet): void {
     const b = p.payload;
     const ssrc = ((b[8]! << 24) | (b[9]! << 16) | (b[10]! << 8) | b[11]!) >>> 0;
     const seq = (b[2]! << 8) | b[3]!;
     const key = `${p.source}|${p.sourcePort}|${p.destination}|${p.destinationPort}|${ssrc}`;
-    const s = streams.get(key);
+    const s = this.streams.get(key);
     if (!s) {
-      streams.set(key, { s: { source: p.source, sourcePort: p.sourcePort, destination: p.destination, destinationPort: p.destinationPort, ssrc, first: p.time }, packets: 1, last: p.time, low: seq, high: seq, prev: seq });
-      continue;
+      this.streams.set(key, { s: { source: p.source, sourcePort: p.sourcePort, destination: p.destination, destinationPort: p.destinationPort, ssrc, first: p.time }, packets: 1, last: p.time, low: seq, high: seq, prev: seq });
+      return;
     }
     s.packets++;
     s.last = p.time;
@@ -219,7 +230,10 @@ function streamsOf(packets: readonly Packet[]): Stream[] {
     s.low = Math.min(s.low, ext);
     s.high = Math.max(s.high, ext);
   }
-  return [...streams.values()].map(({ s, packets: n, last, low, high }) => ({ ...s, packets: n, lost: Math.max(0, high - low + 1 - n), last }));
+
+  list(): Stream[] {
+    return [...this.streams.values()].map(({ s, packets: n, last, low, high }) => ({ ...s, packets: n, lost: Math.max(0, high - low + 1 - n), last }));
+  }
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

@@ -18,40 +18,54 @@ export interface Packet {
   readonly payload: Uint8Array;
 }
 
-export interface Capture {
-  readonly packets: Packet[];
-  /** More than MAX_PACKETS: the rest was not read. */
-  readonly truncated: boolean;
+/** What a capture held besides the packets handed over. */
+export interface CaptureCounts {
+  /** UDP and TCP packets handed over. */
+  readonly packets: number;
   /** Frames that were not UDP or TCP over IP (ARP, ICMP, …), and IP fragments. */
   readonly skipped: number;
   readonly fragments: number;
 }
 
-export class CaptureError extends Error {}
+export interface Capture extends Omit<CaptureCounts, 'packets'> {
+  readonly packets: Packet[];
+}
 
-/** UDP and TCP packets kept at most (a 256 MiB capture of small packets holds about 3 million). */
-export const MAX_PACKETS = 2_000_000;
+export class CaptureError extends Error {}
 
 const LINK = { null: 0, ethernet: 1, raw: 101, rawAlt: 12, raw4: 228, raw6: 229, loop: 108, sll: 113, sll2: 276 } as const;
 
+/** Every packet, kept (tests and small captures). */
 export function readCapture(bytes: Uint8Array): Capture {
+  const packets: Packet[] = [];
+  const counts = scanCapture(bytes, (p) => packets.push(p));
+  return { ...counts, packets };
+}
+
+/**
+ * Hands each UDP/TCP packet to `visit` as it is decoded, keeping none: a 230 MB capture needs
+ * little beyond its own bytes. The payloads are views into `bytes`.
+ */
+export function scanCapture(buffer: Uint8Array, visit: (p: Packet) => void): CaptureCounts {
+  // A plain Uint8Array: Buffer's subarray costs several times more per packet.
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   if (bytes.length < 24) throw new CaptureError('too short for a pcap or pcapng file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
-  const out: Out = { packets: [], skipped: 0, fragments: 0, truncated: false };
+  const out: Out = { visit, packets: 0, skipped: 0, fragments: 0 };
   if (magic === 0x0a0d0d0a) readPcapng(bytes, view, out);
   else if ([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(magic)) readPcap(bytes, view, magic, out);
   else throw new CaptureError('not a pcap or pcapng file (unknown magic number)');
-  return out;
+  return { packets: out.packets, skipped: out.skipped, fragments: out.fragments };
 }
 
-type Out = { packets: Packet[]; skipped: number; fragments: number; truncated: boolean };
+type Out = { visit: (p: Packet) => void; packets: number; skipped: number; fragments: number };
 
 function readPcap(bytes: Uint8Array, view: DataView, magic: number, out: Out): void {
   const little = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
   const nano = magic === 0xa1b23c4d || magic === 0x4d3cb2a1;
   const link = view.getUint32(20, little) & 0x0fffffff;
-  for (let at = 24; at + 16 <= bytes.length && !out.truncated; ) {
+  for (let at = 24; at + 16 <= bytes.length; ) {
     const seconds = view.getUint32(at, little);
     const fraction = view.getUint32(at + 4, little);
     const captured = view.getUint32(at + 8, little);
@@ -64,7 +78,7 @@ function readPcap(bytes: Uint8Array, view: DataView, magic: number, out: Out): v
 function readPcapng(bytes: Uint8Array, view: DataView, out: Out): void {
   let little = true;
   let interfaces: Array<{ link: number; resolution: number }> = [];
-  for (let at = 0; at + 12 <= bytes.length && !out.truncated; ) {
+  for (let at = 0; at + 12 <= bytes.length; ) {
     const type = view.getUint32(at, little);
     if (type === 0x0a0d0d0a) {
       little = view.getUint32(at + 8, true) === 0x1a2b3c4d;
@@ -145,7 +159,6 @@ function frame(data: Uint8Array, link: number, time: number, out: Out): void {
 
 function ip(data: Uint8Array, time: number, out: Out): void {
   if (data.length < 1) return void out.skipped++;
-  if (out.packets.length >= MAX_PACKETS) return void (out.truncated = true);
   const version = data[0]! >> 4;
   let protocol: number;
   let at: number;
@@ -159,8 +172,8 @@ function ip(data: Uint8Array, time: number, out: Out): void {
     const flags = (data[6]! << 8) | data[7]!;
     if (flags & 0x3fff) return void out.fragments++; // more fragments, or an offset
     protocol = data[9]!;
-    source = data.subarray(12, 16).join('.');
-    destination = data.subarray(16, 20).join('.');
+    source = `${data[12]}.${data[13]}.${data[14]}.${data[15]}`;
+    destination = `${data[16]}.${data[17]}.${data[18]}.${data[19]}`;
     at = ihl;
   } else if (version === 6) {
     if (data.length < 40) return void out.skipped++;
@@ -178,11 +191,13 @@ function ip(data: Uint8Array, time: number, out: Out): void {
   } else return void out.skipped++;
   const l4 = data.subarray(at, end);
   if (protocol === 17 && l4.length >= 8) {
-    out.packets.push({ time, family: version, protocol: 'udp', source, destination, sourcePort: (l4[0]! << 8) | l4[1]!, destinationPort: (l4[2]! << 8) | l4[3]!, payload: l4.subarray(8, Math.max(8, Math.min(l4.length, (l4[4]! << 8) | l4[5]!))) });
+    out.packets++;
+    out.visit({ time, family: version, protocol: 'udp', source, destination, sourcePort: (l4[0]! << 8) | l4[1]!, destinationPort: (l4[2]! << 8) | l4[3]!, payload: l4.subarray(8, Math.max(8, Math.min(l4.length, (l4[4]! << 8) | l4[5]!))) });
   } else if (protocol === 6 && l4.length >= 20) {
     const offset = (l4[12]! >> 4) * 4;
     if (offset < 20 || offset > l4.length) return void out.skipped++;
-    out.packets.push({ time, family: version, protocol: 'tcp', source, destination, sourcePort: (l4[0]! << 8) | l4[1]!, destinationPort: (l4[2]! << 8) | l4[3]!, payload: l4.subarray(offset) });
+    out.packets++;
+    out.visit({ time, family: version, protocol: 'tcp', source, destination, sourcePort: (l4[0]! << 8) | l4[1]!, destinationPort: (l4[2]! << 8) | l4[3]!, payload: l4.subarray(offset) });
   } else out.skipped++;
 }
 
