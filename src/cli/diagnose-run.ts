@@ -42,12 +42,19 @@ interface PartReport {
 export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<number> {
   const wantFirewall = args.part === 'all' || args.part === 'firewall';
   const wantConfig = args.part === 'all' || args.part === 'config';
-  for (const [flag, value] of [['--responder', args.responder], ['--idle', args.idle], ['--keepalive', args.keepalive]] as const) {
-    if (value !== undefined && args.part !== 'nat' && args.part !== 'all') throw new InputError(flag, `is for diagnose nat, not diagnose ${args.part}`, 'write sipwall diagnose nat --responder HOST');
+  // Inputs of one part only: given to another part they are a mistake, not ignored.
+  const owned: Array<[string, 'call' | 'nat', boolean]> = [
+    ['capture', 'call', (args.capture ?? []).length > 0],
+    ['--live', 'call', args.live !== undefined],
+    ['--responder', 'nat', args.responder !== undefined],
+    ['--idle', 'nat', args.idle !== undefined],
+    ['--keepalive', 'nat', args.keepalive !== undefined],
+  ];
+  for (const [flag, part, given] of owned) {
+    if (given && args.part !== part && args.part !== 'all') throw new InputError(flag, `is for diagnose ${part}, not diagnose ${args.part}`, part === 'call' ? 'write sipwall diagnose call FILE, or sipwall diagnose call --live 60s' : 'write sipwall diagnose nat --responder HOST');
   }
   if (args.part === 'nat' && args.responder === undefined) throw new InputError('diagnose nat', 'no responder given', 'run sipwall responder --sip udp:5060,udp:5062 --callback on a host outside this NAT and name it: --responder HOST');
   const natArgs = args.responder === undefined ? undefined : parseNatArgs(args.responder, args.idle, args.keepalive);
-  if (args.part !== 'call' && args.part !== 'all' && ((args.capture ?? []).length > 0 || args.live !== undefined)) throw new InputError((args.capture ?? []).length > 0 ? 'capture' : '--live', `is for diagnose call, not diagnose ${args.part}`, 'write sipwall diagnose call FILE, or sipwall diagnose call --live 60s');
   const named = (args.provider?.length ?? 0) + (args.profile?.length ?? 0) > 0;
   if (args.part === 'firewall' && !named) throw new InputError('--provider', 'no provider given: the replay sends the provider\'s flows', 'name one, e.g. --provider flynumber, or --profile FILE');
   if (args.interface !== undefined && !isInterfaceName(args.interface)) throw new InputError('--interface', `"${args.interface.slice(0, 40)}" is not an interface name`, 'give a name of 1-15 letters, digits, _ . or -, e.g. eth0');
