@@ -5,6 +5,7 @@
  * payloads over IPv4/IPv6. Pure; bounded by the bytes it is given. IP fragments are not
  * reassembled (they are counted), and TCP payloads are taken segment by segment.
  */
+import { formatGroups } from '../net/address.js';
 
 export interface Packet {
   /** Seconds since the epoch. */
@@ -203,19 +204,5 @@ function ip(data: Uint8Array, time: number, out: Out): void {
 
 /** RFC 5952 text of 16 bytes. */
 function ipv6(b: Uint8Array): string {
-  const words = Array.from({ length: 8 }, (_, i) => (b[2 * i]! << 8) | b[2 * i + 1]!);
-  let best = { at: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > best.length && j - i > 1) best = { at: i, length: j - i };
-    i = j;
-  }
-  const hex = words.map((w) => w.toString(16));
-  if (best.at < 0) return hex.join(':');
-  return `${hex.slice(0, best.at).join(':')}::${hex.slice(best.at + best.length).join(':')}`;
+  return formatGroups(Array.from({ length: 8 }, (_, i) => (b[2 * i]! << 8) | b[2 * i + 1]!));
 }

@@ -134,7 +134,8 @@ export function formatAddress(family: Family, value: bigint): string {
   return formatGroups(groups);
 }
 
-function formatGroups(groups: readonly number[]): string {
+/** Eight 16-bit groups as RFC 5952 text (also how a capture's raw IPv6 bytes are written). */
+export function formatGroups(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 0;
   for (let i = 0; i < 8; ) {
