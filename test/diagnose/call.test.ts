@@ -66,6 +66,15 @@ async function call(lab: Lab, uas: { host: string; address: string }, uac: { hos
   await exited(server);
 }
 
+/** pbx 192.0.2.10 and provider 198.51.100.10 on one link; the PBX's input chain holds `rules` (table inet fw). */
+function firewalledPbx(rules: string[]): Lab {
+  const lab = new Lab().add('pbx', 'provider');
+  lab.link('pbx', ['192.0.2.10/24'], 'provider', ['198.51.100.10/24']);
+  for (const host of ['pbx', 'provider']) lab.exec(host, 'ip route add default dev $(ls /sys/class/net | grep -v lo | head -1)');
+  lab.exec('pbx', 'nft -f -', `table inet fw {\n  chain input {\n    type filter hook input priority 0; policy accept;\n${rules.map((r) => `    ${r}\n`).join('')}  }\n}\n`);
+  return lab;
+}
+
 async function diagnose(lab: Lab, host: string, args: string[]) {
   const r = await lab.cli(host, ['diagnose', 'call', ...args.map((a) => (a.endsWith('.pcap') ? join(dir, a) : a)), '--json']);
   expect(r.stderr).toBe('');
@@ -96,12 +105,8 @@ describe.skipIf(skip)('diagnose call: real calls, captured', () => {
   }, 90_000);
 
   it.concurrent('the PBX firewall drops RTP inbound: one-way audio, the direction, the rule that drops it and the fix', async () => {
-    const lab = new Lab().add('pbx', 'provider');
+    const lab = firewalledPbx(['udp dport 5060 accept', 'udp dport 6000 drop']);
     try {
-      lab.link('pbx', ['192.0.2.10/24'], 'provider', ['198.51.100.10/24']);
-      lab.exec('pbx', 'ip route add default dev $(ls /sys/class/net | grep -v lo | head -1)');
-      lab.exec('provider', 'ip route add default dev $(ls /sys/class/net | grep -v lo | head -1)');
-      lab.exec('pbx', 'nft -f -', 'table inet fw {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    udp dport 5060 accept\n    udp dport 6000 drop\n  }\n}\n');
       const stop = await capture(lab, 'pbx', 'oneway.pcap');
       await call(lab, { host: 'pbx', address: '192.0.2.10' }, { host: 'provider', address: '198.51.100.10' });
       await stop();
@@ -126,12 +131,8 @@ describe.skipIf(skip)('diagnose call: real calls, captured', () => {
   }, 90_000);
 
   it.concurrent('--live: sipwall captures while the call is placed (tcpdump -i any), then names the rule', async () => {
-    const lab = new Lab().add('pbx', 'provider');
+    const lab = firewalledPbx(['udp dport 6000 drop']);
     try {
-      lab.link('pbx', ['192.0.2.10/24'], 'provider', ['198.51.100.10/24']);
-      lab.exec('pbx', 'ip route add default dev $(ls /sys/class/net | grep -v lo | head -1)');
-      lab.exec('provider', 'ip route add default dev $(ls /sys/class/net | grep -v lo | head -1)');
-      lab.exec('pbx', 'nft -f -', 'table inet fw {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    udp dport 6000 drop\n  }\n}\n');
       const cli = spawn('ip', ['netns', 'exec', lab.ns('pbx'), process.execPath, CLI, 'diagnose', 'call', '--live', '14s', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
