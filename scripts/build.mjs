@@ -2,11 +2,13 @@
 //
 // Why CommonJS and a code cache: `npm run bench` holds start-up to 2× bare `node -e 0`. Node 20
 // has no module.enableCompileCache (22.1+), so bin/sipwall.cjs loads the bundle through
-// vm.Script with cachedData (what v8-compile-cache does). yaml and zod stay external: only
-// --profile needs them; ora and selfsigned too: only a probe on a terminal shows a spinner, only
-// a tls responder without a certificate makes one; croner: only watch and exporter.
+// vm.Script with cachedData (what v8-compile-cache does). Every library is bundled (issue 15: a
+// user's install is sipwall alone); the ones only some commands need (js-yaml and zod for
+// --profile and watch, ora for a probe on a terminal, croner for watch and exporter) sit in
+// modules that load on first use, so other commands never run their code.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -14,6 +16,33 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [join(root, 'scripts/gen-templates.mjs')], { stdio: 'inherit' });
 rmSync(join(root, 'dist'), { recursive: true, force: true });
+
+/**
+ * Libraries whose top-level code is slow and that most runs never call: string-width compiles
+ * Unicode-property regular expressions (RGI_Emoji alone took 20 ms of a 170 ms start-up) for
+ * yargs' help layout, and @xmldom/xmldom freezes its entity tables (12 ms) for pfSense merges.
+ * Each import gets a stand-in that loads the real module on first use. `function`: the module's
+ * default export is a function (ESM); otherwise the named exports to forward.
+ */
+const LAZY = { 'string-width': 'function', '@xmldom/xmldom': Object.keys(createRequire(import.meta.url)('@xmldom/xmldom')) };
+const lazy = {
+  name: 'lazy',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(LAZY).join('|').replace(/[/]/g, '\\/')})$`) }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { real: true } });
+      return { path: real.path, namespace: 'lazy', pluginData: { kind: LAZY[args.path] } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path, pluginData: { kind } }) => {
+      const load = `let real; const load = () => (real ??= require(${JSON.stringify(path)}));`;
+      const body =
+        kind === 'function'
+          ? 'module.exports = function (...args) { return load().default(...args); };'
+          : `for (const name of ${JSON.stringify(kind)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`;
+      return { contents: `${load}\n${body}\n`, loader: 'js', resolveDir: dirname(path) };
+    });
+  },
+};
 await build({
   entryPoints: [join(root, 'src/cli/entry.ts')],
   outfile: join(root, 'dist/sipwall.cjs'),
@@ -22,8 +51,8 @@ await build({
   platform: 'node',
   target: 'node20',
   minify: true,
-  external: ['yaml', 'zod', 'ora', 'selfsigned', 'croner'],
   logLevel: 'warning',
+  plugins: [lazy],
   // yargs reads import.meta.url (ESM); in the CommonJS bundle it is this file's URL.
   define: { 'import.meta.url': '__sipwallUrl' },
   banner: { js: "var __sipwallUrl=require('url').pathToFileURL(__filename).href;" },

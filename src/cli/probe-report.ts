@@ -3,7 +3,7 @@
  * summary line to read at one glance. A spinner or progress bar (ora) only on a terminal, never
  * with --json; NO_COLOR honoured.
  */
-import { createRequire } from 'node:module';
+import ora from 'ora';
 import type { RtpReport, SipReport } from '../probe/report.js';
 import { hostPort } from '../probe/sip-options.js';
 import type { Context } from './context.js';
@@ -19,9 +19,6 @@ const NONE: Progress = { update: () => undefined, stop: () => undefined };
 export function progress(ctx: Context, json: boolean, label: string): Progress {
   // A terminal without a width (e.g. under script(1)) would make ora clear lines endlessly.
   if (json || !ctx.io.stderrIsTTY || !(process.stderr.columns > 0)) return NONE;
-  // require, not import(): the CLI bundle runs in a vm.Script, which has no dynamic import;
-  // Node 20.19+ requires ES modules such as ora.
-  const { default: ora } = createRequire(import.meta.url)('ora') as typeof import('ora');
   const color = ctx.io.env.NO_COLOR === undefined || ctx.io.env.NO_COLOR === '';
   const spinner = ora({ text: label, stream: process.stderr, color: color ? 'cyan' : false, ...(color ? {} : { spinner: 'line' }) }).start();
   return {

@@ -1,10 +1,10 @@
 /** `sipwall responder`: answers OPTIONS and echoes RTP until SIGINT/SIGTERM (or --duration). */
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { parseCidr, type Prefix } from '../net/cidr.js';
 import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
 import { Responder, RESPONDER_LIMITS } from '../probe/responder.js';
+import { selfSigned } from '../probe/self-signed.js';
 import { parseWhole } from './options.js';
 import { readInput, type Context } from './context.js';
 import { parseListeners, type ResponderArgs } from './responder.js';
@@ -28,7 +28,7 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
   const read = (flag: string, path: string) => readInput(ctx, flag, path, 'name a PEM file');
   const given = args['tls-cert'] !== undefined ? { cert: read('--tls-cert', args['tls-cert']), key: read('--tls-key', args['tls-key']!) } : undefined;
   const log = (line: string) => ctx.io.stdout(`${ctx.io.now().toISOString()} ${terminalText(line)}\n`);
-  const tlsFiles = needsTls ? (given ?? (await selfSigned(log))) : undefined;
+  const tlsFiles = needsTls ? (given ?? throwAway(log)) : undefined;
   const responder = new Responder({ sip, rtp, allow, host: args.bind, ...(tlsFiles ? { tls: tlsFiles } : {}), sipRate: args['sip-rate'], rtpRate: args['rtp-rate'], tcpPerSource, callback: args.callback, log });
   try {
     await responder.start();
@@ -55,12 +55,11 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
 
 /**
  * A throw-away self-signed certificate for a tls listener without --tls-cert: probes reach it
- * with --insecure (and say the certificate is not verified). selfsigned loads only here.
+ * with --insecure (and say the certificate is not verified).
  */
-async function selfSigned(log: (line: string) => void): Promise<{ cert: string; key: string }> {
-  const { generate } = createRequire(import.meta.url)('selfsigned') as typeof import('selfsigned');
+function throwAway(log: (line: string) => void): { cert: string; key: string } {
   const name = hostname();
-  const pems = await generate([{ name: 'commonName', value: name }], { notAfterDate: new Date(Date.now() + 30 * 86_400_000), keyType: 'ec', curve: 'P-256' });
+  const pems = selfSigned(name, 30);
   log(`tls: no --tls-cert, so a self-signed certificate for CN=${name} (SHA-1 ${pems.fingerprint}, 30 days): probe sip needs --insecure or --ca`);
-  return { cert: pems.cert, key: pems.private };
+  return { cert: pems.cert, key: pems.key };
 }

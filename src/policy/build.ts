@@ -68,7 +68,8 @@ export function buildPolicy(input: PolicyInput): Policy {
         // Injective: ids hold no "_", so the name splits back at its last two "_" into id, roles
         // and family (`acme` sip and `acme-sip` sip+media are acme_sip_v4 and acme_sip_sipmedia_v4).
         const name = `${id}_${roles.join('')}_v${family}`;
-        subsumed.push(...result.subsumed.map((x) => ({ ...x, set: name })));
+        // A loop, not push(...): a spread of a million arguments overflows the stack.
+        for (const x of result.subsumed) subsumed.push({ ...x, set: name });
         const what = roles.map((r) => (r === 'sip' ? 'SIP' : 'media')).join(' and ');
         let addresses: Addresses;
         if (coversEveryAddress(result.prefixes, family)) {
@@ -180,16 +181,28 @@ export function buildPolicy(input: PolicyInput): Policy {
     warnings.push(...rtpWarnings(rtp, sipPorts.udp ?? [], from));
   }
   if (input.host.notOpened) notes.push(`Not opened: ${input.host.notOpened}.`);
-  const groups = new Map<string, string[]>();
+  // Grouped by the prefix that holds them; linear in the number subsumed (a feed may repeat one
+  // prefix a million times), and only the prefixes shown are written out.
+  const groups = new Map<string, Array<Policy['subsumed'][number]>>();
+  const noted = notes.length;
   for (const s of subsumed) {
-    const key = `${formatPrefix(s.by)} (${s.set})`;
-    groups.set(key, [...(groups.get(key) ?? []), formatPrefix(s.prefix)]);
+    const key = `${s.set} ${s.by.family} ${String(s.by.network)}/${s.by.length}`;
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
-  for (const [by, inside] of groups) {
+  let more = 0;
+  for (const inside of groups.values()) {
     // A header note stays short: the full list is in --json (subsumed).
-    const shown = inside.length > SUBSUMED_SHOWN ? [...inside.slice(0, SUBSUMED_SHOWN), `and ${inside.length - SUBSUMED_SHOWN} more`] : inside;
-    notes.push(`${shown.join(', ')} ${inside.length === 1 ? 'lies' : 'lie'} inside ${by}: no rules of their own.`);
+    if (notes.length >= noted + SUBSUMED_SHOWN) {
+      more += inside.length;
+      continue;
+    }
+    const shown = inside.slice(0, SUBSUMED_SHOWN).map((s) => formatPrefix(s.prefix));
+    if (inside.length > SUBSUMED_SHOWN) shown.push(`and ${inside.length - SUBSUMED_SHOWN} more`);
+    notes.push(`${shown.join(', ')} ${inside.length === 1 ? 'lies' : 'lie'} inside ${formatPrefix(inside[0]!.by)} (${inside[0]!.set}): no rules of their own.`);
   }
+  if (more > 0) notes.push(`${more} more ${more === 1 ? 'prefix lies' : 'prefixes lie'} inside ${groups.size - SUBSUMED_SHOWN} other prefixes of the lists: no rules of their own (--json lists them).`);
 
   return {
     providers: input.providers,

@@ -2,11 +2,17 @@
  * A YAML (or JSON) document read against a zod schema, for the files users write (profiles, the
  * watch config): one InputError naming the file, the field and the fix, an unknown key first (a
  * typo, `adresses`, also makes the real field look missing) with the field it probably meant.
- * Imported lazily: yaml and zod cost start-up time.
+ *
+ * Speed (issue 15, figures in BENCHMARKS.md): a document that is JSON goes through JSON.parse
+ * (~50 ms for a 100,000-prefix profile, against 3.3 s in the `yaml` package), with a scan for
+ * repeated keys that JSON.parse would silently let the last one win; anything else through
+ * js-yaml (YAML 1.2 core schema, so `2026-11-01` stays a string and `<<` is no merge), whose long
+ * address lists take a fast path (yaml-lists.ts: 0.4 s of js-yaml for 200,000 lines, ~40 ms).
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { load as loadYaml } from 'js-yaml';
 import type { z } from 'zod';
 import { InputError } from '../net/errors.js';
+import { loadWithLists } from './yaml-lists.js';
 
 /** The field within two edits of `key` (case ignored), if there is one. */
 export function nearest(key: string, fields: readonly string[]): string | undefined {
@@ -34,13 +40,7 @@ function distance(a: string, b: string): number {
  * x.yaml`); `docs` is where the fields are described; `fields` are the names a typo is matched to.
  */
 export function readStructured<S extends z.ZodType>(text: string, where: string, schema: S, docs: string, fields: readonly string[]): z.infer<S> {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { uniqueKeys: true, maxAliasCount: 10 });
-  } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : String(error);
-    throw new InputError(where, `is not valid YAML or JSON (${detail})`, `fix the syntax; see ${docs}`);
-  }
+  const data = parseDocument(text, where, docs);
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
@@ -51,4 +51,63 @@ export function readStructured<S extends z.ZodType>(text: string, where: string,
     throw new InputError(`${where}: ${path}`, `unknown field ${key}`, near ? `did you mean ${near}? (${docs} lists the fields)` : `see ${docs} for the fields`);
   }
   throw new InputError(`${where}: ${path}`, issue.message, `see ${docs} for the fields`);
+}
+
+/** The data of a YAML or JSON document; `where` and `docs` as in readStructured. */
+export function parseDocument(text: string, where: string, docs: string): unknown {
+  if (/^\s*[{[]/.test(text)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // Not JSON after all: YAML flow style (`{id: x}`) is read below, and says where it breaks.
+    }
+    if (data !== undefined) {
+      const key = repeatedKey(text);
+      if (key !== undefined) throw new InputError(where, `is not valid YAML or JSON (the key ${JSON.stringify(key.key)} is repeated at line ${key.line})`, `keep one of them; see ${docs}`);
+      return data;
+    }
+  }
+  try {
+    // At most 10 aliases: a document of a few lines cannot then stand for millions of nodes.
+    return loadWithLists(text, (t) => loadYaml(t, { maxAliases: 10 }));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(where, `is not valid YAML or JSON (${detail})`, `fix the syntax; see ${docs}`);
+  }
+}
+
+/**
+ * The first key that an object of a valid JSON text repeats, with its line. Keys compare by their
+ * value (`"a"` and `"\u0061"` are the same key), as YAML's unique-key rule does.
+ */
+export function repeatedKey(json: string): { key: string; line: number } | undefined {
+  const stack: Array<Set<string> | undefined> = [];
+  let line = 1;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x0a) line++;
+    else if (c === 0x7b /* { */) stack.push(new Set());
+    else if (c === 0x5b /* [ */) stack.push(undefined);
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
+    else if (c === 0x22 /* " */) {
+      const start = i;
+      let escaped = false;
+      for (i++; json.charCodeAt(i) !== 0x22; i++) {
+        if (json.charCodeAt(i) === 0x5c) {
+          escaped = true;
+          i++;
+        }
+      }
+      const keys = stack[stack.length - 1];
+      if (keys === undefined) continue;
+      let j = i + 1;
+      while (json.charCodeAt(j) === 0x20 || json.charCodeAt(j) === 0x09 || json.charCodeAt(j) === 0x0a || json.charCodeAt(j) === 0x0d) j++;
+      if (json.charCodeAt(j) !== 0x3a /* : */) continue;
+      const key = escaped ? (JSON.parse(json.slice(start, i + 1)) as string) : json.slice(start + 1, i);
+      if (keys.has(key)) return { key, line };
+      keys.add(key);
+    }
+  }
+  return undefined;
 }

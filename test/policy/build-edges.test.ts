@@ -39,6 +39,20 @@ describe('buildPolicy edges', () => {
     expect(one.notes.find((n) => n.includes('inside'))).toBe('192.0.2.1/32 lies inside 192.0.2.0/24 (q_sip_v4): no rules of their own.');
   });
 
+  it('notes name 8 holding prefixes, then count the rest: a header stays short however many there are', () => {
+    // 20 /24s, each holding one /32 of its own.
+    const lists = Array.from({ length: 20 }, (_, i) => [`10.${i}.0.0/24`, `10.${i}.0.1/32`]).flat();
+    const notes = buildPolicy({ ...base, providers: [provider('p', lists)] }).notes.filter((n) => n.includes('inside'));
+    expect(notes.slice(0, 8)).toEqual(Array.from({ length: 8 }, (_, i) => `10.${i}.0.1/32 lies inside 10.${i}.0.0/24 (p_sip_v4): no rules of their own.`));
+    expect(notes.slice(8)).toEqual(['12 more prefixes lie inside 12 other prefixes of the lists: no rules of their own (--json lists them).']);
+  });
+
+  it('a feed that repeats one prefix 300,000 times builds (no spread of every copy, no quadratic grouping)', () => {
+    const policy = buildPolicy({ ...base, providers: [provider('p', Array.from({ length: 300_000 }, () => '192.0.2.0/24'))] });
+    expect(policy.subsumed).toHaveLength(299_999);
+    expect(policy.notes.filter((n) => n.includes('inside'))).toEqual([`${Array(8).fill('192.0.2.0/24').join(', ')}, and 299991 more lie inside 192.0.2.0/24 (p_sip_v4): no rules of their own.`]);
+  });
+
   it('RTP warnings say to whom the range is open', () => {
     const wide = { ...base, rtpPorts: [{ from: 1, to: 65535 }] };
     expect(buildPolicy({ ...wide, providers: [vapi] }).warnings.join('\n')).toMatch(/opens 65535 UDP ports to every address/);

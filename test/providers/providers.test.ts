@@ -53,6 +53,16 @@ describe('user profiles', () => {
     expect(parseProfileText(json, 'a.json').media!.providerPorts).toEqual([{ from: 1000, to: 2000 }]);
   });
 
+  it('reads JSON with JSON.parse, to the same profile as YAML; JSON-looking YAML flow style still reads', () => {
+    const yaml = parseProfileText(good, 'a.yaml');
+    const data = { id: 'my-trunk', name: 'My Trunk', source: 'https://example.com', retrieved: '2026-01-02', roles: { sip: { addresses: ['203.0.113.0/24'], transports: { udp: 5060 } } } };
+    expect(parseProfileText(JSON.stringify(data, null, 2), 'a.json')).toEqual(yaml);
+    // Keys that only look alike, a ":" inside a string, and arrays of objects: none is a repeat.
+    const tricky = { ...data, notes: 'a "b": c', roles: { sip: { ...data.roles.sip, gateways: ['203.0.113.1'] }, media: { addresses: 'any', providerPorts: 'any' } } };
+    expect(parseProfileText(JSON.stringify(tricky), 'a.json').notes).toBe('a "b": c');
+    expect(parseProfileText('{id: my-trunk, name: My Trunk, source: "https://example.com", retrieved: 2026-01-02, roles: {sip: {addresses: [203.0.113.0/24], transports: {udp: 5060}}}}', 'a.yaml')).toEqual(yaml);
+  });
+
   it.each([
     ['malformed YAML', 'id: [unclosed', 'profile a.yaml: is not valid YAML or JSON'],
     ['a missing field', good.replace('name: My Trunk\n', ''), 'profile a.yaml: name: Invalid input'],
@@ -68,6 +78,9 @@ describe('user profiles', () => {
     ['a bad date', good.replace('2026-01-02', '2026-13-45'), 'profile a.yaml: retrieved'],
     ['no roles', good.replace(/roles:[\s\S]*/, 'roles: {}\n'), 'profile a.yaml: roles: give a sip role'],
     ['a YAML bomb', 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n', 'is not valid YAML or JSON'],
+    ['a key repeated in YAML', good.replace('name: My Trunk\n', 'name: My Trunk\nname: Other\n'), 'profile a.yaml: is not valid YAML or JSON (duplicated mapping key (3:1))'],
+    ['a key repeated in JSON', '{"id": "j",\n "roles": {"sip": {}, "si\\u0070": {}}}', 'profile a.yaml: is not valid YAML or JSON (the key "sip" is repeated at line 2); keep one of them'],
+    ['a JSON syntax error', '{"id": "j",\n "name": [}', 'profile a.yaml: is not valid YAML or JSON (missed comma between flow collection entries (2:11)); fix the syntax'],
   ])('refuses %s with an error naming the field', (_, text, message) => {
     expect(() => parseProfileText(text, 'a.yaml')).toThrow(message);
   });
