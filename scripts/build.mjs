@@ -21,10 +21,12 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
  * Libraries whose top-level code is slow and that most runs never call: string-width compiles
  * Unicode-property regular expressions (RGI_Emoji alone took 20 ms of a 170 ms start-up) for
  * yargs' help layout, and @xmldom/xmldom freezes its entity tables (12 ms) for pfSense merges.
- * Each import gets a stand-in that loads the real module on first use. `function`: the module's
- * default export is a function (ESM); otherwise the named exports to forward.
+ * Each import gets a stand-in that loads the real module on first use: for string-width, whose
+ * default export is the function, one that answers printable ASCII itself (one column a
+ * character, as string-width counts it: all of sipwall's help text), so that --help never loads
+ * it; otherwise the named exports to forward.
  */
-const LAZY = { 'string-width': 'function', '@xmldom/xmldom': Object.keys(createRequire(import.meta.url)('@xmldom/xmldom')) };
+const LAZY = { 'string-width': 'string-width', '@xmldom/xmldom': Object.keys(createRequire(import.meta.url)('@xmldom/xmldom')) };
 const lazy = {
   name: 'lazy',
   setup(b) {
@@ -36,8 +38,8 @@ const lazy = {
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path, pluginData: { kind } }) => {
       const load = `let real; const load = () => (real ??= require(${JSON.stringify(path)}));`;
       const body =
-        kind === 'function'
-          ? 'module.exports = function (...args) { return load().default(...args); };'
+        kind === 'string-width'
+          ? "module.exports = function (text, options) { return typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text) ? text.length : load().default(text, options); };"
           : `for (const name of ${JSON.stringify(kind)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`;
       return { contents: `${load}\n${body}\n`, loader: 'js', resolveDir: dirname(path) };
     });
@@ -50,12 +52,13 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  minify: !process.env.NOMINIFY,
   logLevel: 'warning',
   plugins: [lazy],
   // yargs reads import.meta.url (ESM); in the CommonJS bundle it is this file's URL.
   define: { 'import.meta.url': '__sipwallUrl' },
   banner: { js: "var __sipwallUrl=require('url').pathToFileURL(__filename).href;" },
 });
-// One real run writes dist/sipwall.cjs.cache.
-execFileSync(process.execPath, [join(root, 'bin/sipwall.cjs'), 'render', '-p', 'flynumber', '-p', 'vapi', '--target', 'nftables', '--pbx', 'asterisk'], { stdio: 'ignore' });
+// One real run writes dist/sipwall.cjs.cache; with a profile file, so that the profile reader
+// (JSON, js-yaml, zod, list files) is in the cache too.
+execFileSync(process.execPath, [join(root, 'bin/sipwall.cjs'), 'render', '-p', 'flynumber', '-p', 'vapi', '--profile', join(root, 'examples/profiles/my-trunk.yaml'), '--target', 'nftables', '--pbx', 'asterisk'], { stdio: 'ignore' });

@@ -10,7 +10,7 @@ export interface Context {
   /** The command line as typed, shell-quoted, for the output header. */
   readonly command: string;
   /** Parses a user profile (loaded lazily: yaml and zod cost start-up time). */
-  readonly parseProfile: (text: string, fileName: string) => Provider;
+  readonly parseProfile: (text: string, fileName: string, readFile: (name: string, where: string) => string) => Provider;
 }
 
 export function quoteCommand(argv: readonly string[]): string {

@@ -29,9 +29,9 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   const ctx: Context = {
     io,
     command: quoteCommand(argv),
-    parseProfile: (text: string, file: string): Provider => {
+    parseProfile: (text, file, readFile): Provider => {
       if (!profiles) throw new Error('profile parser not loaded');
-      return profiles.parseProfileText(text, file);
+      return profiles.parseProfileText(text, file, readFile);
     },
   };
   // Commands have no yargs handler: the job runs after yargs has checked every argument, so a

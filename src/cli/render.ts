@@ -1,4 +1,5 @@
 /** `sipwall render`: providers + host → policy → one target's files. */
+import { dirname, isAbsolute, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../net/errors.js';
 import { formatPrefix } from '../net/cidr.js';
@@ -249,8 +250,11 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 export function loadProviders(args: Pick<RenderArgs, 'provider' | 'profile' | 'maxProfileMib'>, ctx: Context): Provider[] {
   const builtins = (args.provider ?? []).flatMap((p) => p.split(',')).map((id) => findBuiltinProvider(id.trim()));
   const limit = parseWhole('--max-profile-mib', args.maxProfileMib, 1, 4096, 256) * 1024 * 1024;
-  const read = (file: string) => readInput(ctx, '--profile', file, 'give the path of a YAML or JSON profile (a regular file)', limit, `raise the limit with --max-profile-mib ${Math.max(args.maxProfileMib * 4, 256)}`);
-  const files = (args.profile ?? []).map((file) => ctx.parseProfile(read(file), file));
+  const raise = `raise the limit with --max-profile-mib ${Math.max(args.maxProfileMib * 4, 256)}`;
+  const read = (file: string) => readInput(ctx, '--profile', file, 'give the path of a YAML or JSON profile (a regular file)', limit, raise);
+  // A list file the profile names: relative to the profile's folder, under the same size limit.
+  const list = (profile: string) => (name: string, where: string) => readInput(ctx, `${where}:`, isAbsolute(name) ? name : join(dirname(profile), name), 'give the path of an address list (a regular file), relative to the profile', limit, raise);
+  const files = (args.profile ?? []).map((file) => ctx.parseProfile(read(file), file, list(file)));
   return [...builtins, ...files];
 }
 

@@ -2,18 +2,34 @@
 import { parseCidr, type Prefix } from '../net/cidr.js';
 import { InputError } from '../net/errors.js';
 import { parsePort, parsePortRange } from '../net/ports.js';
-import type { RawProfile } from './schema.js';
+import type { AddressList } from './address-list.js';
+import type { AddressFileRef, RawProfile } from './schema.js';
 import type { Provider, Transport } from './types.js';
 
-/** `where` names the origin in error messages, e.g. `profile ./my.yaml` or `built-in vapi`. */
-export function toProvider(raw: RawProfile, where: string): Provider {
+/** Reads the list file a profile names for a field (`where` names that field in errors). */
+export type ListReader = (ref: AddressFileRef, where: string) => AddressList;
+
+/**
+ * `where` names the origin in error messages, e.g. `profile ./my.yaml` or `built-in vapi`;
+ * `readList` reads the address list files the profile names (a profile file only).
+ */
+export function toProvider(raw: RawProfile, where: string, readList?: ListReader): Provider {
   const field = (path: string) => `${where}: ${path}`;
-  const prefixes = (list: readonly string[], path: string): Prefix[] =>
-    list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
+  const prefixes = (list: readonly string[] | AddressFileRef, path: string): Prefix[] => {
+    if (Array.isArray(list)) return list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
+    if (!readList) throw new InputError(field(path), 'names a list file, which only a profile file may do', 'list the addresses');
+    const read = readList(list as AddressFileRef, field(path));
+    return read.entries.map((text, i) => parseCidr(text, () => `${field(path)}: ${read.file} line ${read.lines[i]}`));
+  };
   const { sip, media } = raw.roles;
   const sipAddresses = sip && prefixes(sip.addresses, 'roles.sip.addresses');
-  // Media listed with the same addresses as SIP (FlyNumber): parse once, share the list.
-  const sameAsSip = (list: readonly string[]) => sip !== undefined && list.length === sip.addresses.length && list.every((t, i) => t === sip.addresses[i]);
+  // Media listed with the same addresses as SIP (FlyNumber), or the same list file: parse once, share the list.
+  const sameAsSip = (list: readonly string[] | AddressFileRef) => {
+    const theirs = sip?.addresses;
+    if (theirs === undefined) return false;
+    if (!Array.isArray(list) || !Array.isArray(theirs)) return !Array.isArray(list) && !Array.isArray(theirs) && (list as AddressFileRef).file === (theirs as AddressFileRef).file;
+    return list.length === theirs.length && list.every((t, i) => t === theirs[i]);
+  };
   const transports: Partial<Record<Transport, number>> = {};
   for (const [t, port] of Object.entries(sip?.transports ?? {})) {
     if (port !== undefined) transports[t as Transport] = parsePort(port, field(`roles.sip.transports.${t}`));

@@ -2,7 +2,7 @@
  * The schema of a user provider profile (YAML or JSON). Structural checks live here; addresses
  * and ports are checked by src/net when the raw profile is turned into a Provider.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * No control characters (newlines, tabs, escapes): such a string could break out of a comment.
@@ -11,56 +11,49 @@ import { z } from 'zod';
  */
 const TEXT = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Noncharacter_Code_Point}\u2028\u2029]*$/u;
 const text = (max: number) =>
-  z
-    .string()
-    .max(max, `at most ${max} characters`)
-    .regex(TEXT, 'control characters (newlines, tabs, escapes), noncharacters (U+FFFE, U+FFFF) and lone surrogates are not allowed');
+  z.string().check(
+    z.maxLength(max, `at most ${max} characters`),
+    z.regex(TEXT, 'control characters (newlines, tabs, escapes), noncharacters (U+FFFE, U+FFFF) and lone surrogates are not allowed'),
+  );
 
 export const PROVIDER_ID = /^[a-z][a-z0-9-]{0,30}$/;
 /** Names reach rule comments in every target language: no quotes, `$`, backticks or `;`. */
 export const PROVIDER_NAME = /^[\p{L}\p{N} ._+/,()&-]+$/u;
 
 const portValue = z.union([z.number(), z.string()]);
-const addressList = z.array(z.string()).min(1, 'list at least one address or prefix');
+/** A list written in the profile, or a list file named by it (relative to the profile). */
+const addressFile = z.strictObject({ file: z.string().check(z.minLength(1, 'name the list file')) });
+const LIST_OR_FILE = 'give a list of addresses or prefixes, or { file: NAME } naming an address list file';
+const addressList = z.union([z.array(z.string()).check(z.minLength(1, 'list at least one address or prefix')), addressFile], { error: LIST_OR_FILE });
+export type AddressFileRef = z.infer<typeof addressFile>;
 
-export const rawProfileSchema = z
-  .object({
-    id: z
-      .string()
-      .regex(PROVIDER_ID, 'lower-case letters, digits and "-", starting with a letter, at most 31 characters'),
-    name: z
-      .string()
-      .min(1)
-      .max(60, 'at most 60 characters')
-      .regex(PROVIDER_NAME, 'letters, digits, spaces and . _ - + / , ( ) & only'),
-    source: text(500).min(1),
-    retrieved: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD'),
-    notes: text(500).optional(),
-    roles: z
-      .object({
-        sip: z
-          .object({
-            addresses: addressList,
-            gateways: z.array(z.string()).optional(),
-            transports: z
-              .object({ udp: portValue.optional(), tcp: portValue.optional(), tls: portValue.optional() })
-              .strict()
-              .refine((t) => Object.keys(t).length > 0, 'name at least one of udp, tcp, tls'),
-          })
-          .strict()
-          .optional(),
-        media: z
-          .object({
-            addresses: z.union([z.literal('any'), addressList]),
-            providerPorts: z.union([z.literal('any'), portValue]).optional(),
-            hostPorts: portValue.optional(),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .refine((r) => r.sip !== undefined || r.media !== undefined, 'give a sip role, a media role or both'),
-  })
-  .strict();
+/** zod/mini, not zod: the profile path's start-up (BENCHMARKS.md, issue 15). */
+export const rawProfileSchema = z.strictObject({
+  id: z.string().check(z.regex(PROVIDER_ID, 'lower-case letters, digits and "-", starting with a letter, at most 31 characters')),
+  name: z.string().check(z.minLength(1), z.maxLength(60, 'at most 60 characters'), z.regex(PROVIDER_NAME, 'letters, digits, spaces and . _ - + / , ( ) & only')),
+  source: text(500).check(z.minLength(1)),
+  retrieved: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')),
+  notes: z.optional(text(500)),
+  roles: z
+    .strictObject({
+      sip: z.optional(
+        z.strictObject({
+          addresses: addressList,
+          gateways: z.optional(z.union([z.array(z.string()), addressFile], { error: LIST_OR_FILE })),
+          transports: z
+            .strictObject({ udp: z.optional(portValue), tcp: z.optional(portValue), tls: z.optional(portValue) })
+            .check(z.refine((t) => Object.keys(t).length > 0, 'name at least one of udp, tcp, tls')),
+        }),
+      ),
+      media: z.optional(
+        z.strictObject({
+          addresses: z.union([z.literal('any'), addressList]),
+          providerPorts: z.optional(z.union([z.literal('any'), portValue])),
+          hostPorts: z.optional(portValue),
+        }),
+      ),
+    })
+    .check(z.refine((r) => r.sip !== undefined || r.media !== undefined, 'give a sip role, a media role or both')),
+});
 
 export type RawProfile = z.infer<typeof rawProfileSchema>;

@@ -10,7 +10,7 @@
  * address lists take a fast path (yaml-lists.ts: 0.4 s of js-yaml for 200,000 lines, ~40 ms).
  */
 import { load as loadYaml } from 'js-yaml';
-import type { z } from 'zod';
+import { safeParse, type $ZodIssue, type $ZodType, type output } from 'zod/v4/core';
 import { InputError } from '../net/errors.js';
 import { loadWithLists } from './yaml-lists.js';
 
@@ -39,11 +39,13 @@ function distance(a: string, b: string): number {
  * Parses `text` and checks it against `schema`. `where` names the file in errors (`profile
  * x.yaml`); `docs` is where the fields are described; `fields` are the names a typo is matched to.
  */
-export function readStructured<S extends z.ZodType>(text: string, where: string, schema: S, docs: string, fields: readonly string[]): z.infer<S> {
+export function readStructured<S extends $ZodType>(text: string, where: string, schema: S, docs: string, fields: readonly string[]): output<S> {
   const data = parseDocument(text, where, docs);
-  const result = schema.safeParse(data);
+  const result = safeParse(schema, data);
   if (result.success) return result.data;
-  const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
+  // A typo inside one branch of a union (`{ fiel: x }` for `{ file: x }`) is the issue to name.
+  const nested = (i: $ZodIssue): $ZodIssue[] => (i.code === 'invalid_union' ? i.errors.flat().map((e) => ({ ...e, path: [...i.path, ...e.path] })).flatMap(nested) : [i]);
+  const issue = result.error.issues.flatMap(nested).find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
   const path = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;

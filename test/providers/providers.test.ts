@@ -78,6 +78,7 @@ describe('user profiles', () => {
     ['a bad date', good.replace('2026-01-02', '2026-13-45'), 'profile a.yaml: retrieved'],
     ['no roles', good.replace(/roles:[\s\S]*/, 'roles: {}\n'), 'profile a.yaml: roles: give a sip role'],
     ['a YAML bomb', 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n', 'is not valid YAML or JSON'],
+    ['addresses neither a list nor a file', good.replace('[203.0.113.0/24]', '5'), 'profile a.yaml: roles.sip.addresses: give a list of addresses or prefixes, or { file: NAME } naming an address list file'],
     ['a key repeated in YAML', good.replace('name: My Trunk\n', 'name: My Trunk\nname: Other\n'), 'profile a.yaml: is not valid YAML or JSON (duplicated mapping key (3:1))'],
     ['a key repeated in JSON', '{"id": "j",\n "roles": {"sip": {}, "si\\u0070": {}}}', 'profile a.yaml: is not valid YAML or JSON (the key "sip" is repeated at line 2); keep one of them'],
     ['a JSON syntax error', '{"id": "j",\n "name": [}', 'profile a.yaml: is not valid YAML or JSON (missed comma between flow collection entries (2:11)); fix the syntax'],
