@@ -19,6 +19,18 @@ import { exporterOptions, historyOptions, watchOptions, type ExporterArgs, type 
 
 const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter', 'diagnose'];
 
+/**
+ * yargs renders and caches a command's help after running it, to show on a later failure;
+ * sipwall's .fail() never shows it, and the rendering cost ~6 ms of a render's start-up
+ * (BENCHMARKS.md). This reaches into yargs' internals (yargs 18): test/cli/yargs-patch.test.ts
+ * fails when yargs stops calling cacheHelpMessage or the method moves.
+ */
+export function skipHelpCache(cli: object): void {
+  const usage = (cli as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods().getUsageInstance();
+  if (typeof usage.cacheHelpMessage !== 'function') throw new Error('yargs has no usage.cacheHelpMessage any more: drop skipHelpCache');
+  usage.cacheHelpMessage = () => undefined;
+}
+
 export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
   // Everything on stderr is a message of ours around echoed values: none reaches the terminal raw.
   const io: Io = { ...rawIo, stderr: (text) => rawIo.stderr(terminalLines(text)) };
@@ -43,10 +55,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   let printed = '';
   try {
     const cli = yargs();
-    // yargs renders and caches a command's help after running it, to show on a later failure;
-    // sipwall's .fail() never shows it, and the rendering cost ~15 ms of every start-up.
-    const usage = (cli as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods().getUsageInstance();
-    usage.cacheHelpMessage = () => undefined;
+    skipHelpCache(cli);
     cli
       .scriptName('sipwall')
       .usage('$0 <command> [options]\n\nFirewall rules for SIP trunks and AI voice platforms, checked by the real parsers, and probes that prove them open.')
