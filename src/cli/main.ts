@@ -13,6 +13,7 @@ import { runProviders } from './providers.js';
 import { probeOptions, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
 import { checkParsed, recorded, type FlagTable } from './flags.js';
+import { completer } from './completion.js';
 import { diagnoseOptions, type DiagnoseArgs } from './diagnose.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
 import { exporterOptions, historyOptions, watchOptions, type ExporterArgs, type HistoryArgs, type WatchArgs } from './watch.js';
@@ -54,7 +55,8 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   let failure: string | undefined;
   let printed = '';
   try {
-    const cli = yargs();
+    // The arguments are given here too: yargs' completion of a command's flags parses them again.
+    const cli = yargs([...argv]);
     skipHelpCache(cli);
     cli
       .scriptName('sipwall')
@@ -71,6 +73,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       .command('history', 'Uptime, RTT percentiles and state changes from the watch history', recorded('history', historyOptions, flags))
       .command('exporter', 'Prometheus metrics: /metrics for a watch, /probe for Prometheus to schedule', recorded('exporter', exporterOptions, flags))
       .command('diagnose [part] [capture..]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config and a captured call read, the NAT measured', recorded('diagnose', diagnoseOptions, flags))
+      .completion('completion', 'Print a completion script for bash, or zsh when $SHELL is zsh: sipwall completion >> ~/.bashrc', completer(argv.slice(2)))
       .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter or diagnose')
       .strict()
       .version(VERSION)
@@ -86,11 +89,27 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
         const text = choice ? `--${choice[1]}: ${choice[2]} is not one of ${choice[3]!.replace(/\s+/g, ' ')}` : message;
         failure = error ? error.message : `${text}; see sipwall ${command ? `${command} ` : ''}--help`;
       })
-      .exitProcess(false)
-      .parse([...argv], {}, (_error, args, output) => {
-        parsed = args;
-        printed = output;
-      });
+      .exitProcess(false);
+    // What the completion script asks for: the words typed so far, the last under the cursor.
+    // yargs completes a command's flags by parsing the process arguments again (hence yargs(argv)
+    // above) and prints with console.log (its parse callback is never called on that road), so
+    // the lines are collected from console.log for the length of the parse.
+    if (argv[0] === '--get-yargs-completions') {
+      const lines: string[] = [];
+      const log = console.log;
+      console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+      try {
+        cli.parse();
+      } finally {
+        console.log = log;
+      }
+      io.stdout(lines.map((w) => `${terminalText(w)}\n`).join(''));
+      return 0;
+    }
+    cli.parse([...argv], {}, (_error, args, output) => {
+      parsed = args;
+      printed = output;
+    });
     if (failure === undefined && printed === '' && parsed) {
       // Every flag of the command that runs, checked against its declaration before it runs.
       checkParsed(flags.get(parsed._.slice(0, parsed._[0] === 'probe' ? 2 : 1).join(' ')), parsed as unknown as Record<string, unknown>, argv);

@@ -4,7 +4,7 @@
  */
 import { hasTool } from '../../src/validate/run.js';
 
-const INSTALL = 'apt-get install -y nftables iptables ipset iproute2 ufw firewalld libxml2-utils python3-botocore sip-tester tcpdump (or run .ci/run)';
+const INSTALL = 'apt-get install -y nftables iptables ipset iproute2 ufw firewalld libxml2-utils python3-botocore sip-tester tcpdump zsh (or run .ci/run)';
 
 export function toolsMissing(...tools: string[]): boolean {
   const missing = tools.filter((t) => !hasTool(t));
