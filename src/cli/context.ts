@@ -11,6 +11,10 @@ export interface Context {
   readonly command: string;
   /** Parses a user profile (loaded lazily: yaml and zod cost start-up time). */
   readonly parseProfile: (text: string, fileName: string, readFile: (name: string, where: string) => string) => Provider;
+  /** A warning or note on stderr (`sipwall: …`), which --quiet leaves out; errors use io.stderr. */
+  readonly note: (line: string) => void;
+  /** --quiet: no warnings, notes or progress. */
+  readonly quiet: boolean;
 }
 
 export function quoteCommand(argv: readonly string[]): string {

@@ -79,7 +79,7 @@ export async function captureBytes(args: DiagnoseArgs, ctx: Context, maxBytes: n
   const dir = mkdtempSync(join(tmpdir(), 'sipwall-capture-'));
   try {
     const file = join(dir, 'call.pcap');
-    ctx.io.stderr(`sipwall: capturing on every interface for ${Math.round(ms / 1000)} s: place the test call now\n`);
+    ctx.note(`capturing on every interface for ${Math.round(ms / 1000)} s: place the test call now`);
     // -Z root: tcpdump would otherwise drop to its own user and not be able to write here.
     // --immediate-mode: packets reach the file as they come; buffered ones are lost at SIGINT.
     const child = spawn('tcpdump', ['-i', 'any', '--immediate-mode', '-U', '-n', '-s', '0', '-Z', 'root', '-w', file, 'udp or tcp'], { stdio: 'ignore' });

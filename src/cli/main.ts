@@ -39,9 +39,17 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   const profiles = argv.some((a) => a === '--profile' || a.startsWith('--profile='))
     ? await import('../providers/profile-file.js')
     : undefined;
+  // --quiet, known once yargs has parsed: warnings and notes are left out, errors never.
+  let quiet = false;
   const ctx: Context = {
     io,
     command: quoteCommand(argv),
+    note: (line) => {
+      if (!quiet) io.stderr(`sipwall: ${line}\n`);
+    },
+    get quiet() {
+      return quiet;
+    },
     parseProfile: (text, file, readFile): Provider => {
       if (!profiles) throw new Error('profile parser not loaded');
       return profiles.parseProfileText(text, file, readFile);
@@ -74,6 +82,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       .command('exporter', 'Prometheus metrics: /metrics for a watch, /probe for Prometheus to schedule', recorded('exporter', exporterOptions, flags))
       .command('diagnose [part] [capture..]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config and a captured call read, the NAT measured', recorded('diagnose', diagnoseOptions, flags))
       .completion('completion', 'Print a completion script for bash, or zsh when $SHELL is zsh: sipwall completion >> ~/.bashrc', completer(argv.slice(2)))
+      .option('quiet', { alias: 'q', type: 'boolean', global: true, describe: 'No warnings or notes on stderr: only results and errors' })
       .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter or diagnose')
       .strict()
       .version(VERSION)
@@ -111,6 +120,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       printed = output;
     });
     if (failure === undefined && printed === '' && parsed) {
+      quiet = (parsed as { quiet?: unknown }).quiet === true;
       // Every flag of the command that runs, checked against its declaration before it runs.
       checkParsed(flags.get(parsed._.slice(0, parsed._[0] === 'probe' ? 2 : 1).join(' ')), parsed as unknown as Record<string, unknown>, argv);
       if (parsed._[0] === 'render') return await runRender(parsed as unknown as RenderArgs, ctx);

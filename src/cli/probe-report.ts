@@ -1,7 +1,7 @@
 /**
  * Human output of the probes: a line per probe, the details that matter (NAT, ALG, TLS), and a
  * summary line to read at one glance. A spinner or progress bar (ora) only on a terminal, never
- * with --json; NO_COLOR honoured.
+ * with --json or --quiet; NO_COLOR honoured.
  */
 import ora from 'ora';
 import type { RtpReport, SipReport } from '../probe/report.js';
@@ -18,7 +18,7 @@ const NONE: Progress = { update: () => undefined, stop: () => undefined };
 /** An ora spinner with a bar in its text on a TTY; nothing otherwise (stdout stays plain lines). */
 export function progress(ctx: Context, json: boolean, label: string): Progress {
   // A terminal without a width (e.g. under script(1)) would make ora clear lines endlessly.
-  if (json || !ctx.io.stderrIsTTY || !(process.stderr.columns > 0)) return NONE;
+  if (json || ctx.quiet || !ctx.io.stderrIsTTY || !(process.stderr.columns > 0)) return NONE;
   const color = ctx.io.env.NO_COLOR === undefined || ctx.io.env.NO_COLOR === '';
   const spinner = ora({ text: label, stream: process.stderr, color: color ? 'cyan' : false, ...(color ? {} : { spinner: 'line' }) }).start();
   return {

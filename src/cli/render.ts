@@ -152,11 +152,11 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
-  for (const w of warnings) ctx.io.stderr(`sipwall: warning: ${w}\n`);
+  for (const w of warnings) ctx.note(`warning: ${w}`);
   for (const { target, result, written } of outputs) {
-    for (const b of result.budget ?? []) ctx.io.stderr(`sipwall: budget: ${all ? `${target.meta.id}: ` : ''}${b.what}: ${b.used} of ${b.limit}\n`);
+    for (const b of result.budget ?? []) ctx.note(`budget: ${all ? `${target.meta.id}: ` : ''}${b.what}: ${b.used} of ${b.limit}`);
     if (args.out === undefined) ctx.io.stdout(result.files[0]!.content);
-    else for (const path of written) ctx.io.stderr(`sipwall: wrote ${path}\n`);
+    else for (const path of written) ctx.note(`wrote ${path}`);
   }
   return 0;
 

@@ -54,6 +54,11 @@ describe.skipIf(toolsMissing('script'))('terminal output', () => {
     const piped = await sh(`${probe} 2>&1 | cat`);
     expect(piped).not.toContain(ESC);
     expect(piped.trim().split('\n').at(-1)).toBe('1 probe: 1 answered (exit 0)');
+    // --quiet on a terminal: the result, no spinner and no escape codes.
+    const quiet = await sh(`script -qec "stty cols 100; ${probe} --quiet" /dev/null`);
+    expect(quiet).not.toContain('probing 1 target');
+    expect(quiet).not.toContain(ESC);
+    expect(quiet).toMatch(/1 probe: 1 answered \(exit 0\)/);
     // A pty without a width: no spinner (ora would clear lines without end), and it finishes.
     const narrow = await sh(`script -qec "${probe}" /dev/null`);
     expect(narrow).not.toContain('probing 1 target');
