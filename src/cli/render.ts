@@ -70,7 +70,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render --provider flynumber --provider vapi --target nftables > sipwall.nft', 'standalone host firewall for FlyNumber + VAPI')
     .example('$0 render --provider flynumber --target iptables --pbx asterisk --out ./fw/', 'iptables-restore files for an Asterisk host')
     .example('$0 render -p flynumber --target nftables --into inet/filter/input --form shell', 'a script that adds one sipwall chain to your own nftables ruleset')
-    .example('$0 render --profile ./my-trunk.yaml --target iptables --ipset --form shell', 'your own provider profile, large lists through ipset')
+    .example('$0 render --profile ./my-trunk.yaml --pbx asterisk --target iptables --ipset --form shell', 'your own provider profile, large lists through ipset')
     .example('$0 render -p flynumber -p vapi --target aws --form terraform > sipwall.tf', 'AWS security group rules as Terraform')
     .example('$0 render -p flynumber --target pfsense --pfsense-config config.xml --out ./pf/', 'an exported pfSense config with the aliases and rules merged in')
     .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every target, one folder each')
