@@ -55,6 +55,6 @@ describe('CLI conventions', () => {
       runCli(['render', '--help']),
       runCli(['render', '-p', 'nosuch', '--target', 'nftables']),
     ]);
-    for (const run of runs) expect(run.stdout + run.stderr).not.toMatch(/\u001b\[/);
+    for (const run of runs) expect(run.stdout + run.stderr).not.toContain(`${String.fromCharCode(27)}[`);
   });
 });
