@@ -18,7 +18,7 @@ import { diagnoseOptions, type DiagnoseArgs } from './diagnose.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
 import { exporterOptions, historyOptions, watchOptions, type ExporterArgs, type HistoryArgs, type WatchArgs } from './watch.js';
 
-const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter', 'diagnose'];
+const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter', 'diagnose', 'completion'];
 
 /**
  * yargs renders and caches a command's help after running it, to show on a later failure;
@@ -83,7 +83,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       .command('diagnose [part] [capture..]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config and a captured call read, the NAT measured', recorded('diagnose', diagnoseOptions, flags))
       .completion('completion', 'Print a completion script for bash, or zsh when $SHELL is zsh: sipwall completion >> ~/.bashrc', completer(argv.slice(2)))
       .option('quiet', { alias: 'q', type: 'boolean', global: true, describe: 'No warnings or notes on stderr: only results and errors' })
-      .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter or diagnose')
+      .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter, diagnose or completion')
       .strict()
       .version(VERSION)
       .help()
