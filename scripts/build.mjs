@@ -1,11 +1,12 @@
 // Build: precompile templates, bundle the CLI into one CommonJS file, and warm its V8 code cache.
 //
-// Why CommonJS and a code cache: `npm run bench` holds start-up to 2× bare `node -e 0`. Node 20
+// Why CommonJS and a code cache: `npm run bench` holds start-up to 1.5× bare `node -e 0`. Node 20
 // has no module.enableCompileCache (22.1+), so bin/sipwall.cjs loads the bundle through
 // vm.Script with cachedData (what v8-compile-cache does). Every library is bundled (issue 15: a
 // user's install is sipwall alone); the ones only some commands need (js-yaml and zod for
 // --profile and watch, ora for a probe on a terminal, croner for watch and exporter) sit in
 // modules that load on first use, so other commands never run their code.
+// NOMINIFY=1 npm run build: a readable bundle, for CPU profiles.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
