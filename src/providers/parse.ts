@@ -9,6 +9,8 @@ import type { Provider, Transport } from './types.js';
 /** Reads the list file a profile names for a field (`where` names that field in errors). */
 export type ListReader = (ref: AddressFileRef, where: string) => AddressList;
 
+const isFile = (list: readonly string[] | AddressFileRef): list is AddressFileRef => !Array.isArray(list);
+
 /**
  * `where` names the origin in error messages, e.g. `profile ./my.yaml` or `built-in vapi`;
  * `readList` reads the address list files the profile names (a profile file only).
@@ -16,9 +18,9 @@ export type ListReader = (ref: AddressFileRef, where: string) => AddressList;
 export function toProvider(raw: RawProfile, where: string, readList?: ListReader): Provider {
   const field = (path: string) => `${where}: ${path}`;
   const prefixes = (list: readonly string[] | AddressFileRef, path: string): Prefix[] => {
-    if (Array.isArray(list)) return list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
+    if (!isFile(list)) return list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
     if (!readList) throw new InputError(field(path), 'names a list file, which only a profile file may do', 'list the addresses');
-    const read = readList(list as AddressFileRef, field(path));
+    const read = readList(list, field(path));
     return read.entries.map((text, i) => parseCidr(text, () => `${field(path)}: ${read.file} line ${read.lines[i]}`));
   };
   const { sip, media } = raw.roles;
@@ -27,7 +29,7 @@ export function toProvider(raw: RawProfile, where: string, readList?: ListReader
   const sameAsSip = (list: readonly string[] | AddressFileRef) => {
     const theirs = sip?.addresses;
     if (theirs === undefined) return false;
-    if (!Array.isArray(list) || !Array.isArray(theirs)) return !Array.isArray(list) && !Array.isArray(theirs) && (list as AddressFileRef).file === (theirs as AddressFileRef).file;
+    if (isFile(list) || isFile(theirs)) return isFile(list) && isFile(theirs) && list.file === theirs.file;
     return list.length === theirs.length && list.every((t, i) => t === theirs[i]);
   };
   const transports: Partial<Record<Transport, number>> = {};
