@@ -7,7 +7,7 @@
  * (~50 ms for a 100,000-prefix profile, against 3.3 s in the `yaml` package), with a scan for
  * repeated keys that JSON.parse would silently let the last one win; anything else through
  * js-yaml (YAML 1.2 core schema, so `2026-11-01` stays a string and `<<` is no merge), whose long
- * address lists take a fast path (yaml-lists.ts: 0.4 s of js-yaml for 200,000 lines, ~40 ms).
+ * address lists take a fast path (yaml-lists.ts: 200,000 lines in 0.15 s instead of 0.4 s).
  */
 import { load as loadYaml } from 'js-yaml';
 import { safeParse, type $ZodIssue, type $ZodType, type output } from 'zod/v4/core';
