@@ -29,6 +29,9 @@ export default defineConfig({
       'test/diagnose/flows.test.ts',
       'test/diagnose/config.test.ts',
       'test/diagnose/pcap.test.ts',
+      // Profile reading (issue 15): JSON and YAML fast paths, address list files.
+      'test/text/**/*.test.ts',
+      'test/providers/**/*.test.ts',
     ],
     globalSetup: ['test/helpers/global-setup.ts'],
     env: { SIPWALL_NO_PARSER: '1' },

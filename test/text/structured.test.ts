@@ -18,9 +18,10 @@ describe('repeatedKey', () => {
 
   it('finds a key given twice in one object, however it is spelled, wherever the object sits', () => {
     fc.assert(
-      fc.property(fc.string(), fc.jsonValue(), fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue()), fc.boolean(), (key, a, b, other, escape) => {
+      fc.property(fc.string(), fc.jsonValue(), fc.jsonValue(), fc.dictionary(fc.string(), fc.jsonValue()), fc.boolean(), fc.constantFrom('', ' ', '\t', '\n', '\r\n', ' \n\t'), (key, a, b, other, escape, space) => {
         const rest = Object.entries(other).filter(([k]) => k !== key);
-        const inner = [`${JSON.stringify(key)}:${JSON.stringify(a)}`, ...rest.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`), `${escape ? escaped(key) : JSON.stringify(key)}:${JSON.stringify(b)}`];
+        // Hand-written JSON may put any whitespace before the colon.
+        const inner = [`${JSON.stringify(key)}${space}:${JSON.stringify(a)}`, ...rest.map(([k, v]) => `${JSON.stringify(k)}${space}:${JSON.stringify(v)}`), `${escape ? escaped(key) : JSON.stringify(key)}${space}:${JSON.stringify(b)}`];
         const text = `[1, {"x": [{}]}, {${inner.join(',\n')}}]`;
         expect(JSON.parse(text)).toBeDefined();
         expect(repeatedKey(text)?.key).toBe(key);

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { loadWithLists } from '../../src/text/yaml-lists.js';
+import { loadWithLists, MIN_RUN } from '../../src/text/yaml-lists.js';
 
 const yaml = (text: string) => load(text, { maxAliases: 10 });
 
@@ -71,6 +71,33 @@ describe('loadWithLists', () => {
     expect(data.roles.sip.addresses).toEqual(list);
     // js-yaml saw the document without the run.
     expect(loaded.length).toBeLessThan(200);
+  });
+
+  it('takes every kind of item it may take, in runs of exactly MIN_RUN, with CRLF and comments', () => {
+    const kinds = ['203.0.113.0/24', '192.0.2.1.5', '2001:db8::1', '::/0', '"2001:db8::"', "'fe80::'", '198.51.100.7/32   # a comment', '""'];
+    const run = (item: string, i: number) => Array.from({ length: MIN_RUN }, () => `      - ${item}`).join('\n').replace(/^/, `  k${i}:\n`);
+    for (const crlf of [false, true]) {
+      let text = `top:\n${kinds.map(run).join('\n')}\n`;
+      if (crlf) text = text.replace(/\n/g, '\r\n');
+      let loaded = '';
+      const data = loadWithLists(text, (t) => {
+        loaded = t;
+        return yaml(t);
+      }, MIN_RUN);
+      expect(data).toEqual(yaml(text));
+      // Each run became one placeholder line: what js-yaml read is a few lines a kind.
+      expect(loaded.split('\n').length).toBeLessThanOrEqual(2 * kinds.length + 3);
+    }
+  });
+
+  it('leaves a run one short of MIN_RUN to js-yaml, and a document with a lone CR', () => {
+    const short = `k:\n${Array.from({ length: MIN_RUN - 1 }, () => '  - 203.0.113.0/24').join('\n')}\n`;
+    let loaded = '';
+    loadWithLists(short, (t) => ((loaded = t), yaml(t)), MIN_RUN);
+    expect(loaded).toBe(short);
+    const lone = `k:\r${Array.from({ length: MIN_RUN }, () => '  - 203.0.113.0/24').join('\n')}\n`;
+    loadWithLists(lone, (t) => ((loaded = t), yaml(t)), MIN_RUN);
+    expect(loaded).toBe(lone);
   });
 
   it("a document whose rest is broken gets js-yaml's own error, with the line of the original", () => {
