@@ -81,14 +81,18 @@ function script(setup: ReplaySetup, flows: readonly Flow[]): string {
     load('iptables.txt', 'iptables-restore', 'iptables'),
     load('ip6tables.txt', 'ip6tables-restore', 'ip6tables'),
     `nft -f trace.nft > load.err 2>&1 || { echo '@@fail trace'; cat load.err; exit 0; }`,
-    '"$NODE" peer.cjs listen ports.json > listen.out 2>&1 &',
+    // Background jobs by PID: `kill %1` needs job control, which sh -c does not have (the
+    // listener outlived every run). `timeout` bounds it even if this script is killed.
+    'timeout 300 "$NODE" peer.cjs listen ports.json > listen.out 2>&1 &',
+    'LISTEN=$!',
     'i=0; until grep -q ready listen.out; do i=$((i+1)); [ $i -gt 100 ] && break; sleep 0.1; done',
     'nft -a monitor trace > trace.out 2>&1 &',
     'MON=$!',
+    `trap 'kill $MON $LISTEN 2>/dev/null' EXIT`,
     'sleep 0.5',
     'ip netns exec swpeer timeout 300 "$NODE" peer.cjs send flows.json > send.out 2>&1',
     'sleep 0.5',
-    'kill $MON; kill %1 2>/dev/null',
+    'kill $MON $LISTEN 2>/dev/null; wait',
     'echo @@trace; cat trace.out; echo @@listen; cat listen.out; echo @@send; cat send.out',
     'echo @@nft; nft -a list ruleset; echo @@iptables; iptables-save 2>/dev/null; echo @@ip6tables; ip6tables-save 2>/dev/null; echo @@end',
   ].join('\n');

@@ -5,7 +5,7 @@
  * port ranges, interface names (iif and iifname), established-only, default policies, IPv4 and
  * IPv6, nftables and iptables-nft with ipset.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,4 +228,16 @@ describe.skipIf(skip)('diagnose firewall: the replay agrees with real flows', ()
       if (c.names) expect(result.verdicts.some((v) => c.names!.test(v.rule ?? ''))).toBe(true);
     }, 60_000);
   }
+
+  it('leaves no process behind: the listener ends with the replay (it once outlived every run)', () => {
+    const orphans = () =>
+      execFileSync('ps', ['-eo', 'ppid=,args='], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => /^\s*1\s.*peer\.cjs/.test(l));
+    const before = orphans().length;
+    const files = Object.entries(CASES[0]!.files).map(([name, text]) => ({ name, text }));
+    const result = replay({ ruleset: rulesetOf(files), iface: 'eth0', addresses: HOST }, flows.slice(0, 4));
+    if (!result.ok) throw new Error(result.why);
+    expect(orphans().length).toBe(before);
+  }, 60_000);
 });
