@@ -135,6 +135,9 @@ function collapseV4(input: readonly Prefix[]): Collapsed {
   return { prefixes, subsumed };
 }
 
+/** From this many prefixes on, orderV4 sorts by radix. */
+export const RADIX_FROM = 4096;
+
 /**
  * The indices of the prefixes by network, then shorter first: a radix sort (by length, then the
  * low and the high 16 bits of the network, each pass stable) instead of a comparator sort, which
@@ -142,6 +145,9 @@ function collapseV4(input: readonly Prefix[]): Collapsed {
  */
 function orderV4(starts: Uint32Array, lengths: Uint8Array): Uint32Array {
   const n = starts.length;
+  // Two passes over 65,536 buckets cost more than they save on a short list (and, run cold at
+  // start-up, 11 ms for a provider of a few prefixes): a comparator sort there.
+  if (n < RADIX_FROM) return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => starts[a]! - starts[b]! || lengths[a]! - lengths[b]!);
   let order = new Uint32Array(n);
   let next = new Uint32Array(n);
   const byLength = new Uint32Array(34);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatAddress, parseAddress } from '../../src/net/address.js';
-import { collapse, formatPrefix, lastAddress, parseCidr, type Prefix } from '../../src/net/cidr.js';
+import { collapse, formatPrefix, lastAddress, parseCidr, RADIX_FROM, type Prefix } from '../../src/net/cidr.js';
 import { InputError } from '../../src/net/errors.js';
 
 const p = (s: string) => parseCidr(s, 'test');
@@ -93,6 +93,33 @@ describe('collapse', () => {
   it('merges a long run of neighbours', () => {
     const hosts = Array.from({ length: 65536 }, (_, i): Prefix => ({ family: 4, network: 0xc6330000n + BigInt(i), length: 32 }));
     expect(collapse(hosts.reverse()).prefixes.map(formatPrefix)).toEqual(['198.51.0.0/16']);
+  });
+
+  it(`past ${RADIX_FROM} IPv4 prefixes (the radix sort): the same address ranges as a plain interval merge, every subsumed one inside its holder`, () => {
+    let seed = 99;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    // Inside 10.0.0.0/12 so that prefixes nest, touch and repeat.
+    const input = Array.from({ length: RADIX_FROM * 4 }, (): Prefix => {
+      const length = 20 + (next() % 13);
+      const start = 0x0a000000 + ((next() % 2 ** 20) & ~(2 ** (32 - length) - 1));
+      return { family: 4, network: BigInt(start), length };
+    });
+    input.push(...input.slice(0, 500));
+    const { prefixes, subsumed } = collapse(input);
+    const merged = (list: readonly Prefix[]) => {
+      const spans = list.map((q) => [Number(q.network), Number(lastAddress(q))] as [number, number]).sort((a, b) => a[0] - b[0]);
+      const out: Array<[number, number]> = [];
+      for (const [a, b] of spans) {
+        const last = out[out.length - 1];
+        if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+        else out.push([a, b]);
+      }
+      return out;
+    };
+    expect(merged(prefixes)).toEqual(merged(input));
+    for (let i = 1; i < prefixes.length; i++) expect(prefixes[i]!.network).toBeGreaterThan(lastAddress(prefixes[i - 1]!));
+    for (const x of subsumed) expect(x.prefix.network >= x.by.network && lastAddress(x.prefix) <= lastAddress(x.by)).toBe(true);
+    expect(subsumed.length).toBeGreaterThanOrEqual(500);
   });
 
   it.each([
