@@ -130,7 +130,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       if (parsed._[0] === 'probe' && parsed._[1] === 'rtp') return await (await import('./probe-run.js')).runProbeRtp(parsed as unknown as ProbeRtpArgs, ctx);
       if (parsed._[0] === 'responder') return await (await import('./responder-run.js')).runResponder(parsed as unknown as ResponderArgs, ctx);
       if (parsed._[0] === 'watch') return await (await import('./watch-run.js')).runWatch(parsed as unknown as WatchArgs, ctx);
-      if (parsed._[0] === 'history') return await (await import('./watch-run.js')).runHistory(parsed as unknown as HistoryArgs, ctx);
+      if (parsed._[0] === 'history') return await (await import('./history-run.js')).runHistory(parsed as unknown as HistoryArgs, ctx);
       if (parsed._[0] === 'diagnose') return await (await import('./diagnose-run.js')).runDiagnose(parsed as unknown as DiagnoseArgs, ctx);
       if (parsed._[0] === 'exporter') return await (await import('./watch-run.js')).runExporter(parsed as unknown as ExporterArgs, ctx);
     }
