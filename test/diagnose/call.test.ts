@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseReportSchema } from '../../src/diagnose/report-schema.js';
 import { Lab } from '../helpers/netns.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
+import { said } from '../helpers/output.js';
 
 const skip = rootMissing() || toolsMissing('sipp', 'tcpdump', 'nft', 'ip', 'unshare');
 const SIPP_PCAPS = '/usr/share/sip-tester';
@@ -38,15 +39,7 @@ const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCod
 async function capture(lab: Lab, host: string, file: string): Promise<() => Promise<void>> {
   const dev = lab.exec(host, 'ls /sys/class/net | grep -v lo | head -1').trim();
   const child = inNs(lab, host, ['tcpdump', '-i', dev, '--immediate-mode', '-U', '-n', '-s', '0', '-Z', 'root', '-w', join(dir, file), 'udp']);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
-    child.stderr!.on('data', (d: Buffer) => {
-      if (d.toString().includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  await said(child, 'listening on', 'tcpdump');
   return async () => {
     // The last packets (BYE, 200) may still be on their way to tcpdump (--immediate-mode: not in a kernel block).
     await new Promise((r) => setTimeout(r, 500));

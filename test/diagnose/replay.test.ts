@@ -18,6 +18,7 @@ import { toProvider } from '../../src/providers/parse.js';
 import { findPbxPreset } from '../../src/providers/registry.js';
 import { Lab } from '../helpers/netns.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
+import { said } from '../helpers/output.js';
 
 const skip = rootMissing() || toolsMissing('nft', 'ip', 'unshare', 'iptables-restore', 'ipset');
 const FLOWS = join(import.meta.dirname, '..', 'helpers', 'flows.mjs');
@@ -175,23 +176,13 @@ async function groundTruth(files: Record<string, string>, iface: string): Promis
     const ports = join(dir, 'ports.json');
     writeFileSync(ports, JSON.stringify({ udp: [...new Set(flows.filter((f) => f.protocol === 'udp').map((f) => f.destinationPort))], tcp: [...new Set(flows.filter((f) => f.protocol === 'tcp').map((f) => f.destinationPort))] }));
     const log = spawn('ip', ['netns', 'exec', lab.ns('host'), process.execPath, FLOWS, 'log', ports], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let logged = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('log did not start')), 10_000);
-      log.stdout.on('data', (d: Buffer) => {
-        logged += d.toString();
-        if (logged.includes('ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const logged = await said(log, 'ready', 'the flow log');
     const flowFile = join(dir, 'flows.json');
     writeFileSync(flowFile, JSON.stringify(flows));
     const sent = lab.exec('peer', `${process.execPath} ${FLOWS} send ${HOST[4]} ${HOST[6]} ${flowFile}`);
     await new Promise((r) => setTimeout(r, 300));
     log.kill();
-    const arrived = new Set(logged.split('\n').filter((l) => /^(udp|tcp) /.test(l)).map((l) => l.trim()));
+    const arrived = new Set(logged().split('\n').filter((l) => /^(udp|tcp) /.test(l)).map((l) => l.trim()));
     return { arrived, seen: JSON.parse(sent) as Record<number, string> };
   } finally {
     lab.destroy();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
+import { said } from '../helpers/output.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'sipwall-install-'));
@@ -86,11 +87,7 @@ describe('the packed package, installed offline in an empty folder', () => {
     const [sip, rtp] = [await freePort(), await freePort()];
     const responder = spawn(sipwall, ['responder', '--sip', `udp:${sip},tls:${sip}`, '--rtp', `${rtp}-${rtp}`, '--bind', '127.0.0.1', '--duration', '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        responder.stdout.on('data', (d: Buffer) => ((out += d.toString()), out.includes('ready:') && resolve()));
-        responder.on('exit', () => reject(new Error(`responder exited: ${out}`)));
-      });
+      await said(responder, 'ready:', 'the installed responder');
       const probe = sh(sipwall, ['probe', 'sip', `127.0.0.1:${sip}`, '--transport', 'udp'], app);
       expect([probe.status, probe.stdout]).toEqual([0, expect.stringContaining('1 answered')]);
       // The responder's throw-away certificate (node:crypto, no selfsigned package) serves TLS.

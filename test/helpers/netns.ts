@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { said } from './output.js';
 
 const PEER = join(import.meta.dirname, 'peer.mjs');
 /** The built CLI (npm test builds it first), run inside namespaces as a user runs it. */
@@ -64,16 +65,7 @@ export class Lab {
   async listen(host: string, specs: string[]): Promise<void> {
     const child = spawn('ip', ['netns', 'exec', this.ns(host), process.execPath, PEER, 'listen', ...specs], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('listener did not start in 10 s')), 10_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        if (d.toString().includes('ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`listener exited with ${code}`)));
-    });
+    await said(child, 'ready', 'listener');
   }
 
   /** Probes ports of `address` from `host`; returns spec → open | no answer | refused. 800 ms: CI runs other test files at the same time. */
@@ -86,20 +78,7 @@ export class Lab {
   async startCli(host: string, args: string[]): Promise<ChildProcess> {
     const child = spawn('ip', ['netns', 'exec', this.ns(host), process.execPath, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.push(child);
-    let said = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sipwall ${args.join(' ')} not ready in 10 s: ${said}`)), 10_000);
-      const onData = (d: Buffer) => {
-        said += d.toString();
-        if (said.includes('ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.on('exit', (code) => reject(new Error(`sipwall ${args.join(' ')} exited with ${code}: ${said}`)));
-    });
+    await said(child, 'ready', `sipwall ${args.join(' ')}`);
     return child;
   }
 

@@ -17,6 +17,7 @@ import { probeReportJsonSchema, rtpReportSchema, sipReportSchema } from '../../s
 import { FIXTURES, runCli } from '../helpers/cli.js';
 import { startFakeDns } from '../helpers/dns-server.js';
 import { freePort } from '../helpers/ports.js';
+import { said } from '../helpers/output.js';
 
 const TLS = join(FIXTURES, 'tls');
 const tmp = mkdtempSync(join(tmpdir(), 'sipwall-probe-'));
@@ -281,12 +282,8 @@ describe('responder', () => {
     const port = await freePort();
     const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'sipwall.cjs'), 'responder', '--sip', `tls:${port}`, '--bind', '127.0.0.1', '--duration', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      let said = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => (said += d.toString()).includes('ready') && resolve());
-        child.on('exit', (code) => reject(new Error(`responder exited ${code}: ${said}`)));
-      });
-      expect(said).toMatch(/tls: no --tls-cert, so a self-signed certificate for CN=\S+ \(SHA-1 [0-9a-f:]+, 30 days\)/);
+      const output = await said(child, 'ready', 'responder');
+      expect(output()).toMatch(/tls: no --tls-cert, so a self-signed certificate for CN=\S+ \(SHA-1 [0-9a-f:]+, 30 days\)/);
       expect((await runCli(['probe', 'sip', `127.0.0.1:${port}`, '--transport', 'tls'])).code).toBe(5);
       const insecure = await runCli(['probe', 'sip', `127.0.0.1:${port}`, '--transport', 'tls', '--insecure', '--json']);
       expect(insecure.code).toBe(0);
