@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { measured, median, renderArgs, startup, writeProfiles } from './process.js';
+import { cell, measured, renderArgs, startup, writeProfiles } from './process.js';
 
 const root = join(import.meta.dirname, '..');
 const old = process.argv[2];
@@ -27,8 +27,7 @@ try {
   for (const [format, file] of Object.entries(files)) {
     for (const target of ['nftables', 'iptables', 'gcp']) {
       const cells = Object.values(clis).map((cli) => {
-        const runs = [0, 1, 2].map(() => measured(cli, renderArgs(file, target, join(dir, `out-${out++}`))));
-        return runs.some((r) => r === null) ? 'n/a' : `${median(runs.map((r) => r!.ms)).toFixed(0)} ms / ${Math.max(...runs.map((r) => r!.mb)).toFixed(0)} MB`;
+        return cell([0, 1, 2].map(() => measured(cli, renderArgs(file, target, join(dir, `out-${out++}`)))), 'n/a');
       });
       lines.push(`| ${format} → ${target} | ${cells.join(' | ')} |`);
     }

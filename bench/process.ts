@@ -98,6 +98,12 @@ export function measured(cli: string, args: string[]): { ms: number; mb: number 
   return { ms, mb: Number(r.stderr.trim().split('\n').at(-1)) / 1024 };
 }
 
+/** Runs of one command as a table cell: median wall / largest peak RSS, or `failed` if any failed. */
+export function cell(runs: Array<{ ms: number; mb: number } | null>, failed = 'failed'): string {
+  if (runs.some((r) => r === null)) return failed;
+  return `${median(runs.map((r) => r!.ms)).toFixed(0)} ms / ${Math.max(...runs.map((r) => r!.mb)).toFixed(0)} MB`;
+}
+
 /** A render of `profile` to `target` as a user runs it: one folder per run (iptables writes two files). */
 export function renderArgs(profile: string, target: string, out: string): string[] {
   return ['render', '--profile', profile, '--pbx', 'asterisk', '--target', target, '--out', out];

@@ -16,7 +16,7 @@ import { PBX_PRESETS } from '../src/providers/pbx.js';
 import { toProvider } from '../src/providers/parse.js';
 import { findTarget, TARGETS } from '../src/targets/registry.js';
 import type { RenderOptions } from '../src/targets/types.js';
-import { measured, median, prefixes, renderArgs, startup, writeProfiles } from './process.js';
+import { cell, measured, median, prefixes, renderArgs, startup, writeProfiles } from './process.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -98,7 +98,6 @@ function profileBench(): string[] {
   const cli = join(root, 'bin', 'sipwall.cjs');
   let out = 0;
   const run = (profile: string, target: string) => measured(cli, renderArgs(profile, target, join(dir, `out-${out++}`)));
-  const cell = (runs: Array<{ ms: number; mb: number } | null>) => (runs.some((r) => r === null) ? 'failed' : `${median(runs.map((r) => r!.ms)).toFixed(0)} ms / ${Math.max(...runs.map((r) => r!.mb)).toFixed(0)} MB`);
   try {
     const rows = ['| profile (100,000 prefixes, 80 % IPv4) | nftables | iptables | gcp |', '|---|---:|---:|---:|'];
     const files = writeProfiles(dir, 100_000);
