@@ -9,10 +9,15 @@ import { findBuiltinProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { readInput, type Context } from './context.js';
 import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh, parseWhole } from './options.js';
+import { checkOptions, targetsWith } from '../targets/contract.js';
+import { listText } from '../targets/describe.js';
 import { findTarget, TARGETS } from '../targets/registry.js';
 import type { Form, RenderOptions, RenderResult, Target, TargetFlag } from '../targets/types.js';
 import type { Policy } from '../policy/types.js';
 import { VERSION } from '../version.js';
+
+/** Every target's declaration: the flag help, --target list and its JSON read it. */
+const METAS = TARGETS.map((t) => t.meta);
 
 export interface RenderArgs {
   provider?: string[];
@@ -53,12 +58,12 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('family', { choices: ['ipv4', 'ipv6', 'dual'], default: 'dual', describe: 'Address families to write rules for' })
     .option('into', { type: 'string', describe: 'Hook into your own firewall instead of a standalone one: nftables FAMILY/TABLE/CHAIN (inet/filter/input), iptables CHAIN (INPUT)' })
     .option('into-output', { type: 'string', describe: 'With --into and --direction out|both: the output chain to hook into (nftables FAMILY/TABLE/CHAIN; iptables default OUTPUT)' })
-    .option('form', { type: 'string', describe: "Which artifact: nftables/iptables restore|shell; firewalld shell|xml; ufw shell|app; aws api|cloudformation|terraform; gcp, azure shell|terraform (default: the target's first)" })
+    .option('form', { type: 'string', describe: `Which artifact: ${formsHelp()} (default: the target's first)` })
     .option('ipset', { type: 'boolean', default: false, describe: 'iptables: match address lists through ipset sets' })
     .option('ssh', { type: 'boolean', default: true, describe: 'Standalone: keep SSH open (--no-ssh to close it)' })
     .option('ssh-port', { type: 'number', default: 22, describe: 'Standalone: SSH port kept open' })
     .option('ssh-from', { type: 'string', array: true, describe: 'Standalone: only these CIDRs may reach SSH (default: any)' })
-    .option('strict', { type: 'boolean', default: false, describe: 'Fail instead of widening a rule the target cannot narrow (source ports on aws, gcp, firewalld, opnsense)' })
+    .option('strict', { type: 'boolean', default: false, describe: `Fail instead of widening a rule the target cannot narrow (source ports on ${targetsWith(METAS, 'sourcePorts', false)})` })
     .option('priority', { type: 'number', describe: 'azure: first rule priority (default 100); gcp: rule priority (default 1000)' })
     .option('interface', { type: 'string', describe: 'pfsense, opnsense: interface the rules sit on (default wan)' })
     .option('pfsense-config', { type: 'string', describe: 'pfsense: an exported config.xml; writes it back with the sipwall aliases and rules merged in' })
@@ -77,9 +82,14 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
 }
 
+/** `nftables restore|shell; ...` for every target with more than one form. */
+function formsHelp(): string {
+  return METAS.filter((m) => m.forms.length > 1).map((m) => `${m.id} ${m.forms.join('|')}`).join('; ');
+}
+
 export async function runRender(args: RenderArgs, ctx: Context): Promise<number> {
   if (args.target === 'list') {
-    ctx.io.stdout(args.json ? `${JSON.stringify(TARGETS.map((t) => t.meta), null, 2)}\n` : targetTable());
+    ctx.io.stdout(args.json ? `${JSON.stringify(METAS, null, 2)}\n` : listText(METAS));
     return 0;
   }
   const all = args.target === 'all';
@@ -183,12 +193,7 @@ function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean):
     }
   }
   for (const { meta } of targets) {
-    if (args.form !== undefined && !meta.forms.includes(args.form)) {
-      throw new InputError('--form', `target ${meta.id} has no form "${args.form}"`, `use one of ${meta.forms.join(', ')}`);
-    }
-    if (args.into !== undefined && !meta.modes.includes('into')) {
-      throw new InputError('--into', `target ${meta.id} has no --into: its rules always add to your existing firewall`, 'drop --into');
-    }
+    checkOptions(meta, { form: args.form ?? meta.forms[0]!, mode: args.into === undefined ? 'standalone' : 'into' });
     // A flag only some targets read is refused elsewhere, never ignored (meta.flags).
     for (const flag of TARGET_FLAGS) {
       if (args[flag] === undefined || args[flag] === false || meta.flags?.includes(flag)) continue;
@@ -256,21 +261,4 @@ export function loadProviders(args: Pick<RenderArgs, 'provider' | 'profile' | 'm
   const list = (profile: string) => (name: string, where: string) => readInput(ctx, `${where}:`, isAbsolute(name) ? name : join(dirname(profile), name), 'give the path of an address list (a regular file), relative to the profile', limit, raise);
   const files = (args.profile ?? []).map((file) => ctx.parseProfile(read(file), file, list(file)));
   return [...builtins, ...files];
-}
-
-function targetTable(): string {
-  const rows = TARGETS.map((t) => {
-    const m = t.meta;
-    const ports = m.limits.portsPerRule ? `${m.limits.portsPerRule} ports/rule${m.rangeSeparator === ':' ? ' (range = 2)' : ''}` : 'no port limit';
-    const line = m.limits.lineBytes === undefined ? [] : [`line ≤ ${m.limits.lineBytes} bytes (${m.limits.lineSource.split(' (')[0]})`];
-    const limits = [ports, `comment ≤ ${m.limits.commentBytes} bytes`, ...line, ...(m.limits.other ?? [])];
-    return [
-      `${m.id}: ${m.title}`,
-      `  forms: ${m.forms.join(', ')}; modes: ${m.modes.join(', ')}; port ranges written a${m.rangeSeparator}b`,
-      `  can: ${Object.entries(m.capabilities).filter(([, v]) => v).map(([k]) => k).join(', ')}`,
-      `  limits: ${limits.join(', ')}`,
-      `  checked by: ${m.validators.join(', ')}`,
-    ].join('\n');
-  });
-  return `${rows.join('\n\n')}\n`;
 }

@@ -8,7 +8,8 @@
  * interface by default, 16 at most; no source ports, no deny.
  */
 import type { Family } from '../net/address.js';
-import { chunk, lower, NameBook, remoteCidrs, type FlatRule } from './flat.js';
+import { chunk, lower, remoteCidrs, type LoweredRule } from './lower.js';
+import { NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { awsDescription, hclString } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -29,11 +30,14 @@ export const meta: TargetMeta = {
   rangeSeparator: '-',
   forms: ['api', 'cloudformation', 'terraform'],
   modes: ['standalone'],
-  capabilities: { mixedFamilyPerRule: false, sourcePorts: false, namedSets: false, statefulReturn: true, deny: false, outbound: true },
+  capabilities: { outbound: true, sourcePorts: false, dualFamilyRule: false, statefulReturn: true },
+  traits: { namedSets: false, deny: false },
   limits: {
     commentBytes: 255, lineSource: 'none: JSON and HCL parsers',
     other: [`${RULES_PER_GROUP} inbound + ${RULES_PER_GROUP} outbound rules per group, per family`, `${GROUPS_DEFAULT} groups per interface (${GROUPS_MAX} at most)`, `${CFN_RESOURCES_MAX} CloudFormation resources`],
   },
+  apply: '`aws ec2 authorize-security-group-ingress --ip-permissions file://aws-ingress.json`',
+  rerun: '— (authorize is additive; use terraform to converge)',
   validators: ['botocore validate_parameters (AuthorizeSecurityGroupIngress/Egress)', 'JSON + required keys (CloudFormation)', 'HCL parse (@cdktf/hcl2json)'],
 };
 
@@ -49,7 +53,7 @@ export interface AwsRule {
   readonly description: string;
 }
 
-function awsRules(rules: readonly FlatRule[]): AwsRule[] {
+function awsRules(rules: readonly LoweredRule[]): AwsRule[] {
   const out = new Map<string, AwsRule>();
   for (const rule of rules) {
     for (const r of destinationRanges(rule)) {
@@ -66,7 +70,7 @@ function awsRules(rules: readonly FlatRule[]): AwsRule[] {
 }
 
 /** The ports of the packet's destination: ours inbound, theirs outbound; AWS has no "any". */
-function destinationRanges(rule: FlatRule): ReadonlyArray<{ from: number; to: number }> {
+function destinationRanges(rule: LoweredRule): ReadonlyArray<{ from: number; to: number }> {
   const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
   return ports === 'any' ? [{ from: 0, to: 65535 }] : ports;
 }
@@ -75,7 +79,7 @@ function destinationRanges(rule: FlatRule): ReadonlyArray<{ from: number; to: nu
  * Refuses a policy that needs more than 16 groups, counting the distinct rules per direction and
  * family before any rule object is built: 100,000 prefixes are refused in milliseconds.
  */
-function checkGroupCount(rules: readonly FlatRule[]): void {
+function checkGroupCount(rules: readonly LoweredRule[]): void {
   const cidrsOf = new Map<string, Set<string>>();
   for (const rule of rules) {
     for (const r of destinationRanges(rule)) {
@@ -176,13 +180,10 @@ function numbered<T extends AwsRule>(rules: readonly T[]): Array<T & { index: nu
 }
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const { rules, widened } = lower(policy, meta, { splitFamilies: true, strict: options.strict });
+  const rules = lower(policy, meta, options.form);
   checkGroupCount(rules);
   const { groups, budget, warnings } = splitGroups(awsRules(rules), policy.directions);
-  const notes = [
-    ...widened,
-    ...(policy.directions.includes('out') ? ["A new security group allows all outbound traffic: remove that default rule, or the outbound rules change nothing."] : []),
-  ];
+  const notes = policy.directions.includes('out') ? ['A new security group allows all outbound traffic: remove that default rule, or the outbound rules change nothing.'] : [];
   const all = [...warnings, ...notes];
   if (options.form === 'api') {
     const files = groups.flatMap((g, i) =>

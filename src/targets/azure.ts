@@ -6,7 +6,8 @@
  * and of a NIC must both allow a packet, so an NSG over its limits cannot be split: that fails.
  */
 import type { Policy, Ports } from '../policy/types.js';
-import { fitName, lower, NameBook, remoteCidrs, formatPorts, type FlatRule } from './flat.js';
+import { lower, remoteCidrs, formatPorts, type LoweredRule } from './lower.js';
+import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -20,15 +21,18 @@ export const meta: TargetMeta = {
   rangeSeparator: '-',
   forms: ['shell', 'terraform'],
   modes: ['standalone'],
-  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
+  traits: { namedSets: false, deny: true },
   limits: { commentBytes: AZURE_LIMITS.descriptionMax, lineSource: 'none: sh with az arguments, or HCL', other: [`${AZURE_LIMITS.rules} rules per NSG`, `${AZURE_LIMITS.prefixes} source and ${AZURE_LIMITS.prefixes} destination prefixes per NSG`, 'priorities 100-4096'] },
   flags: ['priority'],
+  apply: '`RESOURCE_GROUP=… NSG=… sh azure.sh`',
+  rerun: 'delete stale `sipwall-*`, create/update',
   validators: ['HCL parse (@cdktf/hcl2json) + priority and limit assertions (tests)'],
 };
 
 const portList = (ports: Ports) => (ports === 'any' ? ['*'] : ports.map((r) => formatPorts([r], '-')));
 
-function sides(rule: FlatRule) {
+function sides(rule: LoweredRule) {
   const remote = rule.remote === 'any' ? ['*'] : remoteCidrs(rule);
   const inbound = rule.direction === 'in';
   return {
@@ -49,7 +53,7 @@ function hclField(key: string, values: readonly string[]): string {
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const first = options.priority ?? AZURE_LIMITS.priorityMin;
-  const { rules } = lower(policy, meta, { splitFamilies: false });
+  const rules = lower(policy, meta, options.form);
   const last = first + rules.length - 1;
   if (first < AZURE_LIMITS.priorityMin || last > AZURE_LIMITS.priorityMax) {
     throw new TargetError('E_LIMIT', '--priority', `${rules.length} rules from priority ${first} need ${first}-${last}, outside Azure's ${AZURE_LIMITS.priorityMin}-${AZURE_LIMITS.priorityMax}`, `start at most at ${AZURE_LIMITS.priorityMax - rules.length + 1}`);

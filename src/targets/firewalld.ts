@@ -6,7 +6,8 @@
  * warnings).
  */
 import type { AddressSet, Policy } from '../policy/types.js';
-import { fitName, formatPorts, lower, NameBook, setCidrs, type FlatRule } from './flat.js';
+import { formatPorts, lower, setCidrs, type LoweredRule } from './lower.js';
+import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { eachLine } from './lines.js';
 import { shellWord, xmlComment, xmlText } from './quote.js';
@@ -20,9 +21,12 @@ export const meta: TargetMeta = {
   forms: ['shell', 'xml'],
   modes: ['standalone'],
   // A rich rule holds one element: with a destination port there is no room for a source port.
-  capabilities: { mixedFamilyPerRule: true, sourcePorts: false, namedSets: true, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: false, dualFamilyRule: true, statefulReturn: true },
+  traits: { namedSets: true, deny: true },
   limits: { commentBytes: 1024, lineSource: 'none: XML files, or firewall-cmd arguments from sh', other: ['one port range per rich rule', 'ipset names ≤ 31 characters'] },
-  validators: ['firewall-offline-cmd --check-config'],
+  apply: '`sh firewalld.sh` / copy into /etc/firewalld',
+  rerun: 'replaces `sipwall-*` policies and `sipwall_*` ipsets, then reload',
+  validators: ['firewall-offline-cmd on a copy of /etc/firewalld, then --check-config; any WARNING fails'],
 };
 
 /** Kernel ipset names: at most 31 characters. */
@@ -36,7 +40,7 @@ interface Rich {
 }
 
 /** The rich rules of one flat rule: one per local port range (a rich rule holds one port). */
-function richRules(rule: FlatRule): Rich[] {
+function richRules(rule: LoweredRule): Rich[] {
   const inbound = rule.direction === 'in';
   const family = rule.family === 'both' ? '' : ` family="ipv${rule.family}"`;
   const side = inbound ? 'source' : 'destination';
@@ -57,7 +61,7 @@ function richRules(rule: FlatRule): Rich[] {
 }
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const { rules, widened } = lower(policy, meta, { splitFamilies: false, strict: options.strict });
+  const rules = lower(policy, meta, options.form);
   const sets = [...new Map(rules.flatMap((r) => (r.remote === 'any' ? [] : [[r.remote.name, r.remote] as const]))).values()];
   const names = new NameBook('firewalld', 'ipset');
   const ipsets = sets.map((s) => {
@@ -81,10 +85,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     // the same rich rule twice: firewalld warns about the second, so it is written once.
     rules: [...new Map(rules.filter((r) => r.direction === d).flatMap(richRules).map((r) => [r.text, r])).values()],
   }));
-  const notes = [
-    ...widened,
-    ...(policy.directions.includes('out') ? ['sipwall-out only accepts: firewalld lets everything out unless your own policy or zone drops outbound traffic.'] : []),
-  ];
+  const notes = policy.directions.includes('out') ? ['sipwall-out only accepts: firewalld lets everything out unless your own policy or zone drops outbound traffic.'] : [];
   if (options.form === 'xml') {
     const how = ['Apply: copy ipsets/*.xml and policies/*.xml into /etc/firewalld/ (the same folders), then firewall-cmd --reload.', 'Re-running: ipsets of earlier runs that no policy uses any more stay until you delete them; --form shell removes them.'];
     const headers = headerLines(policy, options, how, notes, xmlComment);

@@ -4,7 +4,8 @@
  * `[a-z]([-a-z0-9]*[a-z0-9])?` of at most 63, priority 0–65535, hyphen ranges, no source ports.
  */
 import type { Policy } from '../policy/types.js';
-import { chunk, fitName, formatPorts, lower, NameBook, remoteCidrs } from './flat.js';
+import { chunk, formatPorts, lower, remoteCidrs } from './lower.js';
+import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -24,9 +25,12 @@ export const meta: TargetMeta = {
   rangeSeparator: '-',
   forms: ['shell', 'terraform'],
   modes: ['standalone'],
-  capabilities: { mixedFamilyPerRule: false, sourcePorts: false, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: false, dualFamilyRule: false, statefulReturn: true },
+  traits: { namedSets: false, deny: true },
   limits: { portsPerRule: GCP_LIMITS.portsPerRule, commentBytes: 2048, lineSource: 'none: sh with gcloud arguments, or HCL', other: [`${GCP_LIMITS.rangesPerRule} address ranges per rule (longer lists are split)`, 'names ≤ 63 of a-z 0-9 -'] },
   flags: ['priority'],
+  apply: '`NETWORK=… TARGET_TAGS=… sh gcp.sh`',
+  rerun: 'update or create, delete `sipwall-*` it no longer has',
   validators: ['HCL parse (@cdktf/hcl2json) + name and limit assertions (tests)'],
 };
 
@@ -35,7 +39,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   if (priority < 0 || priority > 65535) {
     throw new TargetError('E_LIMIT', '--priority', `${priority} is outside GCP's 0-65535`, 'use e.g. --priority 1000');
   }
-  const { rules, widened } = lower(policy, meta, { splitFamilies: true, strict: options.strict });
+  const rules = lower(policy, meta, options.form);
   const terraform = options.form === 'terraform';
   const names = new NameBook('gcp', 'rule');
   const out = rules.flatMap((rule) => {
@@ -77,9 +81,9 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables network, target_tags).']
       : ['Apply: NETWORK=default TARGET_TAGS=pbx sh gcp.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  const view = { headerLines: headerLines(policy, options, how, widened), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
+  const view = { headerLines: headerLines(policy, options, how), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
   const file = terraform ? { name: 'gcp.tf', content: renderTemplate('gcp-terraform', view), mode: 0o644 } : { name: 'gcp.sh', content: renderTemplate('gcp-shell', view), mode: 0o755 };
-  return { files: [file], warnings: widened, budget };
+  return { files: [file], warnings: [], budget };
 }
 
 export const gcp: Target = { meta, render };

@@ -9,7 +9,8 @@ import { formatPrefix } from '../net/cidr.js';
 import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Term } from '../policy/types.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { packPorts, portMatch } from './multiport.js';
-import { NameBook, setCidrs, shortHash } from './flat.js';
+import { setCidrs } from './lower.js';
+import { NameBook, shortHash } from './names.js';
 import { eachLine, Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -21,10 +22,13 @@ export const meta: TargetMeta = {
   rangeSeparator: ':',
   forms: ['restore', 'shell'],
   modes: ['standalone', 'into'],
-  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: false, statefulReturn: true },
+  traits: { namedSets: true, deny: true },
   limits: { portsPerRule: 15, commentBytes: 255 , lineBytes: 1022,
     lineSource: 'ipset restore (ipset 7.17 lib/ipset.c: fgets into MAX_CMDLINE_CHARS 1024, newline and NUL included); iptables-restore reads 10,240 (iptables 1.8.9 xtables-restore.c buffer[10240])'},
   flags: ['ipset'],
+  apply: '`iptables-restore`',
+  rerun: 'replaces chains; ipset swap',
   validators: ['iptables-restore --test', 'ip6tables-restore --test', 'iptables-legacy-restore --test', 'ipset restore'],
 };
 

@@ -3,7 +3,7 @@
  * consuming tool reads as one line. `ipset restore` reads 1,023-byte pieces and runs the rest of
  * a longer line as a command of its own; `iptables-restore` does the same at 10,239 bytes. Pure.
  */
-import { TargetError, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { TargetError, type RenderResult, type TargetMeta } from './types.js';
 
 /** The first line of `text` longer than `max` UTF-8 bytes: its number (1-based) and size. */
 export function longLine(text: string, max: number): { line: number; bytes: number } | undefined {
@@ -38,9 +38,4 @@ export function checkLines(meta: TargetMeta, result: RenderResult): RenderResult
     }
   }
   return result;
-}
-
-/** The target as the registry hands it out: its render followed by the line check. */
-export function withLineCheck(target: Target): Target {
-  return { meta: target.meta, render: (policy, options) => checkLines(target.meta, target.render(policy, options)) };
 }

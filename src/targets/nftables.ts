@@ -6,7 +6,7 @@
 import { formatPrefixShort } from '../net/cidr.js';
 import { formatPortRange } from '../net/ports.js';
 import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Ports, type Term } from '../policy/types.js';
-import { NameBook } from './flat.js';
+import { NameBook } from './names.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { nftString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -18,8 +18,11 @@ export const meta: TargetMeta = {
   rangeSeparator: '-',
   forms: ['restore', 'shell'],
   modes: ['standalone', 'into'],
-  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
+  traits: { namedSets: true, deny: true },
   limits: { commentBytes: 128 , lineSource: 'none: nft reads its input with a flex scanner that grows its buffer (an 800 kB line tested); the shell form is sh, which has none either'},
+  apply: '`nft -f`',
+  rerun: 'replaces table/chain',
   validators: ['nft -c -f'],
 };
 

@@ -9,7 +9,8 @@
  */
 import type { PortRange } from '../net/ports.js';
 import type { AddressSet, Policy, Ports } from '../policy/types.js';
-import { chunk, fitName, formatPorts, lower, NameBook, setCidrs, shortHash, type FlatRule } from './flat.js';
+import { chunk, formatPorts, lower, setCidrs, type LoweredRule } from './lower.js';
+import { fitName, NameBook, shortHash } from './names.js';
 import { headerLines } from './header.js';
 import { mergePfsenseConfig, TRACKER_BASE } from './pfsense-merge.js';
 import { xmlComment, xmlText } from './quote.js';
@@ -21,17 +22,21 @@ export const ALIAS_ENTRIES_MAX = 5000;
 /** pfSense's is_validaliasname(): fewer than 32 characters. */
 const ALIAS_NAME_MAX = 31;
 
-type Variant = 'pfsense' | 'opnsense';
+export type Variant = 'pfsense' | 'opnsense';
 
-const metaOf = (variant: Variant): TargetMeta => ({
+/** The meta of pfSense and of OPNsense (opnsense.ts): one config.xml layout, two dialects. */
+export const configXmlMeta = (variant: Variant): TargetMeta => ({
   id: variant,
   title: variant === 'pfsense' ? 'pfSense config.xml aliases and rules (or a merged exported config)' : 'OPNsense config.xml alias model and rules',
   rangeSeparator: '-',
   forms: ['xml'],
   modes: ['standalone'],
-  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: false },
+  capabilities: { outbound: false, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
+  traits: { namedSets: true, deny: true },
   limits: { commentBytes: 255, lineSource: 'none: config.xml is read by an XML parser', other: [`${ALIAS_ENTRIES_MAX} entries per alias (longer lists are split)`, 'alias names < 32 characters of A-Z a-z 0-9 _'] },
   flags: variant === 'pfsense' ? ['interface', 'pfsenseConfig'] : ['interface'],
+  apply: variant === 'pfsense' ? 'paste, or `--pfsense-config exported.xml` → merged config.xml' : 'aliases (API or GUI) + rules',
+  rerun: variant === 'pfsense' ? 'merge replaces `sipwall_*` aliases and `sipwall:` rules' : '—',
   validators: ['xmllint --noout', 'XPath assertions (tests)'],
 });
 
@@ -52,9 +57,9 @@ interface Alias {
   readonly descr: string;
 }
 
-function render(variant: Variant, policy: Policy, options: RenderOptions): RenderResult {
-  const meta = metaOf(variant);
-  const { rules } = lower(policy, meta, { splitFamilies: false });
+export function renderConfigXml(variant: Variant, policy: Policy, options: RenderOptions): RenderResult {
+  const meta = configXmlMeta(variant);
+  const rules = lower(policy, meta, options.form);
   const iface = options.interface ?? 'wan';
   const aliases = new Map<string, Alias>();
   const aliasNames = new NameBook(variant, 'alias');
@@ -74,7 +79,7 @@ function render(variant: Variant, policy: Policy, options: RenderOptions): Rende
   };
   /** One range goes into the rule as `N` or `N-M`; a list needs a port alias (`N:M` entries), shared by equal lists. */
   const portAliases = new Map<string, string>();
-  const portField = (ports: Ports, rule: FlatRule): string | undefined => {
+  const portField = (ports: Ports, rule: LoweredRule): string | undefined => {
     if (ports === 'any') return undefined;
     if (ports.length === 1) return formatPorts(ports, '-');
     const entries = ports.map((r: PortRange) => formatPorts([r], ':'));
@@ -137,5 +142,5 @@ function render(variant: Variant, policy: Policy, options: RenderOptions): Rende
   return { files: [{ name: `${variant}.xml`, content: fragment, mode: 0o644 }], warnings: [], budget };
 }
 
-export const pfsense: Target = { meta: metaOf('pfsense'), render: (p, o) => render('pfsense', p, o) };
-export const opnsense: Target = { meta: metaOf('opnsense'), render: (p, o) => render('opnsense', p, o) };
+export const meta = configXmlMeta('pfsense');
+export const pfsense: Target = { meta, render: (p, o) => renderConfigXml('pfsense', p, o) };

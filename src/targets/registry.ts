@@ -1,25 +1,39 @@
-/** The table of targets: id → module. `sipwall render --target list` prints it. */
+/**
+ * The table of targets: one line per target module. Everything else about a target (the contract
+ * check, `--target list`, flag help, docs/targets.md, the checker plan, the tests) is read from
+ * its `meta` through this table.
+ */
 import { InputError } from '../net/errors.js';
-import { iptables } from './iptables.js';
-import { nftables } from './nftables.js';
-import { ufw } from './ufw.js';
-import { firewalld } from './firewalld.js';
-import { opnsense, pfsense } from './pfsense.js';
 import { aws } from './aws.js';
 import { azure } from './azure.js';
+import { enforced } from './contract.js';
+import { firewalld } from './firewalld.js';
 import { gcp } from './gcp.js';
+import { iptables } from './iptables.js';
+import { nftables } from './nftables.js';
+import { opnsense } from './opnsense.js';
+import { pfsense } from './pfsense.js';
 import { routeros } from './routeros.js';
-import { windows } from './windows.js';
-import { withLineCheck } from './line-limit.js';
 import type { Target } from './types.js';
+import { ufw } from './ufw.js';
+import { windows } from './windows.js';
 
-/** Every target as the CLI and the tests use it: its render, then the line check of its meta. */
-export const TARGETS: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows].map(withLineCheck);
+/** The modules, in the order `--target list` and `--target all` use. */
+export const MODULES: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows];
 
-export function findTarget(id: string): Target {
-  const target = TARGETS.find((t) => t.meta.id === id);
+/** Every target as the CLI and the tests use it: contract check, render, line check. */
+export const TARGETS: readonly Target[] = registered(MODULES);
+
+/** Targets as the registry hands them out (exported for the test that registers one more). */
+export function registered(modules: readonly Target[]): Target[] {
+  const metas = modules.map((t) => t.meta);
+  return modules.map((t) => enforced(t, metas));
+}
+
+export function findTarget(id: string, targets: readonly Target[] = TARGETS): Target {
+  const target = targets.find((t) => t.meta.id === id);
   if (!target) {
-    throw new InputError('--target', `unknown target "${id}"`, `use one of ${TARGETS.map((t) => t.meta.id).join(', ')} (or --target list)`);
+    throw new InputError('--target', `unknown target "${id}"`, `use one of ${targets.map((t) => t.meta.id).join(', ')} (or --target list)`);
   }
   return target;
 }

@@ -5,7 +5,8 @@
  * the sipwall tag first. No offline parser exists: goldens plus grammar assertions in tests.
  */
 import type { Policy, Ports } from '../policy/types.js';
-import { formatPorts, lower, setCidrs, type FlatRule, NameBook } from './flat.js';
+import { formatPorts, lower, setCidrs, type LoweredRule } from './lower.js';
+import { NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { eachLine } from './lines.js';
 import { routerosString } from './quote.js';
@@ -18,15 +19,18 @@ export const meta: TargetMeta = {
   rangeSeparator: '-',
   forms: ['rsc'],
   modes: ['standalone'],
-  capabilities: { mixedFamilyPerRule: false, sourcePorts: true, namedSets: true, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: false, statefulReturn: true },
+  traits: { namedSets: true, deny: true },
   limits: { commentBytes: 255 , lineSource: 'none documented (help.mikrotik.com Scripting: a line ends at LF, CR LF or CR; a comment at the end of its line)'},
+  apply: '`/import file-name=routeros.rsc`',
+  rerun: 'removes `sipwall:` rules and `sipwall-*` lists, re-adds before the first drop',
   validators: ['golden files + grammar assertions (no offline parser exists)'],
 };
 
 const listName = (setName: string) => `sipwall-${setName.replaceAll('_', '-')}`;
 const ports = (key: string, p: Ports) => (p === 'any' ? [] : [`${key}=${formatPorts(p, '-')}`]);
 
-function filterRule(rule: FlatRule, variable: string): string {
+function filterRule(rule: LoweredRule, variable: string): string {
   const inbound = rule.direction === 'in';
   const words = [
     'add',
@@ -43,7 +47,7 @@ function filterRule(rule: FlatRule, variable: string): string {
 }
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const { rules } = lower(policy, meta, { splitFamilies: true });
+  const rules = lower(policy, meta, options.form);
   const families = policy.families.map((family) => {
     const own = rules.filter((r) => r.family === family);
     const lists: string[] = [];

@@ -57,7 +57,25 @@ export interface BudgetLine {
   readonly limit: number;
 }
 
-/** Declared capabilities, checked before rendering (ESLint-style `meta`). */
+/**
+ * What a target can express. Each one is read before rendering (src/targets/contract.ts) or by the
+ * lowering (src/targets/lower.ts); none is decoration.
+ */
+export interface Capabilities {
+  /** Filters outbound traffic (--direction out|both). Without it an outbound term is an error. */
+  readonly outbound: boolean;
+  /**
+   * Matches source ports. Without it a term with source ports is rendered without them (a header
+   * note and a warning say so), or is an error under --strict.
+   */
+  readonly sourcePorts: boolean;
+  /** One rule with no address match covers IPv4 and IPv6; without it, one rule per family. */
+  readonly dualFamilyRule: boolean;
+  /** Accepts the return traffic of the flows it allows (the policy always needs it). */
+  readonly statefulReturn: boolean;
+}
+
+/** A target's declaration (ESLint-style `meta`): the contract check, --target list and docs read it. */
 export interface TargetMeta {
   /** kebab-case id, shared by the module file, templates and golden folder. */
   readonly id: string;
@@ -66,15 +84,15 @@ export interface TargetMeta {
   readonly rangeSeparator: '-' | ':';
   readonly forms: readonly Form[];
   readonly modes: readonly Mode[];
-  readonly capabilities: {
-    /** One rule can carry both IPv4 and IPv6 addresses. */
-    readonly mixedFamilyPerRule: boolean;
-    readonly sourcePorts: boolean;
+  readonly capabilities: Capabilities;
+  /** Forms that can express less than the target's other forms (ufw's application profile). */
+  readonly formCapabilities?: Readonly<Record<Form, Partial<Capabilities>>>;
+  /** Facts for --target list and docs/targets.md that no term needs, so nothing checks them. */
+  readonly traits: {
+    /** Keeps an address list as one named object (set, ipset, alias, address list). */
     readonly namedSets: boolean;
-    readonly statefulReturn: boolean;
+    /** Has deny rules or a drop policy (a cloud security group only allows). */
     readonly deny: boolean;
-    /** Can filter outbound traffic (--direction out|both). */
-    readonly outbound: boolean;
   };
   readonly limits: {
     /** Ports in one rule (a range counting 2 for iptables multiport); undefined = none. */
@@ -92,6 +110,10 @@ export interface TargetMeta {
   };
   /** Render flags only this target reads; given to another target they are refused, never ignored. */
   readonly flags?: readonly TargetFlag[];
+  /** How a user applies the default form (docs/targets.md). */
+  readonly apply: string;
+  /** What applying the output again does (docs/targets.md). */
+  readonly rerun: string;
   /** The real parsers that check this target's output. */
   readonly validators: readonly string[];
 }

@@ -9,13 +9,14 @@
  * without the rules, and a provider dropped from the command leaves nothing behind.
  */
 import type { Policy } from '../policy/types.js';
-import { fnv1a, formatPorts, lower, mix32, remoteCidrs, unorderedHash, type FlatRule } from './flat.js';
+import { formatPorts, lower, remoteCidrs, type LoweredRule } from './lower.js';
+import { fnv1a, mix32, unorderedHash } from './names.js';
 import { headerLines } from './header.js';
 import { eachLine, Lines } from './lines.js';
 import { packPorts } from './multiport.js';
 import { lineComment, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
-import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
   id: 'ufw',
@@ -23,9 +24,13 @@ export const meta: TargetMeta = {
   rangeSeparator: ':',
   forms: ['shell', 'app'],
   modes: ['standalone'],
-  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
+  formCapabilities: { app: { sourcePorts: false, outbound: false } },
+  traits: { namedSets: false, deny: true },
   limits: { portsPerRule: 15, commentBytes: 255 , lineSource: 'none: ufw.sh is run by sh, and every ufw call takes its rule as arguments'},
-  validators: ['ufw --dry-run', 'ufw app info'],
+  apply: '`sh ufw.sh`',
+  rerun: 'tag in every comment: adds new, deletes other tags',
+  validators: ['ufw --dry-run on every command', 'ufw app info on a bind-mounted applications.d'],
 };
 
 /** A comment ufw prints back inside '…' in `ufw show added`: no quote may end it. */
@@ -33,7 +38,7 @@ function ufwComment(tag: string, text: string): string {
   return shellWord(`sipwall:${tag} ${lineComment(text).replaceAll("'", ' ')}`.slice(0, 255));
 }
 
-function remoteWords(rule: FlatRule): readonly string[] {
+function remoteWords(rule: LoweredRule): readonly string[] {
   if (rule.remote === 'any' && rule.family === 'both') return ['any'];
   return remoteCidrs(rule);
 }
@@ -47,7 +52,7 @@ interface Layout {
   readonly after: string;
 }
 
-function layoutsOf(rule: FlatRule): Layout[] {
+function layoutsOf(rule: LoweredRule): Layout[] {
   const layouts: Layout[] = [];
   const remotePorts = rule.remotePorts === 'any' ? [undefined] : packPorts(rule.remotePorts);
   const localPorts = rule.localPorts === 'any' ? [undefined] : packPorts(rule.localPorts);
@@ -84,7 +89,7 @@ function tagOf(groups: ReadonlyArray<{ addresses: readonly string[]; layouts: La
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   if (options.form === 'app') return renderApp(policy, options);
-  const { rules, widened } = lower(policy, meta, { splitFamilies: false, strict: options.strict });
+  const rules = lower(policy, meta, options.form);
   const groups = rules.map((rule) => ({ description: rule.description, addresses: remoteWords(rule), layouts: layoutsOf(rule) }));
   const tag = tagOf(groups);
   const out = new Lines();
@@ -96,21 +101,18 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     'Apply: sh ufw.sh (as root). It only adds rules: ufw must be enabled (with SSH allowed) to enforce them.',
     'Re-running adds what is new and deletes the sipwall rules of earlier runs (their comments carry another tag).',
   ];
-  const content = renderTemplate('ufw', { headerLines: headerLines(policy, options, how, widened), tag, rules: out.text() });
-  return { files: [{ name: 'ufw.sh', content, mode: 0o755 }], warnings: widened };
+  const content = renderTemplate('ufw', { headerLines: headerLines(policy, options, how), tag, rules: out.text() });
+  return { files: [{ name: 'ufw.sh', content, mode: 0o755 }], warnings: [] };
 }
 
 /**
  * An application profile per provider role with the ports the PBX listens on; the header says
- * which `ufw allow … app …` commands use it. A profile holds no source ports: they are widened.
+ * which `ufw allow … app …` commands use it. A profile holds no source ports (meta.formCapabilities).
  */
 function renderApp(policy: Policy, options: RenderOptions): RenderResult {
-  if (policy.directions.includes('out')) {
-    throw new TargetError('E_DIRECTION_UNSUPPORTED', '--direction', 'ufw --form app holds inbound application profiles only: it cannot hold outbound rules', 'drop --direction, or use --form shell for outbound rules');
-  }
-  const { rules, widened } = lower(policy, { ...meta, capabilities: { ...meta.capabilities, sourcePorts: false } }, { splitFamilies: false, strict: options.strict });
-  const inbound = rules.filter((r) => r.direction === 'in');
-  const profiles = new Map<string, { name: string; title: string; description: string; ports: string[]; rules: FlatRule[] }>();
+  // Inbound only (meta.formCapabilities): the contract check refused outbound terms.
+  const inbound = lower(policy, meta, options.form);
+  const profiles = new Map<string, { name: string; title: string; description: string; ports: string[]; rules: LoweredRule[] }>();
   for (const rule of inbound) {
     const provider = policy.providers.find((p) => p.id === rule.term.provider)!;
     const name = `sipwall-${provider.id}-${rule.term.role}`;
@@ -130,10 +132,10 @@ function renderApp(policy: Policy, options: RenderOptions): RenderResult {
     ...commands,
   ];
   const view = {
-    headerLines: headerLines(policy, options, how, widened),
+    headerLines: headerLines(policy, options, how),
     profiles: [...profiles.values()].map((p) => ({ ...p, ports: p.ports.join('|') })),
   };
-  return { files: [{ name: 'sipwall.ufw', content: renderTemplate('ufw-app', view), mode: 0o644 }], warnings: widened };
+  return { files: [{ name: 'sipwall.ufw', content: renderTemplate('ufw-app', view), mode: 0o644 }], warnings: [] };
 }
 
 export const ufw: Target = { meta, render };

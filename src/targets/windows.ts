@@ -4,7 +4,8 @@
  * hyphen ranges; re-runs remove the rules of group sipwall first.
  */
 import type { Policy, Ports } from '../policy/types.js';
-import { chunk, formatPorts, lower, NameBook, remoteCidrs } from './flat.js';
+import { chunk, formatPorts, lower, remoteCidrs } from './lower.js';
+import { NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { psComment, psString } from './quote.js';
 import { renderTemplate } from './templates.js';
@@ -19,8 +20,11 @@ export const meta: TargetMeta = {
   rangeSeparator: '-',
   forms: ['ps1'],
   modes: ['standalone'],
-  capabilities: { mixedFamilyPerRule: true, sourcePorts: true, namedSets: false, statefulReturn: true, deny: true, outbound: true },
+  capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
+  traits: { namedSets: false, deny: true },
   limits: { commentBytes: 1024, lineSource: 'none: PowerShell reads the whole script', other: [`${ADDRESSES_PER_RULE} remote addresses per rule (longer lists are split)`] },
+  apply: 'elevated PowerShell',
+  rerun: 'removes group `sipwall`, re-creates',
   validators: ['golden files + PowerShell token assertions (tests)'],
 };
 
@@ -30,7 +34,7 @@ const cidrArray = (cidrs: readonly string[]) => `@('${cidrs.join("', '")}')`;
 const portParam = (name: string, p: Ports) => (p === 'any' ? '' : ` -${name} ${array(p.map((r) => formatPorts([r], '-')))}`);
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const { rules } = lower(policy, meta, { splitFamilies: false });
+  const rules = lower(policy, meta, options.form);
   const names = new NameBook('windows', 'rule');
   const out = rules.flatMap((rule) => {
     const parts = rule.remote === 'any' ? [undefined] : chunk(remoteCidrs(rule), ADDRESSES_PER_RULE);

@@ -73,7 +73,7 @@ describe('flags a target does not read are refused, never ignored', () => {
     [['--target', 'aws', '--interface', 'lan'], '--interface: applies to target pfsense, opnsense, not aws'],
     [['--target', 'nftables', '--ipset'], '--ipset: applies to target iptables, not nftables'],
     [['--target', 'opnsense', '--pfsense-config', 'pfsense-config.xml'], '--pfsense-config: applies to target pfsense, not opnsense'],
-    [['--target', 'ufw', '--form', 'app', '--direction', 'both'], '--direction: ufw --form app holds inbound application profiles only'],
+    [['--target', 'ufw', '--form', 'app', '--direction', 'both'], '--direction: ufw --form app filters inbound traffic only'],
   ])('%j', async (args, message) => {
     const run = await runCli(['render', '-p', 'flynumber', ...args, '--out', '/nonexistent/x']);
     expect(run.code).toBe(2);

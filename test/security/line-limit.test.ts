@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HEADER_LINE_BYTES, wrapUtf8 } from '../../src/targets/header.js';
-import { longLine, withLineCheck } from '../../src/targets/line-limit.js';
+import { checkLines, longLine } from '../../src/targets/line-limit.js';
 import { TARGETS } from '../../src/targets/registry.js';
 import { TargetError, type Target } from '../../src/targets/types.js';
 import { inNetns } from '../../src/validate/run.js';
@@ -76,7 +76,7 @@ describe('the declared line limit runs on every render', () => {
     meta: { ...TARGETS[1]!.meta, id: 'fake', limits: { ...TARGETS[1]!.meta.limits, lineBytes: 10, lineSource: 'a test' } },
     render: () => ({ files: [{ name: 'f', content, mode: 0o644 }], warnings: [] }),
   });
-  const render = (content: string) => withLineCheck(fake(content)).render({} as never, {} as never);
+  const render = (content: string) => checkLines(fake(content).meta, fake(content).render({} as never, {} as never));
 
   it('refuses a file with a line over the limit, naming file, line and bytes', () => {
     expect(() => render('short\n0123456789A\n')).toThrow(TargetError);

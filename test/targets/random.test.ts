@@ -13,6 +13,7 @@ import type { Policy } from '../../src/policy/types.js';
 import { DEFAULT_HOST, PBX_PRESETS } from '../../src/providers/pbx.js';
 import { toProvider } from '../../src/providers/parse.js';
 import type { RawProfile } from '../../src/providers/schema.js';
+import { capabilitiesOf } from '../../src/targets/contract.js';
 import { findTarget } from '../../src/targets/registry.js';
 import { TargetError, type OutputFile, type RenderOptions } from '../../src/targets/types.js';
 import { planChecks, runChecks } from '../../src/validate/checks.js';
@@ -153,10 +154,11 @@ function renderAll(target: string): { rendered: Rendered[]; refused: number } {
         refused++;
         return;
       }
-      const meta = findTarget(target).meta;
+      const options = setup.options(s);
+      const can = capabilitiesOf(findTarget(target).meta, options.form);
       let files: OutputFile[];
       try {
-        files = findTarget(target).render(policy, setup.options(s)).files;
+        files = findTarget(target).render(policy, options).files;
       } catch (error) {
         if (!(error instanceof TargetError) || !(setup.refusals?.(s) ?? []).includes(error.code)) throw error;
         refused++;
@@ -173,14 +175,14 @@ function renderAll(target: string): { rendered: Rendered[]; refused: number } {
         for (const p of set.prefixes) expect(text.includes(target === 'nftables' ? formatPrefixShort(p) : formatPrefix(p)), `${set.name} ${formatPrefix(p)}`).toBe(true);
       }
       if (text !== undefined) for (const t of policy.terms) {
-        const kept = meta.capabilities.sourcePorts ? [t.sourcePorts, t.destinationPorts] : [t.destinationPorts];
+        const kept = can.sourcePorts ? [t.sourcePorts, t.destinationPorts] : [t.destinationPorts];
         for (const ports of kept) {
           if (ports !== 'any') for (const r of ports) expect(portTexts(target, r).some((p) => text.includes(p)), `${t.name} ${formatPortRange(r, '-')}`).toBe(true);
         }
       }
       // Nothing lost AND nothing widened, on the rule bodies alone (issue 11.9).
       const readBack = READ_BACK[target] ?? (s.shell || (target === 'aws' && s.ipset) ? READ_BACK_SHELL[target] : undefined);
-      if (readBack) expect(readBack(files)).toEqual(expectedAtoms(policy, s.into && ['nftables', 'iptables'].includes(target), ['iptables', 'routeros', 'aws', 'gcp'].includes(target), meta.capabilities.sourcePorts));
+      if (readBack) expect(readBack(files)).toEqual(expectedAtoms(policy, options.mode === 'into', !can.dualFamilyRule, can.sourcePorts));
       rendered.push({ policy, files, into: s.into });
     }),
     { numRuns: setup.runs },
@@ -230,9 +232,9 @@ describe.skipIf(skip)('random profiles', () => {
       if (TOOLS[target]) expect(failures(target, rendered)).toEqual([]);
       expect(await semanticFailures(target, rendered)).toEqual([]);
       // Terraform forms read back through the HCL parser: nothing lost, nothing widened.
-      const meta = findTarget(target).meta;
+      const can = capabilitiesOf(findTarget(target).meta, 'terraform');
       for (const r of rendered.filter((x) => x.files.some((f) => f.name.endsWith('.tf')))) {
-        expect(await terraformAtoms(r.files)).toEqual(expectedAtoms(r.policy, false, target !== 'azure', meta.capabilities.sourcePorts));
+        expect(await terraformAtoms(r.files)).toEqual(expectedAtoms(r.policy, false, !can.dualFamilyRule, can.sourcePorts));
       }
     },
     300_000,
