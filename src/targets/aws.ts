@@ -13,7 +13,7 @@ import { NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { awsDescription, hclString } from './quote.js';
 import { renderTemplate } from './templates.js';
-import { TargetError, type BudgetLine, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { TargetError, type BudgetLine, type OutputFile, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 import type { Direction, Policy } from '../policy/types.js';
 
 /** Inbound or outbound rules per security group, per family (VPC quotas page). */
@@ -179,66 +179,82 @@ function numbered<T extends AwsRule>(rules: readonly T[]): Array<T & { index: nu
   });
 }
 
+/** What every form renders from: the rules in their groups, the budget and the notes. */
+interface Grouped {
+  readonly groups: AwsRule[][];
+  /** Numbered across all groups: a term split over two groups must not give two resources one name. */
+  readonly numbered: Array<AwsRule & { group: number; index: number }>;
+  readonly notes: string[];
+  readonly result: Omit<RenderResult, 'files'> & { budget: BudgetLine[] };
+}
+
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const rules = lower(policy, meta, options.form);
   checkGroupCount(rules);
   const { groups, budget, warnings } = splitGroups(awsRules(rules), policy.directions);
   const notes = policy.directions.includes('out') ? ['A new security group allows all outbound traffic: remove that default rule, or the outbound rules change nothing.'] : [];
-  const all = [...warnings, ...notes];
-  if (options.form === 'api') {
-    const files = groups.flatMap((g, i) =>
-      policy.directions.flatMap((d) => {
-        const own = g.filter((r) => r.direction === d);
-        if (own.length === 0) return [];
-        const name = `aws-${d === 'in' ? 'ingress' : 'egress'}${suffix(i)}.json`;
-        return [{ name, content: `${JSON.stringify(ipPermissions(own), null, 2)}\n`, mode: 0o644 }];
-      }),
-    );
-    return { files, warnings: all, budget };
+  // A JSON object or a Terraform file keeps one of two equal names, and a rule would vanish.
+  const numberedRules = numbered(groups.flatMap((g, i) => g.map((r) => ({ ...r, group: i }))));
+  const grouped: Grouped = { groups, numbered: numberedRules, notes, result: { warnings: [...warnings, ...notes], budget } };
+  if (options.form === 'api') return { ...grouped.result, files: apiFiles(grouped, policy.directions) };
+  if (options.form === 'cloudformation') return cloudFormation(grouped, policy, options);
+  return terraform(grouped, policy, options);
+}
+
+/** One EC2 API JSON per group and direction (aws ec2 authorize-security-group-ingress). */
+function apiFiles({ groups }: Grouped, directions: readonly Direction[]): OutputFile[] {
+  return groups.flatMap((g, i) =>
+    directions.flatMap((d) => {
+      const own = g.filter((r) => r.direction === d);
+      if (own.length === 0) return [];
+      const name = `aws-${d === 'in' ? 'ingress' : 'egress'}${suffix(i)}.json`;
+      return [{ name, content: `${JSON.stringify(ipPermissions(own), null, 2)}\n`, mode: 0o644 }];
+    }),
+  );
+}
+
+function cloudFormation({ groups, numbered: rules, notes, result }: Grouped, policy: Policy, options: RenderOptions): RenderResult {
+  if (rules.length > CFN_RESOURCES_MAX) {
+    throw new TargetError('E_LIMIT', '--form cloudformation', `${rules.length} resources, ${rules.length - CFN_RESOURCES_MAX} over the ${CFN_RESOURCES_MAX} of one template`, 'use --form api or --form terraform');
   }
-  // Numbered across all groups: a term split over two groups must not give two resources one name
-  // (a JSON object or a Terraform file keeps one of them, and a rule would vanish).
-  const rulesOfGroups = numbered(groups.flatMap((g, i) => g.map((r) => ({ ...r, group: i }))));
-  if (options.form === 'cloudformation') {
-    if (rulesOfGroups.length > CFN_RESOURCES_MAX) {
-      throw new TargetError('E_LIMIT', '--form cloudformation', `${rulesOfGroups.length} resources, ${rulesOfGroups.length - CFN_RESOURCES_MAX} over the ${CFN_RESOURCES_MAX} of one template`, 'use --form api or --form terraform');
-    }
-    budget.push({ what: 'CloudFormation resources', used: rulesOfGroups.length, limit: CFN_RESOURCES_MAX });
-    const parameters = Object.fromEntries(
-      groups.map((_, i) => [`SecurityGroupId${i === 0 ? '' : i + 1}`, { Type: 'AWS::EC2::SecurityGroup::Id', Description: `Security group ${i + 1} that receives the sipwall rules` }]),
-    );
-    const cfnIds = new NameBook('aws', 'logical id');
-    const resources = Object.fromEntries(
-      rulesOfGroups.map((r) => [
-        cfnIds.claim(`Sipwall${logicalId(`${r.name}-${r.index}`)}`, `${r.name} ${r.index}`),
-        {
-          Type: r.direction === 'in' ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress',
-          Properties: {
-            GroupId: { Ref: `SecurityGroupId${r.group === 0 ? '' : r.group + 1}` },
-            IpProtocol: r.protocol,
-            FromPort: r.from,
-            ToPort: r.to,
-            [r.family === 4 ? 'CidrIp' : 'CidrIpv6']: r.cidr,
-            Description: r.description,
-          },
+  const budget = [...result.budget, { what: 'CloudFormation resources', used: rules.length, limit: CFN_RESOURCES_MAX }];
+  const parameters = Object.fromEntries(
+    groups.map((_, i) => [`SecurityGroupId${i === 0 ? '' : i + 1}`, { Type: 'AWS::EC2::SecurityGroup::Id', Description: `Security group ${i + 1} that receives the sipwall rules` }]),
+  );
+  const cfnIds = new NameBook('aws', 'logical id');
+  const resources = Object.fromEntries(
+    rules.map((r) => [
+      cfnIds.claim(`Sipwall${logicalId(`${r.name}-${r.index}`)}`, `${r.name} ${r.index}`),
+      {
+        Type: r.direction === 'in' ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress',
+        Properties: {
+          GroupId: { Ref: `SecurityGroupId${r.group === 0 ? '' : r.group + 1}` },
+          IpProtocol: r.protocol,
+          FromPort: r.from,
+          ToPort: r.to,
+          [r.family === 4 ? 'CidrIp' : 'CidrIpv6']: r.cidr,
+          Description: r.description,
         },
-      ]),
-    );
-    const template = {
-      AWSTemplateFormatVersion: '2010-09-09',
-      Description: `sipwall ${options.header.version}: ${policy.providers.map((p) => `${p.name} (retrieved ${p.retrieved})`).join(', ')}`.slice(0, 1024),
-      Metadata: { sipwall: { command: options.header.command, notes: [...policy.notes, ...notes] } },
-      Parameters: parameters,
-      Resources: resources,
-    };
-    return { files: [{ name: 'aws-cloudformation.json', content: `${JSON.stringify(template, null, 2)}\n`, mode: 0o644 }], warnings: all, budget };
-  }
+      },
+    ]),
+  );
+  const template = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `sipwall ${options.header.version}: ${policy.providers.map((p) => `${p.name} (retrieved ${p.retrieved})`).join(', ')}`.slice(0, 1024),
+    Metadata: { sipwall: { command: options.header.command, notes: [...policy.notes, ...notes] } },
+    Parameters: parameters,
+    Resources: resources,
+  };
+  return { files: [{ name: 'aws-cloudformation.json', content: `${JSON.stringify(template, null, 2)}\n`, mode: 0o644 }], warnings: result.warnings, budget };
+}
+
+function terraform({ groups, numbered: rules, notes, result }: Grouped, policy: Policy, options: RenderOptions): RenderResult {
   const how = ['Apply: terraform apply, with security_group_id set to the group that receives the rules.', 'Do not mix with inline ingress/egress blocks or aws_security_group_rule on the same group.'];
   const tfNames = new NameBook('aws', 'resource');
   const view = {
     headerLines: headerLines(policy, options, how, notes),
     variables: groups.map((_, i) => ({ name: `security_group_id${i === 0 ? '' : `_${i + 1}`}`, description: hclString(`Security group ${i + 1} that receives the sipwall rules`) })),
-    resources: rulesOfGroups.map((r) => ({
+    resources: rules.map((r) => ({
       type: r.direction === 'in' ? 'aws_vpc_security_group_ingress_rule' : 'aws_vpc_security_group_egress_rule',
       name: tfNames.claim(`sipwall_${snake(r.name)}_${r.index}`, `${r.name} ${r.index}`),
       variable: `security_group_id${r.group === 0 ? '' : `_${r.group + 1}`}`,
@@ -251,7 +267,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       tag: r.name,
     })),
   };
-  return { files: [{ name: 'aws.tf', content: renderTemplate('aws-terraform', view), mode: 0o644 }], warnings: all, budget };
+  return { ...result, files: [{ name: 'aws.tf', content: renderTemplate('aws-terraform', view), mode: 0o644 }] };
 }
 
 export const aws: Target = { meta, render };

@@ -11,7 +11,7 @@ import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
-import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { TargetError, type BudgetLine, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const AZURE_LIMITS = { rules: 1000, prefixes: 4000, priorityMin: 100, priorityMax: 4096, nameMax: 80, descriptionMax: 140 } as const;
 
@@ -51,16 +51,16 @@ function hclField(key: string, values: readonly string[]): string {
   return `${pad(plural)} = [${values.map((v) => `"${v}"`).join(', ')}]`;
 }
 
-export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const first = options.priority ?? AZURE_LIMITS.priorityMin;
-  const rules = lower(policy, meta, options.form);
-  const last = first + rules.length - 1;
+/**
+ * Azure's limits, counted before any text is built (100,000 prefixes are refused at once): the
+ * priorities from `first` on, rules and prefixes per NSG. Returns the budget.
+ */
+function checkLimits(first: number, all: ReadonlyArray<ReturnType<typeof sides>>): { budget: BudgetLine[] } {
+  const last = first + all.length - 1;
   if (first < AZURE_LIMITS.priorityMin || last > AZURE_LIMITS.priorityMax) {
-    throw new TargetError('E_LIMIT', '--priority', `${rules.length} rules from priority ${first} need ${first}-${last}, outside Azure's ${AZURE_LIMITS.priorityMin}-${AZURE_LIMITS.priorityMax}`, `start at most at ${AZURE_LIMITS.priorityMax - rules.length + 1}`);
+    throw new TargetError('E_LIMIT', '--priority', `${all.length} rules from priority ${first} need ${first}-${last}, outside Azure's ${AZURE_LIMITS.priorityMin}-${AZURE_LIMITS.priorityMax}`, `start at most at ${AZURE_LIMITS.priorityMax - all.length + 1}`);
   }
-  // The limits are counted before any text is built: 100,000 prefixes are refused at once.
   const count = (list: readonly string[]) => list.filter((a) => a !== '*').length;
-  const all = rules.map(sides);
   const sources = all.reduce((n, s) => n + count(s.sourceAddresses), 0);
   const destinations = all.reduce((n, s) => n + count(s.destinationAddresses), 0);
   const over = (used: number, limit: number, what: string) => {
@@ -68,9 +68,23 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       throw new TargetError('E_LIMIT', 'azure', `${used} ${what} in one NSG, ${used - limit} over Azure's ${limit}`, 'shorten the provider list (collapse prefixes) or use a target without this limit');
     }
   };
-  over(rules.length, AZURE_LIMITS.rules, 'rules');
+  over(all.length, AZURE_LIMITS.rules, 'rules');
   over(sources, AZURE_LIMITS.prefixes, 'source prefixes');
   over(destinations, AZURE_LIMITS.prefixes, 'destination prefixes');
+  const budget = [
+    { what: 'rules per NSG', used: all.length, limit: AZURE_LIMITS.rules },
+    { what: 'source prefixes per NSG', used: sources, limit: AZURE_LIMITS.prefixes },
+    { what: 'destination prefixes per NSG', used: destinations, limit: AZURE_LIMITS.prefixes },
+    { what: `priorities used (${first}-${last})`, used: last, limit: AZURE_LIMITS.priorityMax },
+  ];
+  return { budget };
+}
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const first = options.priority ?? AZURE_LIMITS.priorityMin;
+  const rules = lower(policy, meta, options.form);
+  const all = rules.map(sides);
+  const { budget } = checkLimits(first, all);
   const terraform = options.form === 'terraform';
   const names = new NameBook('azure', 'rule');
   const out = rules.map((rule, i) => {
@@ -100,12 +114,6 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
           }),
     };
   });
-  const budget = [
-    { what: 'rules per NSG', used: out.length, limit: AZURE_LIMITS.rules },
-    { what: 'source prefixes per NSG', used: sources, limit: AZURE_LIMITS.prefixes },
-    { what: 'destination prefixes per NSG', used: destinations, limit: AZURE_LIMITS.prefixes },
-    { what: `priorities used (${first}-${last})`, used: last, limit: AZURE_LIMITS.priorityMax },
-  ];
   const how =
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.']

@@ -54,23 +54,41 @@ const ICMP_V6 =
   '{ destination-unreachable, packet-too-big, time-exceeded, parameter-problem, echo-request, ' +
   'nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert }';
 
-export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const warnings: string[] = [];
-  const into = options.mode === 'into';
-  const hooks: Partial<Record<Direction, Place & { chain: string }>> = {};
-  let place: Place = { family: 'inet', table: 'sipwall' };
-  if (into) {
-    hooks.in = parseChainRef(options.into, '--into');
-    place = hooks.in;
-    if (policy.directions.includes('out')) {
-      hooks.out = parseChainRef(options.intoOutput, '--into-output');
-      if (hooks.out.family !== place.family || hooks.out.table !== place.table) {
-        throw new TargetError('E_INTO_TABLE', '--into-output', 'must name a chain in the same table as --into', `write ${place.family}/${place.table}/CHAIN`);
-      }
+type Hooks = Partial<Record<Direction, Place & { chain: string }>>;
+
+/** Where the rules go: sipwall's own table, or the user's chains named by --into and --into-output. */
+function placeOf(policy: Policy, options: RenderOptions): { place: Place; hooks: Hooks } {
+  if (options.mode !== 'into') return { place: { family: 'inet', table: 'sipwall' }, hooks: {} };
+  const hooks: Hooks = { in: parseChainRef(options.into, '--into') };
+  const place = hooks.in!;
+  if (policy.directions.includes('out')) {
+    hooks.out = parseChainRef(options.intoOutput, '--into-output');
+    if (hooks.out.family !== place.family || hooks.out.table !== place.table) {
+      throw new TargetError('E_INTO_TABLE', '--into-output', 'must name a chain in the same table as --into', `write ${place.family}/${place.table}/CHAIN`);
     }
-  } else {
-    warnings.push(STANDALONE_SHORT);
   }
+  return { place, hooks };
+}
+
+/** The header's lines on what the file is and how to apply it. */
+function howLines(policy: Policy, options: RenderOptions, hooks: Hooks, where: string, fileName: string): string[] {
+  const shell = options.form === 'shell';
+  if (options.mode !== 'into') {
+    return [STANDALONE_WARNING, shell ? `Apply: sh ${fileName} (run as root).` : `Apply: nft -f ${fileName} (atomic; re-running replaces table inet sipwall).`];
+  }
+  return [
+    `Into: sipwall owns chain(s) ${policy.directions.map(chainName).join(', ')} in table ${where}; re-running replaces them atomically.`,
+    INTO_NOTE,
+    shell ? `Apply: sh ${fileName} (adds the jump rule once; run as root).` : `Apply: nft -f ${fileName}; once: ${hookCommands(hooks).map((h) => h.insert).join('; ')}`,
+  ];
+}
+
+const chainName = (d: Direction) => `sipwall_${d}`;
+
+export function render(policy: Policy, options: RenderOptions): RenderResult {
+  const into = options.mode === 'into';
+  const warnings: string[] = into ? [] : [STANDALONE_SHORT];
+  const { place, hooks } = placeOf(policy, options);
   checkFamilies(policy, place);
 
   // Standalone: named sets in sipwall's own table (deleted with it). Into: anonymous sets inside
@@ -79,7 +97,6 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const setRef = into
     ? (s: AddressSet) => `{ ${s.prefixes.map(formatPrefixShort).join(', ')} }`
     : (s: AddressSet) => `@${s.name}`;
-  const chainName = (d: Direction) => `sipwall_${d}`;
   const chains = policy.directions.map((d) => ({
     name: chainName(d),
     rules: [
@@ -101,18 +118,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const baseChains = into ? [] : standaloneBaseChains(policy, chainName, warnings);
   const where = `${place.family} ${place.table}`;
   const fileName = options.form === 'shell' ? 'nftables.sh' : 'nftables.nft';
-  const how = into
-    ? [
-        `Into: sipwall owns chain(s) ${policy.directions.map(chainName).join(', ')} in table ${where}; re-running replaces them atomically.`,
-        INTO_NOTE,
-        options.form === 'shell'
-          ? `Apply: sh ${fileName} (adds the jump rule once; run as root).`
-          : `Apply: nft -f ${fileName}; once: ${hookCommands(hooks).map((h) => h.insert).join('; ')}`,
-      ]
-    : [
-        STANDALONE_WARNING,
-        options.form === 'shell' ? `Apply: sh ${fileName} (run as root).` : `Apply: nft -f ${fileName} (atomic; re-running replaces table inet sipwall).`,
-      ];
+  const how = howLines(policy, options, hooks, where, fileName);
   const view = {
     headerLines: headerLines(policy, options, how),
     standalone: !into,

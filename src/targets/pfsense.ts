@@ -57,45 +57,71 @@ interface Alias {
   readonly descr: string;
 }
 
-export function renderConfigXml(variant: Variant, policy: Policy, options: RenderOptions): RenderResult {
-  const meta = configXmlMeta(variant);
-  const rules = lower(policy, meta, options.form);
-  const iface = options.interface ?? 'wan';
-  const aliases = new Map<string, Alias>();
-  const aliasNames = new NameBook(variant, 'alias');
-  /** The alias names of a set, made once however many rules use the set. */
-  const namesOfSet = new Map<AddressSet, string[]>();
-  const setAliases = (set: AddressSet): string[] => {
-    let names = namesOfSet.get(set);
+/** The aliases of one render, in the order made: address sets and port lists, each made once. */
+class Aliases {
+  readonly all = new Map<string, Alias>();
+  private readonly names: NameBook;
+  private readonly ofSets = new Map<AddressSet, string[]>();
+  private readonly ofPortLists = new Map<string, string>();
+  constructor(variant: Variant) {
+    this.names = new NameBook(variant, 'alias');
+  }
+
+  /** The alias names of a set (split at ALIAS_ENTRIES_MAX), made once however many rules use it. */
+  ofSet(set: AddressSet): string[] {
+    let names = this.ofSets.get(set);
     if (!names) {
       names = chunk(setCidrs(set), ALIAS_ENTRIES_MAX).map((entries, i) => {
-        const name = aliasNames.claim(aliasName(set.name, i), `${set.description} part ${i + 1}`);
-        aliases.set(name, { name, type: 'network', entries, descr: `sipwall: ${set.description}` });
+        const name = this.names.claim(aliasName(set.name, i), `${set.description} part ${i + 1}`);
+        this.all.set(name, { name, type: 'network', entries, descr: `sipwall: ${set.description}` });
         return name;
       });
-      namesOfSet.set(set, names);
+      this.ofSets.set(set, names);
     }
     return names;
-  };
+  }
+
   /** One range goes into the rule as `N` or `N-M`; a list needs a port alias (`N:M` entries), shared by equal lists. */
-  const portAliases = new Map<string, string>();
-  const portField = (ports: Ports, rule: LoweredRule): string | undefined => {
+  portField(ports: Ports, rule: LoweredRule): string | undefined {
     if (ports === 'any') return undefined;
     if (ports.length === 1) return formatPorts(ports, '-');
     const entries = ports.map((r: PortRange) => formatPorts([r], ':'));
     const key = entries.join(' ');
-    let name = portAliases.get(key);
+    let name = this.ofPortLists.get(key);
     if (name === undefined) {
-      name = aliasNames.claim(aliasName(`ports_${portAliases.size + 1}`), `port list ${key}`);
-      portAliases.set(key, name);
-      aliases.set(name, { name, type: 'port', entries, descr: `sipwall: ports of ${rule.description}` });
+      name = this.names.claim(aliasName(`ports_${this.ofPortLists.size + 1}`), `port list ${key}`);
+      this.ofPortLists.set(key, name);
+      this.all.set(name, { name, type: 'port', entries, descr: `sipwall: ports of ${rule.description}` });
     }
     return name;
-  };
+  }
+}
+
+/** The header's lines on how to apply the file. */
+function howLines(variant: Variant, options: RenderOptions, iface: string): string[] {
+  if (variant === 'opnsense') {
+    return [
+      'Apply: add the aliases (Firewall > Aliases, or the API: alias addItem then reconfigure) and the rules (Firewall > Rules) as shown, or merge both into an exported config.xml.',
+      `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX.`,
+    ];
+  }
+  return [
+    options.baseConfig === undefined
+      ? 'Apply: paste the <alias> and <rule> elements into the same sections of an exported config.xml, or let sipwall merge them with --pfsense-config FILE. Restoring one area (Aliases, Firewall Rules) replaces that whole section.'
+      : 'Apply: Diagnostics > Backup & Restore > Restore, area All, with this merged config.xml (the sipwall_* aliases and "sipwall:" rules of earlier runs are replaced).',
+    `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX (Firewall > NAT) and these rules pass them.`,
+  ];
+}
+
+export function renderConfigXml(variant: Variant, policy: Policy, options: RenderOptions): RenderResult {
+  const meta = configXmlMeta(variant);
+  const rules = lower(policy, meta, options.form);
+  const iface = options.interface ?? 'wan';
+  const aliases = new Aliases(variant);
   const rendered = rules.flatMap((rule) => {
-    const sources = rule.remote === 'any' ? [undefined] : setAliases(rule.remote);
-    const sourcePort = portField(rule.remotePorts, rule);
-    const destinationPort = portField(rule.localPorts, rule);
+    const sources = rule.remote === 'any' ? [undefined] : aliases.ofSet(rule.remote);
+    const sourcePort = aliases.portField(rule.remotePorts, rule);
+    const destinationPort = aliases.portField(rule.localPorts, rule);
     return sources.map((alias) => ({
       interface: iface,
       ipprotocol: rule.family === 'both' ? 'inet46' : rule.family === 4 ? 'inet' : 'inet6',
@@ -108,20 +134,8 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
       key: `${rule.name}:${alias ?? 'any'}`,
     }));
   });
-  const how =
-    variant === 'pfsense'
-      ? [
-          options.baseConfig === undefined
-            ? 'Apply: paste the <alias> and <rule> elements into the same sections of an exported config.xml, or let sipwall merge them with --pfsense-config FILE. Restoring one area (Aliases, Firewall Rules) replaces that whole section.'
-            : 'Apply: Diagnostics > Backup & Restore > Restore, area All, with this merged config.xml (the sipwall_* aliases and "sipwall:" rules of earlier runs are replaced).',
-          `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX (Firewall > NAT) and these rules pass them.`,
-        ]
-      : [
-          'Apply: add the aliases (Firewall > Aliases, or the API: alias addItem then reconfigure) and the rules (Firewall > Rules) as shown, or merge both into an exported config.xml.',
-          `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX.`,
-        ];
-  const headers = headerLines(policy, options, how, [], xmlComment);
-  const aliasList = [...aliases.values()];
+  const headers = headerLines(policy, options, howLines(variant, options, iface), [], xmlComment);
+  const aliasList = [...aliases.all.values()];
   const view = {
     headerLines: headers,
     aliases: aliasList.map((a) => ({
