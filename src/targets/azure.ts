@@ -10,7 +10,7 @@ import { lower, remoteCidrs, formatPorts, type LoweredRule } from './lower.js';
 import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
-import { renderTemplate } from './templates.js';
+import { shellOrTerraform } from './templates.js';
 import { TargetError, type BudgetLine, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const AZURE_LIMITS = { rules: 1000, prefixes: 4000, priorityMin: 100, priorityMax: 4096, nameMax: 80, descriptionMax: 140 } as const;
@@ -118,9 +118,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.']
       : ['Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  const view = { headerLines: headerLines(policy, options, how), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
-  const file = terraform ? { name: 'azure.tf', content: renderTemplate('azure-terraform', view), mode: 0o644 } : { name: 'azure.sh', content: renderTemplate('azure-shell', view), mode: 0o755 };
-  return { files: [file], warnings: [], budget };
+  return { files: [shellOrTerraform('azure', options.form, { headerLines: headerLines(policy, options, how), rules: out })], warnings: [], budget };
 }
 
 export const azure: Target = { meta, render };

@@ -8,7 +8,7 @@ import { chunk, formatPorts, lower, remoteCidrs } from './lower.js';
 import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
-import { renderTemplate } from './templates.js';
+import { shellOrTerraform } from './templates.js';
 import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 /**
@@ -81,9 +81,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables network, target_tags).']
       : ['Apply: NETWORK=default TARGET_TAGS=pbx sh gcp.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  const view = { headerLines: headerLines(policy, options, how), rules: out, keep: out.map((r) => r.name).sort().join(' ') };
-  const file = terraform ? { name: 'gcp.tf', content: renderTemplate('gcp-terraform', view), mode: 0o644 } : { name: 'gcp.sh', content: renderTemplate('gcp-shell', view), mode: 0o755 };
-  return { files: [file], warnings: [], budget };
+  return { files: [shellOrTerraform('gcp', options.form, { headerLines: headerLines(policy, options, how), rules: out })], warnings: [], budget };
 }
 
 export const gcp: Target = { meta, render };

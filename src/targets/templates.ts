@@ -5,6 +5,7 @@
  */
 import Handlebars from 'handlebars/runtime';
 import { TEMPLATE_SPECS } from './templates.gen.js';
+import type { OutputFile } from './types.js';
 
 type Compiled = (context: unknown) => string;
 
@@ -17,6 +18,18 @@ for (const [name, spec] of Object.entries(TEMPLATE_SPECS)) {
 }
 
 type TemplateSpecification = Parameters<typeof env.template>[0];
+
+/**
+ * The one file of a cloud target's shell or Terraform form (gcp, azure): `<id>.sh` from
+ * templates/<id>-shell.hbs, or `<id>.tf` from templates/<id>-terraform.hbs. `keep` lists the
+ * rule names the shell form keeps when it deletes sipwall's rules of earlier runs.
+ */
+export function shellOrTerraform(id: string, form: string, view: { headerLines: string[]; rules: ReadonlyArray<{ name: string }> }): OutputFile {
+  const full = { ...view, keep: view.rules.map((r) => r.name).sort().join(' ') };
+  return form === 'terraform'
+    ? { name: `${id}.tf`, content: renderTemplate(`${id}-terraform`, full), mode: 0o644 }
+    : { name: `${id}.sh`, content: renderTemplate(`${id}-shell`, full), mode: 0o755 };
+}
 
 export function renderTemplate(name: string, view: object): string {
   const template = compiled.get(name);
