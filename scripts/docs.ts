@@ -1,9 +1,14 @@
-// npm run docs: rewrites the generated tables of docs/targets.md from each target's meta
-// (src/targets/describe.ts); test/targets/registry.test.ts fails when the file is out of date.
+// npm run docs: rewrites the generated parts of docs/targets.md (from each target's meta,
+// src/targets/describe.ts) and docs/templates.md (scripts/template-docs.ts);
+// test/targets/registry.test.ts fails when either is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withDocsTables } from '../src/targets/describe.js';
+import { withDocsTables, withGenerated } from '../src/targets/describe.js';
 import { TARGETS } from '../src/targets/registry.js';
+import { templatesDocs } from './template-docs.js';
 
-const file = join(import.meta.dirname, '..', 'docs', 'targets.md');
-writeFileSync(file, withDocsTables(readFileSync(file, 'utf8'), TARGETS.map((t) => t.meta)));
+const docs = join(import.meta.dirname, '..', 'docs');
+const targets = join(docs, 'targets.md');
+writeFileSync(targets, withDocsTables(readFileSync(targets, 'utf8'), TARGETS.map((t) => t.meta)));
+const templates = join(docs, 'templates.md');
+writeFileSync(templates, withGenerated(readFileSync(templates, 'utf8'), templatesDocs()));

@@ -1,4 +1,5 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
+import { readdirSync } from 'node:fs';
 import { readBounded } from './read.js';
 import { writeAll } from './write.js';
 
@@ -7,6 +8,8 @@ export interface Io {
   stderr(text: string): void;
   /** A regular file of at most `maxBytes` (src/cli/read.ts). */
   readFile(path: string, maxBytes: number): string;
+  /** The names in a folder (`--templates DIR`); throws with the fs error code (ENOTDIR, ENOENT). */
+  listFolder(path: string): string[];
   /** Writes one run's files into a folder, all or nothing (src/cli/write.ts); returns their paths. */
   writeFiles(dir: string, files: ReadonlyArray<{ name: string; content: string; mode: number }>): string[];
   now(): Date;
@@ -23,6 +26,7 @@ export const nodeIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readFile: readBounded,
+  listFolder: (path) => readdirSync(path),
   writeFiles: writeAll,
   now: () => new Date(),
   stderrIsTTY: process.stderr.isTTY === true,

@@ -8,6 +8,7 @@ import { checkNotFuture, stalenessWarning } from '../providers/parse.js';
 import { findBuiltinProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { readInput, type Context } from './context.js';
+import { loadTemplates, unusedTemplates } from './templates.js';
 import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh, parseWhole } from './options.js';
 import { checkOptions, targetsWith } from '../targets/contract.js';
 import { listText } from '../targets/describe.js';
@@ -44,6 +45,7 @@ export interface RenderArgs {
   maxAge: number;
   maxProfileMib: number;
   check: boolean;
+  templates?: string;
 }
 
 export function renderOptions(y: Argv): Argv<RenderArgs> {
@@ -71,6 +73,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
     .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB (a regular file only)' })
     .option('max-age', { type: 'number', default: 180, describe: 'Warn when a profile was retrieved more than this many days ago' })
+    .option('templates', { type: 'string', describe: 'A folder of your own NAME.hbs templates, each in place of the built-in one of that name (docs/templates.md)' })
     .option('check', { type: 'boolean', default: false, describe: 'Run the real parser (nft -c, iptables-restore --test) on the output in a throw-away network namespace before writing' })
     .example('$0 render --provider flynumber --provider vapi --target nftables > sipwall.nft', 'standalone host firewall for FlyNumber + VAPI')
     .example('$0 render --provider flynumber --target iptables --pbx asterisk --out ./fw/', 'iptables-restore files for an Asterisk host')
@@ -79,6 +82,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render -p flynumber -p vapi --target aws --form terraform > sipwall.tf', 'AWS security group rules as Terraform')
     .example('$0 render -p flynumber --target pfsense --pfsense-config config.xml --out ./pf/', 'an exported pfSense config with the aliases and rules merged in')
     .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every target, one folder each')
+    .example('$0 render -p flynumber --target nftables --templates ./my-templates/ --check', 'your own nftables.hbs layout, checked by nft -c before it is printed')
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
 }
 
@@ -95,6 +99,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   const all = args.target === 'all';
   const targets = all ? [...TARGETS] : [findTarget(args.target)];
   checkFlags(args, targets, all);
+  const templates = args.templates === undefined ? undefined : await loadTemplates(ctx, args.templates);
   const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
   const maxAge = parseWhole('--max-age', args.maxAge, 0, 36500, 180);
   const providers = loadProviders(args, ctx);
@@ -119,6 +124,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ...optional('priority', args.priority === undefined ? undefined : parsePriority(args.priority)),
     ...optional('interface', args.interface === undefined ? undefined : parseInterface(args.interface)),
     ...optional('baseConfig', baseConfig),
+    ...optional('templates', templates),
     header: { version: VERSION, command: ctx.command },
   });
   // Every target renders before anything is written: one refusal writes nothing at all.
@@ -139,7 +145,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     const names = single.result.files.map((f) => f.name).join(', ');
     throw new InputError('--out', `${single.target.meta.id} writes ${single.result.files.length} files (${names})`, 'give a folder with --out DIR, or --form shell for one script');
   }
-  const warnings = [...new Set([...staleness, ...policy.warnings, ...rendered.flatMap((r) => r.result.warnings)])];
+  const warnings = [...new Set([...staleness, ...policy.warnings, ...rendered.flatMap((r) => r.result.warnings), ...unusedTemplates(templates)])];
   // One write for the whole run (every target of --target all): all files or none.
   const paths = args.out === undefined ? [] : ctx.io.writeFiles(args.out, rendered.flatMap(({ target, result }) => result.files.map((f) => ({ ...f, name: all ? `${target.meta.id}/${f.name}` : f.name }))));
   let next = 0;

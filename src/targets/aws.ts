@@ -267,7 +267,7 @@ function terraform({ groups, numbered: rules, notes, result }: Grouped, policy: 
       tag: r.name,
     })),
   };
-  return { ...result, files: [{ name: 'aws.tf', content: renderTemplate('aws-terraform', view), mode: 0o644 }] };
+  return { ...result, files: [{ name: 'aws.tf', content: renderTemplate('aws-terraform', view, options.templates), mode: 0o644 }] };
 }
 
 export const aws: Target = { meta, render };

@@ -118,7 +118,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.']
       : ['Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  return { files: [shellOrTerraform('azure', options.form, { headerLines: headerLines(policy, options, how), rules: out })], warnings: [], budget };
+  return { files: [shellOrTerraform('azure', options.form, { headerLines: headerLines(policy, options, how), rules: out }, options.templates)], warnings: [], budget };
 }
 
 export const azure: Target = { meta, render };

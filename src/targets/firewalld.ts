@@ -90,10 +90,10 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     const how = ['Apply: copy ipsets/*.xml and policies/*.xml into /etc/firewalld/ (the same folders), then firewall-cmd --reload.', 'Re-running: ipsets of earlier runs that no policy uses any more stay until you delete them; --form shell removes them.'];
     const headers = headerLines(policy, options, how, notes, xmlComment);
     const files = [
-      ...ipsets.map((s) => ({ name: `ipsets/${s.name}.xml`, content: renderTemplate('firewalld-ipset', { ...s, headerLines: headers }), mode: 0o644 })),
+      ...ipsets.map((s) => ({ name: `ipsets/${s.name}.xml`, content: renderTemplate('firewalld-ipset', { ...s, headerLines: headers }, options.templates), mode: 0o644 })),
       ...policies.map((p) => ({
         name: `policies/${p.name}.xml`,
-        content: renderTemplate('firewalld-policy', { ...p, descriptionXml: xmlText(p.description), rules: p.rules, headerLines: headers }),
+        content: renderTemplate('firewalld-policy', { ...p, descriptionXml: xmlText(p.description), rules: p.rules, headerLines: headers }, options.templates),
         mode: 0o644,
       })),
     ];
@@ -108,7 +108,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     ipsets,
     policies: policies.map((p) => ({ ...p, descriptionWord: shellWord(p.description), rules: p.rules.map((r) => ({ shellWord: shellWord(r.text) })) })),
   };
-  return { files: [{ name: 'firewalld.sh', content: renderTemplate('firewalld', view), mode: 0o755 }], warnings: notes };
+  return { files: [{ name: 'firewalld.sh', content: renderTemplate('firewalld', view, options.templates), mode: 0o755 }], warnings: notes };
 }
 
 export const firewalld: Target = { meta, render };

@@ -81,7 +81,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables network, target_tags).']
       : ['Apply: NETWORK=default TARGET_TAGS=pbx sh gcp.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  return { files: [shellOrTerraform('gcp', options.form, { headerLines: headerLines(policy, options, how), rules: out })], warnings: [], budget };
+  return { files: [shellOrTerraform('gcp', options.form, { headerLines: headerLines(policy, options, how), rules: out }, options.templates)], warnings: [], budget };
 }
 
 export const gcp: Target = { meta, render };

@@ -141,10 +141,10 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const header = headerLines(policy, options, how);
   const view = { headerLines: header, families: restore, ipsets, cleanup: useIpset };
   if (shell) {
-    return { files: [{ name: 'iptables.sh', content: renderTemplate('iptables-shell', view), mode: 0o755 }], warnings };
+    return { files: [{ name: 'iptables.sh', content: renderTemplate('iptables-shell', view, options.templates), mode: 0o755 }], warnings };
   }
-  const files = restore.map((r) => ({ name: fileOf(r.family), content: renderTemplate('iptables', { headerLines: header, ...r }), mode: 0o644 }));
-  if (ipsets.length > 0) files.unshift({ name: 'iptables.ipset', content: renderTemplate('ipset', view), mode: 0o644 });
+  const files = restore.map((r) => ({ name: fileOf(r.family), content: renderTemplate('iptables', { headerLines: header, ...r }, options.templates), mode: 0o644 }));
+  if (ipsets.length > 0) files.unshift({ name: 'iptables.ipset', content: renderTemplate('ipset', view, options.templates), mode: 0o644 });
   return { files, warnings };
 }
 

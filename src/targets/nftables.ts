@@ -128,7 +128,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     chains,
     hooks: hookCommands(hooks),
   };
-  const content = renderTemplate(options.form === 'shell' ? 'nftables-shell' : 'nftables', view);
+  const content = renderTemplate(options.form === 'shell' ? 'nftables-shell' : 'nftables', view, options.templates);
   return { files: [{ name: fileName, content, mode: options.form === 'shell' ? 0o755 : 0o644 }], warnings };
 }
 

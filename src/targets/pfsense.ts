@@ -147,7 +147,7 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
     })),
     rules: rendered.map((r, i) => ({ ...r, tracker: TRACKER_BASE + i, uuid: stableUuid(r.key) })),
   };
-  const fragment = renderTemplate(variant, view);
+  const fragment = renderTemplate(variant, view, options.templates);
   const largest = Math.max(0, ...aliasList.map((a) => a.entries.length));
   const budget = [{ what: 'entries in the largest alias', used: largest, limit: ALIAS_ENTRIES_MAX }];
   if (options.baseConfig !== undefined) {

@@ -75,7 +75,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   ];
   // A `\` at the end of a line continues it in RouterOS, comments included.
   const view = { headerLines: headerLines(policy, options, how, [], (l) => l.replaceAll('\\', '/')), families };
-  return { files: [{ name: 'routeros.rsc', content: renderTemplate('routeros', view), mode: 0o644 }], warnings: [] };
+  return { files: [{ name: 'routeros.rsc', content: renderTemplate('routeros', view, options.templates), mode: 0o644 }], warnings: [] };
 }
 
 export const routeros: Target = { meta, render };

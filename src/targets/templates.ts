@@ -1,41 +1,101 @@
 /**
- * Runs the precompiled templates of templates/*.hbs (compiled by scripts/gen-templates.mjs with
- * noEscape: HTML escaping is wrong for every target, each view model quotes for its language;
- * and strict: a field missing from a view model is an error, not an empty string).
+ * Runs the templates of templates/*.hbs: the built-in ones precompiled (scripts/gen-templates.mjs),
+ * or a user's own in their place (`--templates DIR`). All with noEscape (HTML escaping is wrong
+ * for every target: each view model quotes for its language) and strict (a field missing from a
+ * view model is an error, not an empty string).
  */
 import Handlebars from 'handlebars/runtime';
 import { TEMPLATE_SPECS } from './templates.gen.js';
-import type { OutputFile } from './types.js';
+import { TargetError, type OutputFile } from './types.js';
 
 type Compiled = (context: unknown) => string;
+type Env = ReturnType<typeof Handlebars.create>;
+type TemplateSpecification = Parameters<Env['template']>[0];
 
-const env = Handlebars.create();
-const compiled = new Map<string, Compiled>();
-for (const [name, spec] of Object.entries(TEMPLATE_SPECS)) {
-  const template = env.template(spec as TemplateSpecification) as Compiled;
-  compiled.set(name, template);
-  env.registerPartial(name, template);
+/** The options every template is compiled with (scripts/gen-templates.mjs uses the same). */
+export const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
+/** The names of the built-in templates (the file names in templates/ without .hbs). */
+export const TEMPLATE_NAMES: readonly string[] = Object.keys(TEMPLATE_SPECS);
+
+/**
+ * Every built-in template in `env`, registered as a partial too (templates include `header`);
+ * `used`, when given, records each template run, as a file or as a partial.
+ */
+function install(env: Env, own: ReadonlyMap<string, Compiled> = new Map(), used?: Set<string>): Map<string, Compiled> {
+  const compiled = new Map<string, Compiled>();
+  for (const [name, spec] of Object.entries(TEMPLATE_SPECS)) {
+    const template = own.get(name) ?? (env.template(spec as TemplateSpecification) as Compiled);
+    const run: Compiled = used === undefined ? template : (view) => (used.add(name), template(view));
+    compiled.set(name, run);
+    env.registerPartial(name, run);
+  }
+  return compiled;
 }
 
-type TemplateSpecification = Parameters<typeof env.template>[0];
+const builtin = install(Handlebars.create());
+
+/** A user's templates in place of built-in ones of the same name; the rest stay built in. */
+export interface TemplateSet {
+  readonly compiled: ReadonlyMap<string, Compiled>;
+  /** The names replaced, and those a render used: the CLI warns about an override no render used. */
+  readonly replaced: ReadonlySet<string>;
+  readonly used: Set<string>;
+}
+
+/**
+ * The template set with `sources` (name → template text) in place of the built-in templates.
+ * `env` is a full Handlebars environment (with the compiler), which only this path needs; the
+ * caller loads it. A name that is not a built-in template, or a template that does not parse, is
+ * a named error.
+ */
+export function templateSet(env: Env & { compile: (source: string, options: object) => Compiled; parse: (source: string) => unknown }, sources: ReadonlyMap<string, string>): TemplateSet {
+  const own = new Map<string, Compiled>();
+  for (const [name, source] of sources) {
+    if (!TEMPLATE_NAMES.includes(name)) {
+      throw new TargetError('E_TEMPLATE_UNKNOWN', `--templates ${name}.hbs`, 'is not the name of a built-in template', `name it after one of ${TEMPLATE_NAMES.map((n) => `${n}.hbs`).join(', ')}`);
+    }
+    try {
+      env.parse(source);
+    } catch (error) {
+      throw new TargetError('E_TEMPLATE_SYNTAX', `--templates ${name}.hbs`, `does not parse: ${firstLine(error)}`, 'fix the template (Handlebars syntax)');
+    }
+    own.set(name, env.compile(source, COMPILE_OPTIONS));
+  }
+  const used = new Set<string>();
+  return { compiled: install(env, own, used), replaced: new Set(own.keys()), used };
+}
+
+const firstLine = (error: unknown) => String(error instanceof Error ? error.message : error).split('\n').filter((l) => l.trim() !== '').join(' ').slice(0, 300);
 
 /**
  * The one file of a cloud target's shell or Terraform form (gcp, azure): `<id>.sh` from
  * templates/<id>-shell.hbs, or `<id>.tf` from templates/<id>-terraform.hbs. `keep` lists the
  * rule names the shell form keeps when it deletes sipwall's rules of earlier runs.
  */
-export function shellOrTerraform(id: string, form: string, view: { headerLines: string[]; rules: ReadonlyArray<{ name: string }> }): OutputFile {
+export function shellOrTerraform(id: string, form: string, view: { headerLines: string[]; rules: ReadonlyArray<{ name: string }> }, set?: TemplateSet): OutputFile {
   const full = { ...view, keep: view.rules.map((r) => r.name).sort().join(' ') };
   return form === 'terraform'
-    ? { name: `${id}.tf`, content: renderTemplate(`${id}-terraform`, full), mode: 0o644 }
-    : { name: `${id}.sh`, content: renderTemplate(`${id}-shell`, full), mode: 0o755 };
+    ? { name: `${id}.tf`, content: renderTemplate(`${id}-terraform`, full, set), mode: 0o644 }
+    : { name: `${id}.sh`, content: renderTemplate(`${id}-shell`, full, set), mode: 0o755 };
 }
 
-export function renderTemplate(name: string, view: object): string {
-  const template = compiled.get(name);
+/** Renders template `name` (from `set` when given) and ends the text with exactly one newline. */
+export function renderTemplate(name: string, view: object, set?: TemplateSet): string {
+  const template = (set?.compiled ?? builtin).get(name);
   if (!template) throw new Error(`template ${name}.hbs is missing (run npm run build)`);
+  let text: string;
+  if (set === undefined) text = template(view);
+  else {
+    try {
+      text = template(view);
+    } catch (error) {
+      // Only a user's template can fail here: a field it names that the view model lacks.
+      const which = [...set.replaced].join('.hbs, ');
+      throw new TargetError('E_TEMPLATE_RENDER', `--templates ${which}.hbs`, `failed while rendering ${name}: ${firstLine(error)}`, `use only the fields the built-in templates/${name}.hbs uses`);
+    }
+  }
   // Handlebars drops the newline after a closing block at the end of a partial: end with one.
-  const text = template(view);
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
   return `${text.slice(0, end)}\n`;

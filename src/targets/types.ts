@@ -1,6 +1,7 @@
 /** What a target is, what it can express, and what rendering returns. */
 import { InputError } from '../net/errors.js';
 import type { Policy } from '../policy/types.js';
+import type { TemplateSet } from './templates.js';
 
 export type Mode = 'standalone' | 'into';
 /** restore/shell for netfilter; xml, api, cloudformation, terraform, ps1, rsc for the others. */
@@ -26,6 +27,8 @@ export interface RenderOptions {
   readonly interface?: string;
   /** pfSense: the text of an exported config.xml to merge the aliases and rules into. */
   readonly baseConfig?: string;
+  /** The user's templates in place of built-in ones (`--templates DIR`); the built-in ones otherwise. */
+  readonly templates?: TemplateSet;
 }
 
 export interface HeaderInfo {

@@ -101,7 +101,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     'Apply: sh ufw.sh (as root). It only adds rules: ufw must be enabled (with SSH allowed) to enforce them.',
     'Re-running adds what is new and deletes the sipwall rules of earlier runs (their comments carry another tag).',
   ];
-  const content = renderTemplate('ufw', { headerLines: headerLines(policy, options, how), tag, rules: out.text() });
+  const content = renderTemplate('ufw', { headerLines: headerLines(policy, options, how), tag, rules: out.text() }, options.templates);
   return { files: [{ name: 'ufw.sh', content, mode: 0o755 }], warnings: [] };
 }
 
@@ -135,7 +135,7 @@ function renderApp(policy: Policy, options: RenderOptions): RenderResult {
     headerLines: headerLines(policy, options, how),
     profiles: [...profiles.values()].map((p) => ({ ...p, ports: p.ports.join('|') })),
   };
-  return { files: [{ name: 'sipwall.ufw', content: renderTemplate('ufw-app', view), mode: 0o644 }], warnings: [] };
+  return { files: [{ name: 'sipwall.ufw', content: renderTemplate('ufw-app', view, options.templates), mode: 0o644 }], warnings: [] };
 }
 
 export const ufw: Target = { meta, render };

@@ -56,7 +56,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   });
   const how = ['Apply: in an elevated PowerShell, .\\windows.ps1 (re-running replaces every rule of group sipwall).'];
   const view = { headerLines: headerLines(policy, options, how, [], psComment), rules: out };
-  return { files: [{ name: 'windows.ps1', content: renderTemplate('windows', view), mode: 0o644 }], warnings: [] };
+  return { files: [{ name: 'windows.ps1', content: renderTemplate('windows', view, options.templates), mode: 0o644 }], warnings: [] };
 }
 
 export const windows: Target = { meta, render };

@@ -66,9 +66,13 @@ describe('the packed package, installed offline in an empty folder', () => {
     copyFileSync(join(root, 'examples/profiles/my-trunk.yaml'), join(cwd, 'my-trunk.yaml'));
     copyFileSync(join(root, 'examples/profiles/my-trunk-sip.txt'), join(cwd, 'my-trunk-sip.txt'));
     copyFileSync(join(root, 'test/fixtures/pfsense-config.xml'), join(cwd, 'config.xml'));
+    // README's `cp templates/header.hbs my-templates/`, from the templates the package ships.
+    mkdirSync(join(cwd, 'my-templates'));
+    writeFileSync(join(cwd, 'my-templates', 'header.hbs'), `# my change ticket\n${readFileSync(join(app, 'node_modules', 'sipwall', 'templates', 'header.hbs'), 'utf8')}`);
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const commands = [...readme.matchAll(/^npx sipwall ((?:render|providers)\b[^>#\n]*)/gm)].map((m) => m[1]!.trim().split(/\s+/));
-    expect(commands.length).toBeGreaterThanOrEqual(14);
+    expect(commands.length).toBeGreaterThanOrEqual(15);
+    expect(commands.some((args) => args.includes('--templates'))).toBe(true);
     for (const args of commands) {
       const run = sh(sipwall, args, cwd);
       expect([args.join(' '), run.status, run.stderr.split('\n').filter((l) => !/^sipwall: (warning|wrote|budget)/.test(l) && l !== '')]).toEqual([args.join(' '), 0, []]);

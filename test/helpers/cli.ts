@@ -1,4 +1,5 @@
 /** Runs the CLI in-process with a recording Io. */
+import { readdirSync } from 'node:fs';
 import { readBounded } from '../../src/cli/read.js';
 import { basename, dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -20,6 +21,7 @@ export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00
     stdout: (t) => void (run.stdout += t),
     stderr: (t) => void (run.stderr += t),
     readFile: (path, maxBytes) => readBounded(path.startsWith('/') ? path : join(FIXTURES, path), maxBytes),
+    listFolder: (path) => readdirSync(path.startsWith('/') ? path : join(FIXTURES, path)),
     writeFiles: (dir, files) => {
       // A name with a folder (--target all: `aws/aws.tf`) is recorded as that folder and the file.
       run.written.push(...files.map((f) => ({ ...f, dir: join(dir, dirname(f.name)).replace(/\/\.$/, ''), name: basename(f.name) })));

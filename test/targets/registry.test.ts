@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildPolicy } from '../../src/policy/build.js';
 import { PBX_PRESETS } from '../../src/providers/pbx.js';
 import { findBuiltinProvider } from '../../src/providers/registry.js';
-import { docsTables, listText, withDocsTables } from '../../src/targets/describe.js';
+import { docsTables, listText, withDocsTables, withGenerated } from '../../src/targets/describe.js';
 import { findTarget, MODULES, registered, TARGETS } from '../../src/targets/registry.js';
 import type { RenderOptions } from '../../src/targets/types.js';
 import { sample } from '../fixtures/targets/sample.js';
@@ -92,5 +92,13 @@ describe('a new target is one module, one template, one case folder and one regi
     expect(await missingPieces(sample.meta, { ...where, semantics: { ...SEMANTICS, sample: () => [] } })).toEqual([]);
     // A form without a case is named too.
     expect(await missingPieces({ ...sample.meta, forms: ['text', 'json'] }, { ...where, semantics: { ...SEMANTICS, sample: () => [] } })).toEqual(['a golden case for --form json in test/targets/cases.ts']);
+  });
+});
+
+describe('docs/templates.md', () => {
+  it('holds the tables generated from the templates and the renders (npm run docs)', async () => {
+    const { templatesDocs } = await import('../../scripts/template-docs.js');
+    const docs = readFileSync(join(ROOT, 'docs', 'templates.md'), 'utf8');
+    expect(withGenerated(docs, templatesDocs()), 'docs/templates.md is out of date: run npm run docs').toBe(docs);
   });
 });

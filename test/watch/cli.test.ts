@@ -45,6 +45,7 @@ function recordingIo() {
     stdout: (t) => void (out.stdout += t),
     stderr: (t) => void (out.stderr += t),
     readFile: readBounded,
+    listFolder: () => [],
     writeFiles: () => [],
     now: () => new Date(),
     stderrIsTTY: false,

@@ -50,7 +50,7 @@ describe('status page', () => {
     writeFileSync(config, `history: { dir: ${join(dir, 'history')} }\nalerts: { downAfter: 1 }\nchecks:\n  - { name: trunk-udp, target: "127.0.0.1:${port}", transport: udp, interval: 1s }\n  - { name: dead-tcp, target: "127.0.0.1:${closed}", transport: tcp, interval: 1s }\n`);
     let stdout = '';
     let stop: (() => void) | undefined;
-    const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), readFile: readBounded, writeFiles: () => [], now: () => new Date(), stderrIsTTY: false, env: {}, onStop: (f) => void (stop = f), onReload: () => undefined };
+    const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), readFile: readBounded, listFolder: () => [], writeFiles: () => [], now: () => new Date(), stderrIsTTY: false, env: {}, onStop: (f) => void (stop = f), onReload: () => undefined };
     const exit = main(['exporter', '--listen', `127.0.0.1:${await freePort()}`, '--config', config], io);
     let url = '';
     for (let i = 0; i < 200 && !url; i++) {
