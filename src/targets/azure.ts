@@ -43,13 +43,12 @@ function sides(rule: LoweredRule) {
   };
 }
 
-/** `source_address_prefix = "*"` for one value, `source_address_prefixes = [...]` for a list. */
-function hclField(key: string, values: readonly string[]): string {
-  const pad = (k: string) => k.padEnd(27);
-  if (values.length === 1) return `${pad(key)} = "${values[0]}"`;
-  const plural = key.endsWith('prefix') ? `${key}es` : `${key}s`;
-  return `${pad(plural)} = [${values.map((v) => `"${v}"`).join(', ')}]`;
-}
+/**
+ * One side's values for the Terraform template, which writes `source_address_prefix = "*"` for
+ * one value and `source_address_prefixes = [...]` for a list. CIDRs, ports and `*` hold no quote
+ * or backslash: they are HCL strings as they are.
+ */
+const hclValues = (values: readonly string[]) => ({ many: values.length > 1, values });
 
 /**
  * Azure's limits, counted before any text is built (100,000 prefixes are refused at once): the
@@ -99,10 +98,10 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
       protocol: rule.protocol === 'udp' ? 'Udp' : 'Tcp',
       ...(terraform
         ? {
-            hclSourceAddresses: hclField('source_address_prefix', s.sourceAddresses),
-            hclDestinationAddresses: hclField('destination_address_prefix', s.destinationAddresses),
-            hclSourcePorts: hclField('source_port_range', s.sourcePorts),
-            hclDestinationPorts: hclField('destination_port_range', s.destinationPorts),
+            sourceAddresses: hclValues(s.sourceAddresses),
+            destinationAddresses: hclValues(s.destinationAddresses),
+            sourcePorts: hclValues(s.sourcePorts),
+            destinationPorts: hclValues(s.destinationPorts),
             hclDescription: hclString(description),
           }
         : {

@@ -62,8 +62,10 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
         count: ranges.length,
         ...(terraform
           ? {
-              rangesKey: rule.direction === 'in' ? 'source_ranges     ' : 'destination_ranges',
-              // CIDR texts hold no quote or backslash: they are HCL strings as they are.
+              inbound: rule.direction === 'in',
+              // CIDR texts and port ranges hold no quote or backslash: they are HCL strings as they
+              // are. Joined here, not by {{#each}} in the template: at 100,000 prefixes the loop
+              // took the render from 9 ms to 160 ms (docs/templates.md).
               hclRanges: ranges.length === 0 ? '' : `"${ranges.join('", "')}"`,
               hclPorts: portList.map((p) => `"${p}"`).join(', '),
               hclDescription: hclString(description),

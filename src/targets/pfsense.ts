@@ -126,9 +126,10 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
       interface: iface,
       ipprotocol: rule.family === 'both' ? 'inet46' : rule.family === 4 ? 'inet' : 'inet6',
       protocol: rule.protocol,
-      source: alias ? `<address>${alias}</address>` : variant === 'pfsense' ? '<any></any>' : '<any>1</any>',
+      // An alias, or any address: pfSense writes <any></any>, OPNsense <any>1</any>.
+      sourceAlias: alias ?? '',
+      anyValue: variant === 'pfsense' ? '' : '1',
       sourcePort,
-      destination: variant === 'pfsense' ? '<any></any>' : '<any>1</any>',
       destinationPort,
       descr: xmlText(`sipwall: ${rule.description}`.slice(0, 255)),
       key: `${rule.name}:${alias ?? 'any'}`,

@@ -31,7 +31,8 @@ export const meta: TargetMeta = {
 const array = (items: readonly string[]) => `@(${items.map(psString).join(', ')})`;
 /** CIDR texts hold no quote of any kind: they go between '…' as they are (a long list is hot). */
 const cidrArray = (cidrs: readonly string[]) => `@('${cidrs.join("', '")}')`;
-const portParam = (name: string, p: Ports) => (p === 'any' ? '' : ` -${name} ${array(p.map((r) => formatPorts([r], '-')))}`);
+/** A port list as a PowerShell array, or '' for any port (the template then leaves the parameter out). */
+const portArray = (p: Ports) => (p === 'any' ? '' : array(p.map((r) => formatPorts([r], '-'))));
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const rules = lower(policy, meta, options.form);
@@ -49,7 +50,8 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
         description: psString(`sipwall: ${rule.description}`),
         direction: rule.direction === 'in' ? 'Inbound' : 'Outbound',
         protocol: rule.protocol.toUpperCase(),
-        ports: `${portParam('LocalPort', rule.localPorts)}${portParam('RemotePort', rule.remotePorts)}`,
+        localPorts: portArray(rule.localPorts),
+        remotePorts: portArray(rule.remotePorts),
         remote,
       };
     });
