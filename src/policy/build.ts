@@ -90,10 +90,10 @@ function resolveHostRtp(input: PolicyInput): { range: PortRange[]; notes: string
   if (explicit) {
     const origin = input.rtpPorts ? '--rtp-ports' : `the ${input.host.preset} preset`;
     for (const p of instructed) {
-      const theirs = formatRanges(p.media!.hostPorts!);
-      if (theirs !== formatRanges(explicit)) {
+      const documented = formatRanges(p.media!.hostPorts!);
+      if (documented !== formatRanges(explicit)) {
         notes.push(
-          `${p.name} documents RTP to ${theirs}; media arrives where the PBX's SDP says, so ${origin}'s ${formatRanges(explicit)} is opened instead.`,
+          `${p.name} documents RTP to ${documented}; media arrives where the PBX's SDP says, so ${origin}'s ${formatRanges(explicit)} is opened instead.`,
         );
       }
     }

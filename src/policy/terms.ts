@@ -60,11 +60,11 @@ function sipFlows(provider: Provider, sip: NonNullable<Provider['sip']>, input: 
   const listening = input.host.sip;
   const shared = TRANSPORTS.filter((t) => sip.transports[t] !== undefined && (listening[t]?.length ?? 0) > 0);
   if (shared.length === 0) {
-    const theirs = TRANSPORTS.filter((t) => sip.transports[t] !== undefined);
+    const spoken = TRANSPORTS.filter((t) => sip.transports[t] !== undefined);
     throw new InputError(
       '--sip-ports',
-      `${provider.id} speaks SIP over ${theirs.join(', ')} only and the PBX listens on none of them`,
-      `let the PBX listen on one, e.g. --sip-ports ${theirs[0]}:${sip.transports[theirs[0]!]}`,
+      `${provider.id} speaks SIP over ${spoken.join(', ')} only and the PBX listens on none of them`,
+      `let the PBX listen on one, e.g. --sip-ports ${spoken[0]}:${sip.transports[spoken[0]!]}`,
     );
   }
   const flows: Flow[] = [];
@@ -75,8 +75,8 @@ function sipFlows(provider: Provider, sip: NonNullable<Provider['sip']>, input: 
       const onWire = shared.filter((t) => l4Of(t) === protocol);
       if (onWire.length === 0) continue;
       const local = unionPorts(onWire.flatMap((t) => (listening[t] ?? []).map((p) => ({ from: p, to: p }))));
-      const theirs = unionPorts(onWire.map((t) => ({ from: sip.transports[t]!, to: sip.transports[t]! })));
-      flows.push({ provider: provider.id, role: 'sip', family, protocol, remote, ports: { in: ['any', local], out: ['any', theirs] }, description: `${provider.name} SIP ${onWire.join('+')}`, suffix: '' });
+      const remotePorts = unionPorts(onWire.map((t) => ({ from: sip.transports[t]!, to: sip.transports[t]! })));
+      flows.push({ provider: provider.id, role: 'sip', family, protocol, remote, ports: { in: ['any', local], out: ['any', remotePorts] }, description: `${provider.name} SIP ${onWire.join('+')}`, suffix: '' });
     }
   }
   return flows;

@@ -69,7 +69,7 @@ function awsRules(rules: readonly LoweredRule[]): AwsRule[] {
   return [...out.values()];
 }
 
-/** The ports of the packet's destination: ours inbound, theirs outbound; AWS has no "any". */
+/** The ports of the packet's destination: the local ports inbound, the remote ports outbound; AWS has no "any". */
 function destinationRanges(rule: LoweredRule): ReadonlyArray<{ from: number; to: number }> {
   const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
   return ports === 'any' ? [{ from: 0, to: 65535 }] : ports;

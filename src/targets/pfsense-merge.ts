@@ -57,14 +57,14 @@ export function mergePfsenseConfig(base: string, fragment: string): string {
   if (doc.documentElement!.tagName !== 'pfsense') {
     throw new TargetError('E_PFSENSE_CONFIG', FLAG, `the root element is <${doc.documentElement!.tagName}>, not <pfsense>`, 'export the whole configuration (Backup area: All)');
   }
-  const ours = parse(fragment, 'sipwall output').documentElement!;
+  const output = parse(fragment, 'sipwall output').documentElement!;
   const aliases = section(doc, 'aliases');
   const filter = section(doc, 'filter');
   for (const a of children(aliases, 'alias')) if (childText(a, 'name').startsWith('sipwall_')) removeWithIndent(a);
   for (const r of children(filter, 'rule')) if (childText(r, 'descr').startsWith('sipwall:')) removeWithIndent(r);
 
   const taken = new Set(children(filter, 'rule').map((r) => childText(r, 'tracker')));
-  const newRules = children(children(ours, 'filter')[0]!, 'rule');
+  const newRules = children(children(output, 'filter')[0]!, 'rule');
   const clash = newRules.some((r) => taken.has(childText(r, 'tracker')));
   // Trackers must stay unique: on a clash, number sipwall's rules after the highest one in use.
   const next = clash ? Math.max(TRACKER_BASE, ...[...taken].map(Number).filter(Number.isFinite)) + 1 : undefined;
@@ -80,7 +80,7 @@ export function mergePfsenseConfig(base: string, fragment: string): string {
   };
   trailing(aliases);
   trailing(filter);
-  for (const a of children(children(ours, 'aliases')[0]!, 'alias')) append(aliases, a);
+  for (const a of children(children(output, 'aliases')[0]!, 'alias')) append(aliases, a);
   newRules.forEach((r, i) => {
     if (next !== undefined) children(r, 'tracker')[0]!.textContent = String(next + i);
     append(filter, r);

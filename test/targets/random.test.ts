@@ -14,7 +14,7 @@ import { DEFAULT_HOST, PBX_PRESETS } from '../../src/providers/pbx.js';
 import { toProvider } from '../../src/providers/parse.js';
 import type { RawProfile } from '../../src/providers/schema.js';
 import { capabilitiesOf } from '../../src/targets/contract.js';
-import { findTarget } from '../../src/targets/registry.js';
+import { findTarget, TARGETS } from '../../src/targets/registry.js';
 import { TargetError, type OutputFile, type RenderOptions } from '../../src/targets/types.js';
 import { planChecks, runChecks } from '../../src/validate/checks.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
@@ -213,6 +213,12 @@ async function semanticFailures(target: string, rendered: Rendered[]): Promise<s
 }
 
 const skip = rootMissing() || toolsMissing('unshare', 'nft', 'iptables-restore', 'ip6tables-restore', 'ipset');
+
+describe('random profiles: setups', () => {
+  it('every registered target has a setup here', () => {
+    expect(Object.keys(SETUPS).sort()).toEqual(TARGETS.map((t) => t.meta.id).sort());
+  });
+});
 
 describe.skipIf(skip)('random profiles', () => {
   it.each(['nftables', 'iptables'])('%s: every output passes the real parser and keeps every prefix and port', (target) => {
