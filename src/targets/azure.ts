@@ -4,6 +4,17 @@
  * assigned top-down; 1,000 rules per NSG; 4,000 source and 4,000 destination prefixes per NSG in
  * total; names ≤ 80; descriptions ≤ 140; hyphen ranges; source ports allowed. The NSGs of a subnet
  * and of a NIC must both allow a packet, so an NSG over its limits cannot be split: that fails.
+ *
+ * Re-runs (issue 17.1): Azure refuses a second rule at a priority one of the same direction holds
+ * (SecurityRuleConflict; azure-cli `nsg rule create --priority`: "Must be unique for each rule in
+ * the collection"; Azure's own default rules share 65000 between AllowVnetInBound and
+ * AllowVnetOutBound, so the collection is per direction). Priorities are handed out in order
+ * from --priority, so adding a provider moves later rules. No rule is therefore ever moved: a
+ * rule's priority is part of its name (`sipwall-101-vapi-sip-udp-in-v4`) and, in Terraform, the
+ * priority alone is its resource address (`sipwall_101`). A rule whose priority changed is a new
+ * name: the script deletes the old name before it creates any rule, and Terraform replaces the
+ * resource (destroy, then create) with no other resource at that priority. test/targets/azure-rerun.test.ts
+ * replays runs against a model of an NSG that enforces these constraints.
  */
 import type { Policy, Ports } from '../policy/types.js';
 import { lower, remoteCidrs, formatPorts, type LoweredRule } from './lower.js';
@@ -26,7 +37,7 @@ export const meta: TargetMeta = {
   limits: { commentBytes: AZURE_LIMITS.descriptionMax, lineSource: 'none: sh with az arguments, or HCL', other: [`${AZURE_LIMITS.rules} rules per NSG`, `${AZURE_LIMITS.prefixes} source and ${AZURE_LIMITS.prefixes} destination prefixes per NSG`, 'priorities 100-4096'] },
   flags: ['priority'],
   apply: '`RESOURCE_GROUP=… NSG=… sh azure.sh`',
-  rerun: 'delete stale `sipwall-*`, create/update',
+  rerun: 'names carry their priority: stale `sipwall-*` deleted, then create/update; stops before any change if a rule of yours holds one of its priorities',
   validators: ['HCL parse (@cdktf/hcl2json) + priority and limit assertions (tests)'],
 };
 
@@ -88,12 +99,13 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const names = new NameBook('azure', 'rule');
   const out = rules.map((rule, i) => {
     const s = all[i]!;
-    const name = names.claim(fitName(`sipwall-${rule.name}`, AZURE_LIMITS.nameMax), rule.name);
+    const priority = first + i;
+    const name = names.claim(fitName(`sipwall-${priority}-${rule.name}`, AZURE_LIMITS.nameMax), rule.name);
     const description = `sipwall: ${rule.description}`.slice(0, AZURE_LIMITS.descriptionMax);
     return {
       name,
-      resource: name.replaceAll('-', '_'),
-      priority: first + i,
+      resource: `sipwall_${priority}`,
+      priority,
       direction: rule.direction === 'in' ? 'Inbound' : 'Outbound',
       protocol: rule.protocol === 'udp' ? 'Udp' : 'Tcp',
       ...(terraform
@@ -116,8 +128,9 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const how =
     options.form === 'terraform'
       ? ['Apply: terraform apply (variables resource_group_name, network_security_group_name). Do not mix with inline security_rule blocks on the same NSG.']
-      : ['Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.'];
-  return { files: [shellOrTerraform('azure', options.form, { headerLines: headerLines(policy, options, how), rules: out }, options.templates)], warnings: [], budget };
+      : ['Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running deletes the sipwall-* rules this run no longer has, then creates or updates its own; it stops first, changing nothing, if a rule of yours holds one of its priorities.'];
+  const view = { headerLines: headerLines(policy, options, how), rules: out, used: out.map((r) => `${r.priority}:${r.direction}`).join(' ') };
+  return { files: [shellOrTerraform('azure', options.form, view, options.templates)], warnings: [], budget };
 }
 
 export const azure: Target = { meta, render };

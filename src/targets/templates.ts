@@ -73,7 +73,7 @@ const firstLine = (error: unknown) => String(error instanceof Error ? error.mess
  * templates/<id>-shell.hbs, or `<id>.tf` from templates/<id>-terraform.hbs. `keep` lists the
  * rule names the shell form keeps when it deletes sipwall's rules of earlier runs.
  */
-export function shellOrTerraform(id: string, form: string, view: { headerLines: string[]; rules: ReadonlyArray<{ name: string }> }, set?: TemplateSet): OutputFile {
+export function shellOrTerraform(id: string, form: string, view: { headerLines: string[]; rules: ReadonlyArray<{ name: string }> } & object, set?: TemplateSet): OutputFile {
   const full = { ...view, keep: view.rules.map((r) => r.name).sort().join(' ') };
   return form === 'terraform'
     ? { name: `${id}.tf`, content: renderTemplate(`${id}-terraform`, full, set), mode: 0o644 }

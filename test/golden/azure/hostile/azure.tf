@@ -17,8 +17,8 @@ variable "network_security_group_name" {
   type        = string
 }
 
-resource "azurerm_network_security_rule" "sipwall_hostile_sip_tcp_in_v4" {
-  name                        = "sipwall-hostile-sip-tcp-in-v4"
+resource "azurerm_network_security_rule" "sipwall_100" {
+  name                        = "sipwall-100-hostile-sip-tcp-in-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 100
@@ -32,8 +32,8 @@ resource "azurerm_network_security_rule" "sipwall_hostile_sip_tcp_in_v4" {
   description                 = "sipwall: Hostile (trunk) & co SIP tls in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_many_ports_media_udp_in_v4" {
-  name                        = "sipwall-many-ports-media-udp-in-v4"
+resource "azurerm_network_security_rule" "sipwall_101" {
+  name                        = "sipwall-101-many-ports-media-udp-in-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 101
@@ -47,8 +47,8 @@ resource "azurerm_network_security_rule" "sipwall_many_ports_media_udp_in_v4" {
   description                 = "sipwall: Many Ports RTP in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_many_ports_media_udp_in_v6" {
-  name                        = "sipwall-many-ports-media-udp-in-v6"
+resource "azurerm_network_security_rule" "sipwall_102" {
+  name                        = "sipwall-102-many-ports-media-udp-in-v6"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 102

@@ -5,21 +5,35 @@
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 #   vapi (VAPI): retrieved 2026-11-23 from https://docs.vapi.ai/advanced/sip/sip-networking ("SIP networking and firewall configuration")
 # Host: Asterisk (PJSIP); SIP udp 5060, tcp 5060, tls 5061; RTP 10000-20000
-# Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running updates the rules and deletes sipwall-* rules this run no longer has.
+# Apply: RESOURCE_GROUP=rg NSG=nsg sh azure.sh. Re-running deletes the sipwall-* rules this run no longer has, then creates or updates its own; it stops first, changing nothing, if a rule of yours holds
+#     one of its priorities.
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 set -eu
 : "${RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the network security group}"
 : "${NSG:?set NSG to the name of the network security group}"
-KEEP="sipwall-flynumber-media-udp-in-v4 sipwall-flynumber-sip-tcp-in-v4 sipwall-flynumber-sip-udp-in-v4 sipwall-vapi-media-udp-in sipwall-vapi-sip-tcp-in-v4 sipwall-vapi-sip-udp-in-v4"
+KEEP="sipwall-100-flynumber-sip-udp-in-v4 sipwall-101-flynumber-sip-tcp-in-v4 sipwall-102-flynumber-media-udp-in-v4 sipwall-103-vapi-sip-udp-in-v4 sipwall-104-vapi-sip-tcp-in-v4 sipwall-105-vapi-media-udp-in"
+# The priority:direction pairs this run's rules take.
+USED="100:Inbound 101:Inbound 102:Inbound 103:Inbound 104:Inbound 105:Inbound"
 command -v az >/dev/null || { echo "sipwall: az is not installed" >&2; exit 1; }
-# Rules of earlier runs that this one no longer has go first: their priorities may be reused.
-for name in $(az network nsg rule list -g "$RESOURCE_GROUP" --nsg-name "$NSG" --query "[?starts_with(name, 'sipwall-')].name" -o tsv); do
+# A rule of your own at one of those priorities (same direction) would stop this script halfway:
+# stop now, before anything changes.
+# (Each list is read into a variable first: under set -e a failed az then stops the script, which
+# it would not as the first command of a pipe or in the word list of a for loop.)
+tab=$(printf '\t')
+yours=$(az network nsg rule list -g "$RESOURCE_GROUP" --nsg-name "$NSG" --query "[?!starts_with(name, 'sipwall-')].[name, priority, direction]" -o tsv)
+printf '%s\n' "$yours" | while IFS="$tab" read -r name priority direction; do
+	case " $USED " in *" $priority:$direction "*) echo "sipwall: priority $priority ($direction) is held by your rule $name: nothing was changed; render again with another --priority" >&2; exit 1 ;; esac
+done || exit 1
+# Rules of earlier runs that this one no longer has go first: a rule's priority is in its name, so
+# every priority this run takes is free once they are gone.
+earlier=$(az network nsg rule list -g "$RESOURCE_GROUP" --nsg-name "$NSG" --query "[?starts_with(name, 'sipwall-')].name" -o tsv)
+for name in $earlier; do
 	case " $KEEP " in *" $name "*) ;; *) az network nsg rule delete -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n "$name" ;; esac
 done
-az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-flynumber-sip-udp-in-v4 --priority 100 --direction Inbound --access Allow --protocol Udp --source-address-prefixes 46.19.208.0/21 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060 --description 'sipwall: FlyNumber SIP udp in' -o none
-az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-flynumber-sip-tcp-in-v4 --priority 101 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 46.19.208.0/21 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060-5061 --description 'sipwall: FlyNumber SIP tcp+tls in' -o none
-az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-flynumber-media-udp-in-v4 --priority 102 --direction Inbound --access Allow --protocol Udp --source-address-prefixes 46.19.208.0/21 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 10000-20000 --description 'sipwall: FlyNumber RTP in' -o none
-az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-vapi-sip-udp-in-v4 --priority 103 --direction Inbound --access Allow --protocol Udp --source-address-prefixes 44.229.228.186/32 44.238.177.138/32 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060 --description 'sipwall: VAPI SIP udp in' -o none
-az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-vapi-sip-tcp-in-v4 --priority 104 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 44.229.228.186/32 44.238.177.138/32 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060-5061 --description 'sipwall: VAPI SIP tcp+tls in' -o none
-az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-vapi-media-udp-in --priority 105 --direction Inbound --access Allow --protocol Udp --source-address-prefixes '*' --source-port-ranges 40000-60000 --destination-address-prefixes '*' --destination-port-ranges 10000-20000 --description 'sipwall: VAPI RTP in (any address)' -o none
+az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-100-flynumber-sip-udp-in-v4 --priority 100 --direction Inbound --access Allow --protocol Udp --source-address-prefixes 46.19.208.0/21 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060 --description 'sipwall: FlyNumber SIP udp in' -o none
+az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-101-flynumber-sip-tcp-in-v4 --priority 101 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 46.19.208.0/21 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060-5061 --description 'sipwall: FlyNumber SIP tcp+tls in' -o none
+az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-102-flynumber-media-udp-in-v4 --priority 102 --direction Inbound --access Allow --protocol Udp --source-address-prefixes 46.19.208.0/21 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 10000-20000 --description 'sipwall: FlyNumber RTP in' -o none
+az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-103-vapi-sip-udp-in-v4 --priority 103 --direction Inbound --access Allow --protocol Udp --source-address-prefixes 44.229.228.186/32 44.238.177.138/32 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060 --description 'sipwall: VAPI SIP udp in' -o none
+az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-104-vapi-sip-tcp-in-v4 --priority 104 --direction Inbound --access Allow --protocol Tcp --source-address-prefixes 44.229.228.186/32 44.238.177.138/32 --source-port-ranges '*' --destination-address-prefixes '*' --destination-port-ranges 5060-5061 --description 'sipwall: VAPI SIP tcp+tls in' -o none
+az network nsg rule create -g "$RESOURCE_GROUP" --nsg-name "$NSG" -n sipwall-105-vapi-media-udp-in --priority 105 --direction Inbound --access Allow --protocol Udp --source-address-prefixes '*' --source-port-ranges 40000-60000 --destination-address-prefixes '*' --destination-port-ranges 10000-20000 --description 'sipwall: VAPI RTP in (any address)' -o none

@@ -18,8 +18,8 @@ variable "network_security_group_name" {
   type        = string
 }
 
-resource "azurerm_network_security_rule" "sipwall_vapi_sip_udp_in_v4" {
-  name                        = "sipwall-vapi-sip-udp-in-v4"
+resource "azurerm_network_security_rule" "sipwall_300" {
+  name                        = "sipwall-300-vapi-sip-udp-in-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 300
@@ -33,8 +33,8 @@ resource "azurerm_network_security_rule" "sipwall_vapi_sip_udp_in_v4" {
   description                 = "sipwall: VAPI SIP udp in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_vapi_sip_udp_out_v4" {
-  name                        = "sipwall-vapi-sip-udp-out-v4"
+resource "azurerm_network_security_rule" "sipwall_301" {
+  name                        = "sipwall-301-vapi-sip-udp-out-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 301
@@ -48,8 +48,8 @@ resource "azurerm_network_security_rule" "sipwall_vapi_sip_udp_out_v4" {
   description                 = "sipwall: VAPI SIP udp out"
 }
 
-resource "azurerm_network_security_rule" "sipwall_vapi_sip_tcp_in_v4" {
-  name                        = "sipwall-vapi-sip-tcp-in-v4"
+resource "azurerm_network_security_rule" "sipwall_302" {
+  name                        = "sipwall-302-vapi-sip-tcp-in-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 302
@@ -63,8 +63,8 @@ resource "azurerm_network_security_rule" "sipwall_vapi_sip_tcp_in_v4" {
   description                 = "sipwall: VAPI SIP tcp+tls in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_vapi_sip_tcp_out_v4" {
-  name                        = "sipwall-vapi-sip-tcp-out-v4"
+resource "azurerm_network_security_rule" "sipwall_303" {
+  name                        = "sipwall-303-vapi-sip-tcp-out-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 303
@@ -78,8 +78,8 @@ resource "azurerm_network_security_rule" "sipwall_vapi_sip_tcp_out_v4" {
   description                 = "sipwall: VAPI SIP tcp+tls out"
 }
 
-resource "azurerm_network_security_rule" "sipwall_vapi_media_udp_in" {
-  name                        = "sipwall-vapi-media-udp-in"
+resource "azurerm_network_security_rule" "sipwall_304" {
+  name                        = "sipwall-304-vapi-media-udp-in"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 304
@@ -93,8 +93,8 @@ resource "azurerm_network_security_rule" "sipwall_vapi_media_udp_in" {
   description                 = "sipwall: VAPI RTP in (any address)"
 }
 
-resource "azurerm_network_security_rule" "sipwall_vapi_media_udp_out" {
-  name                        = "sipwall-vapi-media-udp-out"
+resource "azurerm_network_security_rule" "sipwall_305" {
+  name                        = "sipwall-305-vapi-media-udp-out"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 305
@@ -108,8 +108,8 @@ resource "azurerm_network_security_rule" "sipwall_vapi_media_udp_out" {
   description                 = "sipwall: VAPI RTP out (any address)"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_in_v4" {
-  name                        = "sipwall-test-trunk-sip-udp-in-v4"
+resource "azurerm_network_security_rule" "sipwall_306" {
+  name                        = "sipwall-306-test-trunk-sip-udp-in-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 306
@@ -123,8 +123,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_in_v4" {
   description                 = "sipwall: Test Trunk SIP udp in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_out_v4" {
-  name                        = "sipwall-test-trunk-sip-udp-out-v4"
+resource "azurerm_network_security_rule" "sipwall_307" {
+  name                        = "sipwall-307-test-trunk-sip-udp-out-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 307
@@ -138,8 +138,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_out_v4" {
   description                 = "sipwall: Test Trunk SIP udp out"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_in_v4" {
-  name                        = "sipwall-test-trunk-sip-tcp-in-v4"
+resource "azurerm_network_security_rule" "sipwall_308" {
+  name                        = "sipwall-308-test-trunk-sip-tcp-in-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 308
@@ -153,8 +153,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_in_v4" {
   description                 = "sipwall: Test Trunk SIP tcp+tls in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_out_v4" {
-  name                        = "sipwall-test-trunk-sip-tcp-out-v4"
+resource "azurerm_network_security_rule" "sipwall_309" {
+  name                        = "sipwall-309-test-trunk-sip-tcp-out-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 309
@@ -168,8 +168,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_out_v4" {
   description                 = "sipwall: Test Trunk SIP tcp+tls out"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_in_v6" {
-  name                        = "sipwall-test-trunk-sip-udp-in-v6"
+resource "azurerm_network_security_rule" "sipwall_310" {
+  name                        = "sipwall-310-test-trunk-sip-udp-in-v6"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 310
@@ -183,8 +183,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_in_v6" {
   description                 = "sipwall: Test Trunk SIP udp in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_out_v6" {
-  name                        = "sipwall-test-trunk-sip-udp-out-v6"
+resource "azurerm_network_security_rule" "sipwall_311" {
+  name                        = "sipwall-311-test-trunk-sip-udp-out-v6"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 311
@@ -198,8 +198,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_udp_out_v6" {
   description                 = "sipwall: Test Trunk SIP udp out"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_in_v6" {
-  name                        = "sipwall-test-trunk-sip-tcp-in-v6"
+resource "azurerm_network_security_rule" "sipwall_312" {
+  name                        = "sipwall-312-test-trunk-sip-tcp-in-v6"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 312
@@ -213,8 +213,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_in_v6" {
   description                 = "sipwall: Test Trunk SIP tcp+tls in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_out_v6" {
-  name                        = "sipwall-test-trunk-sip-tcp-out-v6"
+resource "azurerm_network_security_rule" "sipwall_313" {
+  name                        = "sipwall-313-test-trunk-sip-tcp-out-v6"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 313
@@ -228,8 +228,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_sip_tcp_out_v6" {
   description                 = "sipwall: Test Trunk SIP tcp+tls out"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_media_udp_in_v4" {
-  name                        = "sipwall-test-trunk-media-udp-in-v4"
+resource "azurerm_network_security_rule" "sipwall_314" {
+  name                        = "sipwall-314-test-trunk-media-udp-in-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 314
@@ -243,8 +243,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_media_udp_in_v4" {
   description                 = "sipwall: Test Trunk RTP in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_media_udp_out_v4" {
-  name                        = "sipwall-test-trunk-media-udp-out-v4"
+resource "azurerm_network_security_rule" "sipwall_315" {
+  name                        = "sipwall-315-test-trunk-media-udp-out-v4"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 315
@@ -258,8 +258,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_media_udp_out_v4" {
   description                 = "sipwall: Test Trunk RTP out"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_media_udp_in_v6" {
-  name                        = "sipwall-test-trunk-media-udp-in-v6"
+resource "azurerm_network_security_rule" "sipwall_316" {
+  name                        = "sipwall-316-test-trunk-media-udp-in-v6"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 316
@@ -273,8 +273,8 @@ resource "azurerm_network_security_rule" "sipwall_test_trunk_media_udp_in_v6" {
   description                 = "sipwall: Test Trunk RTP in"
 }
 
-resource "azurerm_network_security_rule" "sipwall_test_trunk_media_udp_out_v6" {
-  name                        = "sipwall-test-trunk-media-udp-out-v6"
+resource "azurerm_network_security_rule" "sipwall_317" {
+  name                        = "sipwall-317-test-trunk-media-udp-out-v6"
   resource_group_name         = var.resource_group_name
   network_security_group_name = var.network_security_group_name
   priority                    = 317
