@@ -87,7 +87,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   }));
   const notes = policy.directions.includes('out') ? ['sipwall-out only accepts: firewalld lets everything out unless your own policy or zone drops outbound traffic.'] : [];
   if (options.form === 'xml') {
-    const how = ['Apply: copy ipsets/*.xml and policies/*.xml into /etc/firewalld/ (the same folders), then firewall-cmd --reload.', 'Re-running: ipsets of earlier runs that no policy uses any more stay until you delete them; --form shell removes them.'];
+    const how = ['Apply: copy ipsets/*.xml and policies/*.xml into /etc/firewalld/ (the same folders), then firewall-cmd --reload. Needs firewalld 0.9.0 or later (policy objects); an older one ignores the policies folder.', 'Re-running: ipsets of earlier runs that no policy uses any more stay until you delete them; --form shell removes them.'];
     const headers = headerLines(policy, options, how, notes, xmlComment);
     const files = [
       ...ipsets.map((s) => ({ name: `ipsets/${s.name}.xml`, content: renderTemplate('firewalld-ipset', { ...s, headerLines: headers }, options.templates), mode: 0o644 })),
@@ -100,7 +100,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     return { files, warnings: notes };
   }
   const how = [
-    'Apply: sh firewalld.sh (as root). It replaces the sipwall-* policies and ipsets in the permanent configuration, then reloads.',
+    'Apply: sh firewalld.sh (as root). It replaces the sipwall-* policies and ipsets in the permanent configuration, then reloads. It stops, changing nothing, on a firewalld older than 0.9.0 (no policy objects).',
     'The policies add to every zone: no zone file is touched.',
   ];
   const view = {

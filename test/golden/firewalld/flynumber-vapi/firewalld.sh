@@ -5,7 +5,8 @@
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 #   vapi (VAPI): retrieved 2026-11-23 from https://docs.vapi.ai/advanced/sip/sip-networking ("SIP networking and firewall configuration")
 # Host: Asterisk (PJSIP); SIP udp 5060, tcp 5060, tls 5061; RTP 10000-20000
-# Apply: sh firewalld.sh (as root). It replaces the sipwall-* policies and ipsets in the permanent configuration, then reloads.
+# Apply: sh firewalld.sh (as root). It replaces the sipwall-* policies and ipsets in the permanent configuration, then reloads. It stops, changing nothing, on a firewalld older than 0.9.0 (no policy
+#     objects).
 # The policies add to every zone: no zone file is touched.
 # Note: FlyNumber documents RTP to 16384-32767; media arrives where the PBX's SDP says, so the asterisk preset's 10000-20000 is opened instead.
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
@@ -13,6 +14,12 @@
 set -eu
 fw() { firewall-cmd --permanent "$@" >/dev/null; }
 command -v firewall-cmd >/dev/null || { echo "sipwall: firewall-cmd is not installed" >&2; exit 1; }
+# Policy objects arrived in firewalld 0.9.0 (https://firewalld.org/2020/09/policy-objects-introduction;
+# 0.9.x was followed by 1.0.0).
+version=$(firewall-cmd --version)
+case "$version" in
+	0.[0-8] | 0.[0-8].*) echo "sipwall: firewalld $version has no policy objects (0.9.0 or later needed): nothing was changed" >&2; exit 1 ;;
+esac
 # Everything below changes the permanent configuration only; --reload at the end switches over.
 for policy in $(firewall-cmd --permanent --get-policies); do
 	case "$policy" in sipwall-*) fw --delete-policy="$policy" ;; esac

@@ -17,11 +17,14 @@ NETWORK="${NETWORK:-default}"
 TARGET_TAGS="${TARGET_TAGS:-}"
 KEEP="sipwall-flynumber-media-udp-in-v4 sipwall-flynumber-media-udp-out-v4 sipwall-flynumber-sip-tcp-in-v4 sipwall-flynumber-sip-tcp-out-v4 sipwall-flynumber-sip-udp-in-v4 sipwall-flynumber-sip-udp-out-v4 sipwall-vapi-media-udp-in-v4 sipwall-vapi-media-udp-in-v6 sipwall-vapi-media-udp-out-v4 sipwall-vapi-media-udp-out-v6 sipwall-vapi-sip-tcp-in-v4 sipwall-vapi-sip-tcp-out-v4 sipwall-vapi-sip-udp-in-v4 sipwall-vapi-sip-udp-out-v4"
 command -v gcloud >/dev/null || { echo "sipwall: gcloud is not installed" >&2; exit 1; }
+# An update sets the tags every time: gcloud keeps a list flag that is not given, and clears one
+# given empty (googlecloudsdk firewall_rules/update.py), so a run without TARGET_TAGS removes the
+# tags an earlier run set.
 upsert() {
 	name=$1 direction=$2
 	shift 2
 	if gcloud compute firewall-rules describe "$name" >/dev/null 2>&1; then
-		gcloud compute firewall-rules update "$name" ${TARGET_TAGS:+--target-tags="$TARGET_TAGS"} "$@"
+		gcloud compute firewall-rules update "$name" --target-tags="$TARGET_TAGS" "$@"
 	else
 		gcloud compute firewall-rules create "$name" --network="$NETWORK" --direction="$direction" --action=ALLOW ${TARGET_TAGS:+--target-tags="$TARGET_TAGS"} "$@"
 	fi
@@ -40,7 +43,9 @@ upsert sipwall-vapi-media-udp-in-v4 INGRESS --rules=udp:10000-20000 --source-ran
 upsert sipwall-vapi-media-udp-in-v6 INGRESS --rules=udp:10000-20000 --source-ranges=::/0 --priority=1000 --description='sipwall: VAPI RTP in (any address)'
 upsert sipwall-vapi-media-udp-out-v4 EGRESS --rules=udp:40000-60000 --destination-ranges=0.0.0.0/0 --priority=1000 --description='sipwall: VAPI RTP out (any address)'
 upsert sipwall-vapi-media-udp-out-v6 EGRESS --rules=udp:40000-60000 --destination-ranges=::/0 --priority=1000 --description='sipwall: VAPI RTP out (any address)'
-# Rules of earlier runs that this one no longer has.
-for name in $(gcloud compute firewall-rules list --filter="network~/${NETWORK}\$ AND name~^sipwall-" --format="value(name)"); do
+# Rules of earlier runs that this one no longer has (the list is read first: under set -e a failed
+# gcloud then stops the script, which it would not in the word list of a for loop).
+earlier=$(gcloud compute firewall-rules list --filter="network~/${NETWORK}\$ AND name~^sipwall-" --format="value(name)")
+for name in $earlier; do
 	case " $KEEP " in *" $name "*) ;; *) gcloud compute firewall-rules delete "$name" --quiet ;; esac
 done
