@@ -37,6 +37,7 @@ export interface RenderArgs {
   priority?: number;
   interface?: string;
   pfsenseConfig?: string;
+  pfsenseAfter?: string;
   ssh: boolean;
   sshPort: number;
   sshFrom?: string[];
@@ -68,7 +69,8 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('strict', { type: 'boolean', default: false, describe: `Fail instead of widening a rule the target cannot narrow (source ports on ${targetsWith(METAS, 'sourcePorts', false)})` })
     .option('priority', { type: 'number', describe: 'azure: first rule priority (default 100); gcp: rule priority (default 1000)' })
     .option('interface', { type: 'string', describe: 'pfsense, opnsense: interface the rules sit on (default wan)' })
-    .option('pfsense-config', { type: 'string', describe: 'pfsense: an exported config.xml; writes it back with the sipwall aliases and rules merged in' })
+    .option('pfsense-config', { type: 'string', describe: "pfsense: an exported config.xml; writes it back with the sipwall aliases and rules merged in, before the interface's first rule" })
+    .option('pfsense-after', { type: 'string', describe: 'pfsense with --pfsense-config: place the rules right after your rule with this tracker instead' })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
     .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB (a regular file only)' })
@@ -124,6 +126,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ...optional('priority', args.priority === undefined ? undefined : parsePriority(args.priority)),
     ...optional('interface', args.interface === undefined ? undefined : parseInterface(args.interface)),
     ...optional('baseConfig', baseConfig),
+    ...optional('pfsenseAfter', args.pfsenseAfter === undefined ? undefined : parseTracker(args.pfsenseAfter)),
     ...optional('templates', templates),
     header: { version: VERSION, command: ctx.command },
   });
@@ -185,13 +188,13 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   }
 }
 
-const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'ipset'];
+const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset'];
 
 /** Flag combinations that cannot work, refused before any profile is read. */
 function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean): void {
   if (all) {
     if (args.out === undefined) throw new InputError('--target all', 'writes one folder per target', 'give the parent folder with --out DIR');
-    for (const flag of ['form', 'into', 'ipset', 'pfsenseConfig'] as const) {
+    for (const flag of ['form', 'into', 'ipset', 'pfsenseConfig', 'pfsenseAfter'] as const) {
       if (args[flag] !== undefined && args[flag] !== false) {
         const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
         throw new InputError(name, 'applies to one target, not to --target all', `drop ${name}, or render that target on its own`);
@@ -207,6 +210,9 @@ function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean):
       const users = TARGETS.filter((t) => t.meta.flags?.includes(flag)).map((t) => t.meta.id);
       throw new InputError(name, `applies to target ${users.join(', ')}, not ${meta.id}`, `drop ${name}, or use --target ${users[0]}`);
     }
+  }
+  if (args.pfsenseAfter !== undefined && args.pfsenseConfig === undefined) {
+    throw new InputError('--pfsense-after', 'needs --pfsense-config (it places the rules inside that config)', 'add --pfsense-config FILE, or drop --pfsense-after');
   }
   if (args.intoOutput !== undefined && args.into === undefined) {
     throw new InputError('--into-output', 'needs --into', 'add --into too, or drop --into-output');
@@ -243,6 +249,11 @@ function parsePriority(value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new InputError('--priority', `"${value}" is not a priority`, 'use a whole number: azure 100-4096, gcp 0-65535');
   }
+  return value;
+}
+
+function parseTracker(value: string): string {
+  if (!/^\d{1,20}$/.test(value)) throw new InputError('--pfsense-after', `"${value}" is not a rule tracker`, 'give the Tracking ID of your rule (a number, shown when you edit the rule in Firewall > Rules)');
   return value;
 }
 

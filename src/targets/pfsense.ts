@@ -12,7 +12,7 @@ import type { AddressSet, Policy, Ports } from '../policy/types.js';
 import { chunk, formatPorts, lower, setCidrs, type LoweredRule } from './lower.js';
 import { fitName, NameBook, shortHash } from './names.js';
 import { headerLines } from './header.js';
-import { mergePfsenseConfig, TRACKER_BASE } from './pfsense-merge.js';
+import { mergePfsenseConfig, placementText, TRACKER_BASE } from './pfsense-merge.js';
 import { xmlComment, xmlText } from './quote.js';
 import { renderTemplate } from './templates.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
@@ -34,7 +34,7 @@ export const configXmlMeta = (variant: Variant): TargetMeta => ({
   capabilities: { outbound: false, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
   traits: { namedSets: true, deny: true },
   limits: { commentBytes: 255, lineSource: 'none: config.xml is read by an XML parser', other: [`${ALIAS_ENTRIES_MAX} entries per alias (longer lists are split)`, 'alias names < 32 characters of A-Z a-z 0-9 _'] },
-  flags: variant === 'pfsense' ? ['interface', 'pfsenseConfig'] : ['interface'],
+  flags: variant === 'pfsense' ? ['interface', 'pfsenseConfig', 'pfsenseAfter'] : ['interface'],
   apply: variant === 'pfsense' ? 'paste, or `--pfsense-config exported.xml` → merged config.xml' : 'aliases (API or GUI) + rules',
   rerun: variant === 'pfsense' ? 'merge replaces `sipwall_*` aliases and `sipwall:` rules' : '—',
   validators: ['xmllint --noout', 'XPath assertions (tests)'],
@@ -135,7 +135,8 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
       key: `${rule.name}:${alias ?? 'any'}`,
     }));
   });
-  const headers = headerLines(policy, options, howLines(variant, options, iface), [], xmlComment);
+  const placement = options.baseConfig === undefined ? [] : [placementText(options.baseConfig, iface, options.pfsenseAfter)];
+  const headers = headerLines(policy, options, [...howLines(variant, options, iface), ...placement], [], xmlComment);
   const aliasList = [...aliases.all.values()];
   const view = {
     headerLines: headers,
@@ -152,7 +153,7 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
   const largest = Math.max(0, ...aliasList.map((a) => a.entries.length));
   const budget = [{ what: 'entries in the largest alias', used: largest, limit: ALIAS_ENTRIES_MAX }];
   if (options.baseConfig !== undefined) {
-    return { files: [{ name: 'config.xml', content: mergePfsenseConfig(options.baseConfig, fragment), mode: 0o600 }], warnings: [], budget };
+    return { files: [{ name: 'config.xml', content: mergePfsenseConfig(options.baseConfig, fragment, iface, options.pfsenseAfter), mode: 0o600 }], warnings: [], budget };
   }
   return { files: [{ name: `${variant}.xml`, content: fragment, mode: 0o644 }], warnings: [], budget };
 }

@@ -27,6 +27,8 @@ export interface RenderOptions {
   readonly interface?: string;
   /** pfSense: the text of an exported config.xml to merge the aliases and rules into. */
   readonly baseConfig?: string;
+  /** pfSense with baseConfig: the tracker of the user's rule that sipwall's rules follow. */
+  readonly pfsenseAfter?: string;
   /** The user's templates in place of built-in ones (`--templates DIR`); the built-in ones otherwise. */
   readonly templates?: TemplateSet;
 }
@@ -122,7 +124,7 @@ export interface TargetMeta {
 }
 
 /** Render flags that belong to some targets only (named as in RenderArgs). */
-export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'ipset';
+export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset';
 
 export interface Target {
   readonly meta: TargetMeta;

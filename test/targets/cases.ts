@@ -47,6 +47,8 @@ export const CASES: readonly GoldenCase[] = [
   { name: 'flynumber-vapi', target: 'pfsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
   { name: 'dual', target: 'pfsense', args: [...DUAL, '--interface', 'opt1'] },
   { name: 'merge', target: 'pfsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', '3cx', '--pfsense-config', 'pfsense-config.xml'] },
+  // A user block rule on WAN: sipwall's rules go before the interface's first rule (issue 17.3).
+  { name: 'merge-block', target: 'pfsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--pfsense-config', 'pfsense-config-block.xml'] },
   { name: 'hostile', target: 'pfsense', args: HOSTILE },
   { name: 'flynumber-vapi', target: 'opnsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
   { name: 'dual', target: 'opnsense', args: DUAL },
