@@ -2,6 +2,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../net/errors.js';
+import { parseAddress } from '../net/address.js';
 import { formatPrefix } from '../net/cidr.js';
 import { buildPolicy } from '../policy/build.js';
 import { checkNotFuture, stalenessWarning } from '../providers/parse.js';
@@ -38,6 +39,8 @@ export interface RenderArgs {
   interface?: string;
   pfsenseConfig?: string;
   pfsenseAfter?: string;
+  routerosChain?: 'input' | 'forward';
+  pbxAddress?: string;
   ssh: boolean;
   sshPort: number;
   sshFrom?: string[];
@@ -70,6 +73,8 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('priority', { type: 'number', describe: 'azure: first rule priority (default 100); gcp: rule priority (default 1000)' })
     .option('interface', { type: 'string', describe: 'pfsense, opnsense: interface the rules sit on (default wan)' })
     .option('pfsense-config', { type: 'string', describe: "pfsense: an exported config.xml; writes it back with the sipwall aliases and rules merged in, before the interface's first rule" })
+    .option('routeros-chain', { choices: ['input', 'forward'] as const, describe: 'routeros: protect the router itself (input, the default) or a PBX behind it (forward, with dst-nat; needs --pbx-address)' })
+    .option('pbx-address', { type: 'string', describe: "routeros with --routeros-chain forward: the PBX's address behind the router, one per family (192.168.88.10,2001:db8::10)" })
     .option('pfsense-after', { type: 'string', describe: 'pfsense with --pfsense-config: place the rules right after your rule with this tracker instead' })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
@@ -127,6 +132,8 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ...optional('interface', args.interface === undefined ? undefined : parseInterface(args.interface)),
     ...optional('baseConfig', baseConfig),
     ...optional('pfsenseAfter', args.pfsenseAfter === undefined ? undefined : parseTracker(args.pfsenseAfter)),
+    ...optional('routerosChain', args.routerosChain),
+    ...optional('pbxAddresses', args.pbxAddress === undefined ? undefined : parsePbxAddresses(args.pbxAddress)),
     ...optional('templates', templates),
     header: { version: VERSION, command: ctx.command },
   });
@@ -188,7 +195,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   }
 }
 
-const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset'];
+const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress'];
 
 /** Flag combinations that cannot work, refused before any profile is read. */
 function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean): void {
@@ -210,6 +217,9 @@ function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean):
       const users = TARGETS.filter((t) => t.meta.flags?.includes(flag)).map((t) => t.meta.id);
       throw new InputError(name, `applies to target ${users.join(', ')}, not ${meta.id}`, `drop ${name}, or use --target ${users[0]}`);
     }
+  }
+  if (args.pbxAddress !== undefined && args.routerosChain !== 'forward') {
+    throw new InputError('--pbx-address', 'is read with --routeros-chain forward only (the PBX behind the router)', 'add --routeros-chain forward, or drop --pbx-address');
   }
   if (args.pfsenseAfter !== undefined && args.pfsenseConfig === undefined) {
     throw new InputError('--pfsense-after', 'needs --pfsense-config (it places the rules inside that config)', 'add --pfsense-config FILE, or drop --pfsense-after');
@@ -250,6 +260,18 @@ function parsePriority(value: number): number {
     throw new InputError('--priority', `"${value}" is not a priority`, 'use a whole number: azure 100-4096, gcp 0-65535');
   }
   return value;
+}
+
+/** `--pbx-address 192.168.88.10,2001:db8::10`: at most one address per family. */
+function parsePbxAddresses(value: string): Partial<Record<4 | 6, string>> {
+  const out: Partial<Record<4 | 6, string>> = {};
+  for (const word of value.split(',').map((w) => w.trim())) {
+    const address = parseAddress(word);
+    if (!address) throw new InputError('--pbx-address', `"${word}" is not an IP address`, 'give the PBX\'s address behind the router, e.g. 192.168.88.10');
+    if (out[address.family] !== undefined) throw new InputError('--pbx-address', `names two IPv${address.family} addresses`, 'give one address per family');
+    out[address.family] = address.text;
+  }
+  return out;
 }
 
 function parseTracker(value: string): string {

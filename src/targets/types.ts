@@ -29,6 +29,10 @@ export interface RenderOptions {
   readonly baseConfig?: string;
   /** pfSense with baseConfig: the tracker of the user's rule that sipwall's rules follow. */
   readonly pfsenseAfter?: string;
+  /** RouterOS: the router itself (input, the default) or a PBX behind it (forward). */
+  readonly routerosChain?: 'input' | 'forward';
+  /** RouterOS forward: the PBX's address behind the router, per family. */
+  readonly pbxAddresses?: Partial<Record<4 | 6, string>>;
   /** The user's templates in place of built-in ones (`--templates DIR`); the built-in ones otherwise. */
   readonly templates?: TemplateSet;
 }
@@ -124,7 +128,7 @@ export interface TargetMeta {
 }
 
 /** Render flags that belong to some targets only (named as in RenderArgs). */
-export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset';
+export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset' | 'routerosChain' | 'pbxAddress';
 
 export interface Target {
   readonly meta: TargetMeta;

@@ -66,6 +66,8 @@ export const CASES: readonly GoldenCase[] = [
   { name: 'flynumber-vapi', target: 'routeros', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
   { name: 'dual-both', target: 'routeros', args: [...DUAL, '--direction', 'both'] },
   { name: 'hostile', target: 'routeros', args: HOSTILE },
+  // A PBX behind the router (issue 17.4): dst-nat restricted to the providers, forward accepts.
+  { name: 'forward', target: 'routeros', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--direction', 'both', '--routeros-chain', 'forward', '--pbx-address', '192.168.88.10,2001:db8::10'] },
   { name: 'flynumber-vapi', target: 'windows', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', '3cx'] },
   { name: 'dual-both', target: 'windows', args: [...DUAL, '--direction', 'both', '--family', 'ipv4'] },
   { name: 'hostile', target: 'windows', args: HOSTILE },

@@ -127,12 +127,13 @@ function routeros(f: OutputFile): string[] {
   const grammar = [
     /^#.*$/,
     /^[{}]$/,
-    /^\/ipv?6? ?firewall (filter|address-list)$/,
-    new RegExp(String.raw`^/(ip|ipv6) firewall (filter|address-list) remove \[find where (comment|list)~"\^sipwall[:-]"\]$`),
+    /^\/ipv?6? ?firewall (filter|address-list|nat)$/,
+    new RegExp(String.raw`^/(ip|ipv6) firewall (filter|address-list|nat) remove \[find where (comment|list)~"\^sipwall[:-]"\]$`),
+    new RegExp(String.raw`^:if \(\[:len \[/interface list find where name=WAN\]\] = 0\) do=\{ :error ${string} \}$`),
     new RegExp(String.raw`^add( ${word})+$`),
-    /^:local sipwallBefore[46](input|output) \[\/(ip|ipv6) firewall filter find where chain=(input|output) action=drop\]$/,
-    new RegExp(String.raw`^:if \(\[:len \$sipwallBefore[46](input|output)\] = 0\) do=\{ :error ${string} \}$`),
-    /^:set sipwallBefore[46](input|output) \[:pick \$sipwallBefore[46](input|output) 0\]$/,
+    /^:local sipwallBefore[46](input|output|forward) \[\/(ip|ipv6) firewall filter find where chain=(input|output|forward) action=drop\]$/,
+    new RegExp(String.raw`^:if \(\[:len \$sipwallBefore[46](input|output|forward)\] = 0\) do=\{ :error ${string} \}$`),
+    /^:set sipwallBefore[46](input|output|forward) \[:pick \$sipwallBefore[46](input|output|forward) 0\]$/,
   ];
   f.content.split('\n').forEach((line, i) => {
     if (line !== '' && !grammar.some((g) => g.test(line))) problems.push(`line ${i + 1}: ${line}`);

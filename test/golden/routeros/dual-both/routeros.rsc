@@ -4,6 +4,7 @@
 #   vapi (VAPI): retrieved 2026-11-23 from https://docs.vapi.ai/advanced/sip/sip-networking ("SIP networking and firewall configuration")
 #   test-trunk (Test Trunk): retrieved 2026-11-01 from https://example.com/test-trunk/firewall
 # Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 20000-20100,20200-20300
+# Chain: input. These rules protect the router itself; for a PBX behind it, render with --routeros-chain forward --pbx-address ADDRESS.
 # Apply: /import file-name=routeros.rsc (or paste it). Rules go before the first drop rule of each chain; re-running removes every rule and address list that sipwall wrote before.
 # Keep your "accept established,related" rule above the drop: the return traffic of these flows needs it.
 # Note: Test Trunk documents RTP to 20000-20100; media arrives where the PBX's SDP says, so --rtp-ports's 20000-20100,20200-20300 is opened instead.

@@ -4,6 +4,7 @@
 #   hostile (Hostile (trunk) & co): retrieved 2026-11-01 from https://x.example/"; $(reboot) `id` ; echo ' */ -- <!-- /
 #   many-ports (Many Ports): retrieved 2026-11-01 from https://example.com/many-ports
 # Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 10000-10010,10020,10030
+# Chain: input. These rules protect the router itself; for a PBX behind it, render with --routeros-chain forward --pbx-address ADDRESS.
 # Apply: /import file-name=routeros.rsc (or paste it). Rules go before the first drop rule of each chain; re-running removes every rule and address list that sipwall wrote before.
 # Keep your "accept established,related" rule above the drop: the return traffic of these flows needs it.
 # Note: 198.51.100.128/25 lies inside 198.51.100.0/24 (many_ports_media_v4): no rules of their own.
