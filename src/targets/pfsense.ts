@@ -24,21 +24,23 @@ const ALIAS_NAME_MAX = 31;
 
 export type Variant = 'pfsense' | 'opnsense';
 
-/** The meta of pfSense and of OPNsense (opnsense.ts): one config.xml layout, two dialects. */
-export const configXmlMeta = (variant: Variant): TargetMeta => ({
-  id: variant,
-  title: variant === 'pfsense' ? 'pfSense config.xml aliases and rules (or a merged exported config)' : 'OPNsense config.xml alias model and rules',
+/** What pfSense and OPNsense share in their meta: the config.xml alias and rule limits. */
+export const CONFIG_XML_LIMITS: TargetMeta['limits'] = { commentBytes: 255, lineSource: 'none: config.xml is read by an XML parser', other: [`${ALIAS_ENTRIES_MAX} entries per alias (longer lists are split)`, 'alias names < 32 characters of A-Z a-z 0-9 _'] };
+
+export const meta: TargetMeta = {
+  id: 'pfsense',
+  title: 'pfSense config.xml aliases and rules (or a merged exported config)',
   rangeSeparator: '-',
   forms: ['xml'],
   modes: ['standalone'],
   capabilities: { outbound: false, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
   traits: { namedSets: true, deny: true },
-  limits: { commentBytes: 255, lineSource: 'none: config.xml is read by an XML parser', other: [`${ALIAS_ENTRIES_MAX} entries per alias (longer lists are split)`, 'alias names < 32 characters of A-Z a-z 0-9 _'] },
-  flags: variant === 'pfsense' ? ['interface', 'pfsenseConfig', 'pfsenseAfter'] : ['interface'],
-  apply: variant === 'pfsense' ? 'paste, or `--pfsense-config exported.xml` → merged config.xml' : 'aliases (API or GUI) + rules',
-  rerun: variant === 'pfsense' ? 'merge replaces `sipwall_*` aliases and `sipwall:` rules' : '—',
+  limits: CONFIG_XML_LIMITS,
+  flags: ['interface', 'pfsenseConfig', 'pfsenseAfter'],
+  apply: 'paste, or `--pfsense-config exported.xml` → merged config.xml',
+  rerun: 'merge replaces `sipwall_*` aliases and `sipwall:` rules',
   validators: ['xmllint --noout', 'XPath assertions (tests)'],
-});
+};
 
 export function aliasName(base: string, index = 0): string {
   return fitName(`sipwall_${base.replaceAll('-', '_')}${index > 0 ? `_${index + 1}` : ''}`, ALIAS_NAME_MAX, '_');
@@ -99,9 +101,17 @@ class Aliases {
 
 /** The header's lines on how to apply the file. */
 function howLines(variant: Variant, options: RenderOptions, iface: string): string[] {
+  if (variant === 'opnsense' && options.form === 'legacy-xml') {
+    return [
+      'Legacy form, for OPNsense before 26.7: rules in <filter>, which 26.7 no longer edits (its legacy rules pages moved to a plugin); use the default form there.',
+      'Apply: add the aliases (Firewall > Aliases, or the API: alias addItem then reconfigure) and the rules (Firewall > Rules) as shown, or merge both into an exported config.xml.',
+      `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX.`,
+    ];
+  }
   if (variant === 'opnsense') {
     return [
-      'Apply: add the aliases (Firewall > Aliases, or the API: alias addItem then reconfigure) and the rules (Firewall > Rules) as shown, or merge both into an exported config.xml.',
+      'Rules in the current rule model (OPNsense/Firewall/Filter, Firewall > Rules), aliases in the alias model (OPNsense/Firewall/Alias): merge both into an exported config.xml under <OPNsense><Firewall>, or enter them through the GUI or the API.',
+      `The rules carry sequence 1 and up, so that they come before your own rules on ${iface} (OPNsense uses the first rule that matches); renumber yours if they also start at 1.`,
       `Rules sit on interface ${iface} with destination any: behind NAT, forward the same ports to the PBX.`,
     ];
   }
@@ -113,8 +123,7 @@ function howLines(variant: Variant, options: RenderOptions, iface: string): stri
   ];
 }
 
-export function renderConfigXml(variant: Variant, policy: Policy, options: RenderOptions): RenderResult {
-  const meta = configXmlMeta(variant);
+export function renderConfigXml(variant: Variant, meta: TargetMeta, policy: Policy, options: RenderOptions): RenderResult {
   const rules = lower(policy, meta, options.form);
   const iface = options.interface ?? 'wan';
   const aliases = new Aliases(variant);
@@ -128,6 +137,9 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
       protocol: rule.protocol,
       // An alias, or any address: pfSense writes <any></any>, OPNsense <any>1</any>.
       sourceAlias: alias ?? '',
+      // OPNsense's rule model (Firewall/Filter): a network or alias field, protocols in capitals (ProtocolField).
+      sourceNet: alias ?? 'any',
+      protocolName: rule.protocol.toUpperCase(),
       anyValue: variant === 'pfsense' ? '' : '1',
       sourcePort,
       destinationPort,
@@ -147,9 +159,11 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
       descr: xmlText(a.descr.slice(0, 255)),
       ...(variant === 'pfsense' ? { address: a.entries.join(' '), detail: 'sipwall||'.repeat(a.entries.length).slice(0, -2) } : { content: a.entries.join('\n') }),
     })),
-    rules: rendered.map((r, i) => ({ ...r, tracker: TRACKER_BASE + i, uuid: stableUuid(r.key) })),
+    rules: rendered.map((r, i) => ({ ...r, tracker: TRACKER_BASE + i, sequence: i + 1, uuid: stableUuid(r.key) })),
   };
-  const fragment = renderTemplate(variant, view, options.templates);
+  // OPNsense writes its current rule model, or (--form legacy-xml) the <filter> rules of releases before 26.7.
+  const template = variant === 'opnsense' && options.form === 'legacy-xml' ? 'opnsense-legacy' : variant;
+  const fragment = renderTemplate(template, view, options.templates);
   const largest = Math.max(0, ...aliasList.map((a) => a.entries.length));
   const budget = [{ what: 'entries in the largest alias', used: largest, limit: ALIAS_ENTRIES_MAX }];
   if (options.baseConfig !== undefined) {
@@ -158,5 +172,4 @@ export function renderConfigXml(variant: Variant, policy: Policy, options: Rende
   return { files: [{ name: `${variant}.xml`, content: fragment, mode: 0o644 }], warnings: [], budget };
 }
 
-export const meta = configXmlMeta('pfsense');
-export const pfsense: Target = { meta, render: (p, o) => renderConfigXml('pfsense', p, o) };
+export const pfsense: Target = { meta, render: (p, o) => renderConfigXml('pfsense', meta, p, o) };

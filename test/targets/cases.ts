@@ -52,6 +52,8 @@ export const CASES: readonly GoldenCase[] = [
   { name: 'hostile', target: 'pfsense', args: HOSTILE },
   { name: 'flynumber-vapi', target: 'opnsense', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'] },
   { name: 'dual', target: 'opnsense', args: DUAL },
+  // OPNsense before 26.7: the legacy <filter> rules (issue 17.2).
+  { name: 'legacy', target: 'opnsense', args: [...DUAL, '--form', 'legacy-xml'] },
   { name: 'api-both', target: 'aws', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk', '--direction', 'both'] },
   { name: 'dual', target: 'aws', args: DUAL },
   { name: 'cloudformation', target: 'aws', args: [...DUAL, '--form', 'cloudformation', '--direction', 'both'] },

@@ -333,6 +333,41 @@ export function pfsenseAtoms(files: readonly OutputFile[]): Atom[] {
   return [...out].sort();
 }
 
+/** OPNsense: the rule model (Firewall/Filter rules, source_net / source_port fields), else the legacy <filter> form. */
+export function opnsenseAtoms(files: readonly OutputFile[]): Atom[] {
+  if (!files.some((f) => f.content.includes('<Filter version='))) return pfsenseAtoms(files);
+  const out = new Set<Atom>();
+  const kids = (el: Element, name: string) => Array.from(el.getElementsByTagName(name));
+  const text = (el: Element, name: string) => kids(el, name)[0]?.textContent ?? undefined;
+  for (const f of files) {
+    const root = new DOMParser().parseFromString(f.content, 'text/xml').documentElement!;
+    const aliases = new Map<string, { type: string; entries: string[] }>();
+    for (const a of kids(root, 'alias')) aliases.set(text(a, 'name')!, { type: text(a, 'type')!, entries: (text(a, 'content') ?? '').split('\n').filter(Boolean) });
+    for (const rule of kids(kids(root, 'Filter')[0]!, 'rule')) {
+      if (!(text(rule, 'description') ?? '').startsWith('sipwall:')) continue;
+      if (text(rule, 'action') !== 'pass' || text(rule, 'direction') !== 'in') throw new Error('not an inbound pass rule');
+      const family = { inet: '4', inet6: '6', inet46: 'both' }[text(rule, 'ipprotocol')!]!;
+      const addresses = (field: string) => {
+        const name = text(rule, field)!;
+        if (name === 'any') return ['any'];
+        const alias = aliases.get(name);
+        if (alias?.type !== 'network') throw new Error(`no network alias ${name}`);
+        return alias.entries.map(canonical);
+      };
+      const ports = (field: string) => {
+        const p = text(rule, field);
+        if (p === undefined) return ['any'];
+        const alias = aliases.get(p);
+        return dashPorts((alias ? alias.entries.map((e) => e.replace(':', '-')) : [p]).join(','));
+      };
+      for (const src of addresses('source_net')) for (const dst of addresses('destination_net')) for (const sp of ports('source_port')) for (const dp of ports('destination_port')) {
+        out.add(atom({ family, direction: 'in', state: 'any', protocol: text(rule, 'protocol')!.toLowerCase(), src, dst, sport: sp, dport: dp }));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
 /** firewalld XML: ipsets/NAME.xml entries, policies/sipwall-in|out.xml rich rules (one port each; no source ports). */
 export function firewalldAtoms(files: readonly OutputFile[]): Atom[] {
   const out = new Set<Atom>();

@@ -18,11 +18,11 @@ import { findTarget, TARGETS } from '../../src/targets/registry.js';
 import { TargetError, type OutputFile, type RenderOptions } from '../../src/targets/types.js';
 import { planChecks, runChecks } from '../../src/validate/checks.js';
 import { rootMissing, toolsMissing } from '../helpers/tools.js';
-import { awsAtoms, azureShellAtoms, terraformAtoms, expectedAtoms, firewalldAtoms, gcpShellAtoms, iptablesAtoms, nftablesAtoms, pfsenseAtoms, routerosAtoms, ufwAtoms, windowsAtoms } from './parse-back.js';
+import { opnsenseAtoms, awsAtoms, azureShellAtoms, terraformAtoms, expectedAtoms, firewalldAtoms, gcpShellAtoms, iptablesAtoms, nftablesAtoms, pfsenseAtoms, routerosAtoms, ufwAtoms, windowsAtoms } from './parse-back.js';
 import { SEMANTICS, TOOLS } from './semantics.js';
 
 /** Targets whose rule bodies are read back into atoms and compared with the policy. */
-const READ_BACK: Record<string, (files: readonly OutputFile[]) => string[]> = { nftables: nftablesAtoms, iptables: iptablesAtoms, ufw: ufwAtoms, windows: windowsAtoms, routeros: routerosAtoms, pfsense: pfsenseAtoms, opnsense: pfsenseAtoms, firewalld: firewalldAtoms };
+const READ_BACK: Record<string, (files: readonly OutputFile[]) => string[]> = { nftables: nftablesAtoms, iptables: iptablesAtoms, ufw: ufwAtoms, windows: windowsAtoms, routeros: routerosAtoms, pfsense: pfsenseAtoms, opnsense: opnsenseAtoms, firewalld: firewalldAtoms };
 /** The first forms of the cloud targets (shell, or the EC2 API JSON), read back here; their Terraform forms are read back after (HCL, async). */
 const READ_BACK_SHELL: Record<string, (files: readonly OutputFile[]) => string[]> = { gcp: gcpShellAtoms, azure: azureShellAtoms, aws: awsAtoms };
 

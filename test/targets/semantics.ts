@@ -52,6 +52,55 @@ function pfsenseRules(f: OutputFile): string[] {
   return problems;
 }
 
+/**
+ * The fields of OPNsense's models, from opnsense/core at f95e815 (2026-08-21):
+ * src/opnsense/mvc/app/models/OPNsense/Firewall/Filter.xml (version 1.0.5, rules/rule) and
+ * Alias.xml (version 1.0.1, aliases/alias). A field the model does not know is dropped when
+ * OPNsense loads the config, so every element sipwall writes must be one of them.
+ */
+export const OPNSENSE_FILTER_RULE_FIELDS = ['enabled', 'statetype', 'state-policy', 'sequence', 'sort_order', 'prio_group', 'action', 'quick', 'interfacenot', 'interface', 'direction', 'ipprotocol', 'protocol', 'icmptype', 'icmp6type', 'source_net', 'source_not', 'source_port', 'destination_net', 'destination_not', 'destination_port', 'divert-to', 'gateway', 'replyto', 'disablereplyto', 'log', 'allowopts', 'nosync', 'nopfsync', 'statetimeout', 'udp-first', 'udp-multiple', 'udp-single', 'max-src-nodes', 'max-src-states', 'max-src-conn', 'max', 'max-src-conn-rate', 'max-src-conn-rates', 'max-pkt-rate-number', 'max-pkt-rate-seconds', 'overload', 'adaptivestart', 'adaptiveend', 'prio', 'set-prio', 'set-prio-low', 'tag', 'tagged', 'tcpflags1', 'tcpflags2', 'tcpflags_any', 'categories', 'sched', 'tos', 'shaper1', 'shaper2', 'description'];
+export const OPNSENSE_ALIAS_FIELDS = ['enabled', 'name', 'type', 'path_expression', 'proto', 'interface', 'counters', 'updatefreq', 'content', 'password', 'username', 'authtype', 'expire', 'categories', 'current_items', 'last_updated', 'eval_nomatch', 'eval_match', 'in_block_p', 'in_block_b', 'in_pass_p', 'in_pass_b', 'out_block_p', 'out_block_b', 'out_pass_p', 'out_pass_b', 'description'];
+
+/** OPNsense's rule and alias models: fields, versions and values as the models validate them. */
+function opnsenseModel(f: OutputFile): string[] {
+  const root = xmlDoc(f);
+  const problems: string[] = [];
+  const childNames = (el: Element) => Array.from(el.childNodes).filter((n) => n.nodeType === 1).map((n) => (n as Element).tagName);
+  const alias = elements(root, 'Alias')[0];
+  if (alias?.getAttribute('version') !== '1.0.1') problems.push(`Alias model version ${alias?.getAttribute('version')}`);
+  const aliases = new Map<string, string>();
+  for (const a of elements(root, 'alias')) {
+    aliases.set(text(a, 'name'), text(a, 'type'));
+    for (const name of childNames(a)) if (!OPNSENSE_ALIAS_FIELDS.includes(name)) problems.push(`alias field ${name} is not in the model`);
+  }
+  const filter = elements(root, 'Filter')[0];
+  if (!filter) return [...problems, 'no Filter model'];
+  if (filter.getAttribute('version') !== '1.0.5') problems.push(`Filter model version ${filter.getAttribute('version')}`);
+  if (elements(root, 'filter').length > 0) problems.push('legacy <filter> next to the rule model');
+  for (const rule of elements(filter, 'rule')) {
+    for (const name of childNames(rule)) if (!OPNSENSE_FILTER_RULE_FIELDS.includes(name)) problems.push(`rule field ${name} is not in the model`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(rule.getAttribute('uuid') ?? '')) problems.push(`rule uuid ${rule.getAttribute('uuid')}`);
+    const sequence = Number(text(rule, 'sequence'));
+    if (!Number.isInteger(sequence) || sequence < 1 || sequence > 999999) problems.push(`sequence ${text(rule, 'sequence')}`);
+    if (text(rule, 'action') !== 'pass' || text(rule, 'direction') !== 'in' || text(rule, 'quick') !== '1') problems.push('not a quick inbound pass rule');
+    if (!['inet', 'inet6', 'inet46'].includes(text(rule, 'ipprotocol'))) problems.push(`ipprotocol ${text(rule, 'ipprotocol')}`);
+    if (!['UDP', 'TCP'].includes(text(rule, 'protocol'))) problems.push(`protocol ${text(rule, 'protocol')} (ProtocolField keeps capitals)`);
+    for (const field of ['source_net', 'destination_net']) {
+      const net = text(rule, field);
+      if (net !== 'any' && aliases.get(net) !== 'network') problems.push(`${field} ${net} is no network alias`);
+    }
+    for (const field of ['source_port', 'destination_port']) {
+      const port = text(rule, field);
+      if (port === '' || aliases.get(port) === 'port') continue;
+      // PortField: a port, or a range a-b with a < b (FieldTypes/PortField.php getValidators).
+      const m = /^(\d+)(?:-(\d+))?$/.exec(port);
+      if (!m || (m[2] !== undefined && Number(m[1]) >= Number(m[2]))) problems.push(`${field} ${port}`);
+    }
+    if (text(rule, 'description').length > 255) problems.push('description over 255');
+  }
+  return problems;
+}
+
 async function hcl(f: OutputFile): Promise<string[]> {
   try {
     await parseHcl(f.name, f.content);
@@ -159,7 +208,7 @@ function powershell(f: OutputFile): string[] {
 
 export const SEMANTICS: Record<string, Check> = {
   pfsense: pfsenseRules,
-  opnsense: pfsenseRules,
+  opnsense: (f) => [...pfsenseRules(f), ...(f.content.includes('<Filter version=') ? opnsenseModel(f) : [])],
   routeros,
   windows: powershell,
   aws: (f) => (f.name.endsWith('.tf') ? terraform(f, awsTerraform) : f.name.includes('cloudformation') ? cloudformation(f) : []),
