@@ -25,10 +25,14 @@ case "$version" in
 	0.[0-8] | 0.[0-8].*) echo "sipwall: firewalld $version has no policy objects (0.9.0 or later needed): nothing was changed" >&2; exit 1 ;;
 esac
 # Everything below changes the permanent configuration only; --reload at the end switches over.
-for policy in $(firewall-cmd --permanent --get-policies); do
+# (Each list is read into a variable first: under set -e a failed call then stops the script,
+# which it would not in the word list of a for loop.)
+policies=$(firewall-cmd --permanent --get-policies)
+for policy in $policies; do
 	case "$policy" in sipwall-*) fw --delete-policy="$policy" ;; esac
 done
-for set in $(firewall-cmd --permanent --get-ipsets); do
+sets=$(firewall-cmd --permanent --get-ipsets)
+for set in $sets; do
 	case "$set" in sipwall_*) fw --delete-ipset="$set" ;; esac
 done
 fw --new-ipset=sipwall_vapi_sip_v4 --type=hash:net --option=family=inet

@@ -94,6 +94,8 @@ ip6tables-restore <<'SIPWALL_RULES'
 COMMIT
 SIPWALL_RULES
 # Sets of earlier runs that no rule uses any more: ipset refuses to destroy a set in use.
-for set in $(ipset list -n | grep '^sipwall-'); do
-	ipset destroy "$set" 2>/dev/null || true
+# (The list is read into a variable first: under set -e a failed ipset then stops the script.)
+sets=$(ipset list -n)
+for set in $sets; do
+	case "$set" in sipwall-*) ipset destroy "$set" 2>/dev/null || true ;; esac
 done

@@ -36,8 +36,11 @@ ufw allow in from 203.0.113.8/29 to any port 20000:20100,20200:20300 proto udp c
 ufw allow out from any port 20000:20100,20200:20300 to 203.0.113.8/29 proto udp comment 'sipwall:0d4a300b Test Trunk RTP out'
 ufw allow in from 2001:db8:1::/64 to any port 20000:20100,20200:20300 proto udp comment 'sipwall:0d4a300b Test Trunk RTP in'
 ufw allow out from any port 20000:20100,20200:20300 to 2001:db8:1::/64 proto udp comment 'sipwall:0d4a300b Test Trunk RTP out'
-# Rules of earlier runs: a comment that starts with "sipwall:" and another tag.
-ufw show added | sed -n "s/^ufw \(.*\) comment 'sipwall:\([0-9a-f]\{8\}\) .*'\$/\2 \1/p" | while read -r tag rule; do
+# Rules of earlier runs: a comment that starts with "sipwall:" and another tag. (The list is read
+# into a variable first: under set -e a failed ufw then stops the script, which it would not as
+# the first command of a pipe.)
+added=$(ufw show added)
+printf '%s\n' "$added" | sed -n "s/^ufw \(.*\) comment 'sipwall:\([0-9a-f]\{8\}\) .*'\$/\2 \1/p" | while read -r tag rule; do
 	[ "$tag" = "$TAG" ] && continue
 	# shellcheck disable=SC2086 # ufw words: addresses, ports and keywords only
 	ufw delete $rule

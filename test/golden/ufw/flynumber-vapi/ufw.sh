@@ -22,8 +22,11 @@ ufw allow in from 44.238.177.138/32 to any port 5060 proto udp comment 'sipwall:
 ufw allow in from 44.229.228.186/32 to any port 5060:5061 proto tcp comment 'sipwall:91ee07b4 VAPI SIP tcp+tls in'
 ufw allow in from 44.238.177.138/32 to any port 5060:5061 proto tcp comment 'sipwall:91ee07b4 VAPI SIP tcp+tls in'
 ufw allow in from any port 40000:60000 to any port 10000:20000 proto udp comment 'sipwall:91ee07b4 VAPI RTP in (any address)'
-# Rules of earlier runs: a comment that starts with "sipwall:" and another tag.
-ufw show added | sed -n "s/^ufw \(.*\) comment 'sipwall:\([0-9a-f]\{8\}\) .*'\$/\2 \1/p" | while read -r tag rule; do
+# Rules of earlier runs: a comment that starts with "sipwall:" and another tag. (The list is read
+# into a variable first: under set -e a failed ufw then stops the script, which it would not as
+# the first command of a pipe.)
+added=$(ufw show added)
+printf '%s\n' "$added" | sed -n "s/^ufw \(.*\) comment 'sipwall:\([0-9a-f]\{8\}\) .*'\$/\2 \1/p" | while read -r tag rule; do
 	[ "$tag" = "$TAG" ] && continue
 	# shellcheck disable=SC2086 # ufw words: addresses, ports and keywords only
 	ufw delete $rule

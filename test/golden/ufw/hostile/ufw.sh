@@ -16,8 +16,11 @@ TAG=22b6b7c9
 ufw allow in from 198.51.100.0/25 to any port 5061 proto tcp comment 'sipwall:22b6b7c9 Hostile (trunk) & co SIP tls in'
 ufw allow in from 198.51.100.0/24 port 30000:30010 to any port 10000:10010,10020,10030 proto udp comment 'sipwall:22b6b7c9 Many Ports RTP in'
 ufw allow in from 2001:db8:5::/48 port 30000:30010 to any port 10000:10010,10020,10030 proto udp comment 'sipwall:22b6b7c9 Many Ports RTP in'
-# Rules of earlier runs: a comment that starts with "sipwall:" and another tag.
-ufw show added | sed -n "s/^ufw \(.*\) comment 'sipwall:\([0-9a-f]\{8\}\) .*'\$/\2 \1/p" | while read -r tag rule; do
+# Rules of earlier runs: a comment that starts with "sipwall:" and another tag. (The list is read
+# into a variable first: under set -e a failed ufw then stops the script, which it would not as
+# the first command of a pipe.)
+added=$(ufw show added)
+printf '%s\n' "$added" | sed -n "s/^ufw \(.*\) comment 'sipwall:\([0-9a-f]\{8\}\) .*'\$/\2 \1/p" | while read -r tag rule; do
 	[ "$tag" = "$TAG" ] && continue
 	# shellcheck disable=SC2086 # ufw words: addresses, ports and keywords only
 	ufw delete $rule
