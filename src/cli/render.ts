@@ -88,6 +88,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render --profile ./my-trunk.yaml --pbx asterisk --target iptables --ipset --form shell', 'your own provider profile, large lists through ipset')
     .example('$0 render -p flynumber -p vapi --target aws --form terraform > sipwall.tf', 'AWS security group rules as Terraform')
     .example('$0 render -p flynumber --target pfsense --pfsense-config config.xml --out ./pf/', 'an exported pfSense config with the aliases and rules merged in')
+    .example('$0 render -p flynumber --pbx asterisk --target routeros --routeros-chain forward --pbx-address 192.168.88.10 --family ipv4', 'a PBX behind a MikroTik: dst-nat restricted to the provider, forward accepts')
     .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every target, one folder each')
     .example('$0 render -p flynumber --target nftables --templates ./my-templates/ --check', 'your own nftables.hbs layout, checked by nft -c before it is printed')
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
