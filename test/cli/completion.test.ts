@@ -47,7 +47,7 @@ describe.skipIf(toolsMissing('bash'))('sipwall completion in bash', () => {
   });
 
   it("a command's flags and a flag's declared choices come from yargs", () => {
-    expect(bash(['sipwall', 'render', '--pf'])).toEqual(['--pfsense-config']);
+    expect(bash(['sipwall', 'render', '--pf'])).toEqual(['--pfsense-config', '--pfsense-after']);
     expect(bash(['sipwall', 'render', '--direction', ''])).toEqual(['in', 'out', 'both']);
     expect(bash(['sipwall', 'probe', ''])).toEqual(['sip', 'rtp']);
   });
