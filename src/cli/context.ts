@@ -1,5 +1,6 @@
 /** What a command handler gets: the outside world and the exact command line. */
 import { InputError } from '../net/errors.js';
+import type { Target } from '../targets/types.js';
 import type { Provider } from '../providers/types.js';
 import { shellWord } from '../targets/quote.js';
 import type { Io } from './io.js';
@@ -15,6 +16,8 @@ export interface Context {
   readonly note: (line: string) => void;
   /** --quiet: no warnings, notes or progress. */
   readonly quiet: boolean;
+  /** The targets render knows: the registry (a test may hand in one more, see test/targets/tester.ts). */
+  readonly targets: readonly Target[];
 }
 
 export function quoteCommand(argv: readonly string[]): string {

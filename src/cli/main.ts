@@ -11,6 +11,8 @@ import { quoteCommand, type Context } from './context.js';
 import type { Io } from './io.js';
 import { runProviders } from './providers.js';
 import { probeOptions, type ProbeRtpArgs, type ProbeSipArgs } from './probe.js';
+import { TARGETS } from '../targets/registry.js';
+import type { Target } from '../targets/types.js';
 import { renderOptions, runRender, type RenderArgs } from './render.js';
 import { checkParsed, recorded, type FlagTable } from './flags.js';
 import { completer } from './completion.js';
@@ -32,7 +34,7 @@ export function skipHelpCache(cli: object): void {
   usage.cacheHelpMessage = () => undefined;
 }
 
-export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+export async function main(argv: readonly string[], rawIo: Io, targets: readonly Target[] = TARGETS): Promise<number> {
   // Everything on stderr is a message of ours around echoed values: none reaches the terminal raw.
   const io: Io = { ...rawIo, stderr: (text) => rawIo.stderr(terminalLines(text)) };
   // yaml and zod are loaded only when a profile file is given: they cost start-up time.
@@ -43,6 +45,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
   let quiet = false;
   const ctx: Context = {
     io,
+    targets,
     command: quoteCommand(argv),
     note: (line) => {
       if (!quiet) io.stderr(`sipwall: ${line}\n`);

@@ -101,12 +101,13 @@ function formsHelp(): string {
 
 export async function runRender(args: RenderArgs, ctx: Context): Promise<number> {
   if (args.target === 'list') {
-    ctx.io.stdout(args.json ? `${JSON.stringify(METAS, null, 2)}\n` : listText(METAS));
+    const metas = ctx.targets.map((t) => t.meta);
+    ctx.io.stdout(args.json ? `${JSON.stringify(metas, null, 2)}\n` : listText(metas));
     return 0;
   }
   const all = args.target === 'all';
-  const targets = all ? [...TARGETS] : [findTarget(args.target)];
-  checkFlags(args, targets, all);
+  const targets = all ? [...ctx.targets] : [findTarget(args.target, ctx.targets)];
+  checkFlags(args, targets, all, ctx.targets);
   const templates = args.templates === undefined ? undefined : await loadTemplates(ctx, args.templates);
   const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
   const maxAge = parseWhole('--max-age', args.maxAge, 0, 36500, 180);
@@ -199,7 +200,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
 const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress'];
 
 /** Flag combinations that cannot work, refused before any profile is read. */
-function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean): void {
+function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean, registry: readonly Target[]): void {
   if (all) {
     if (args.out === undefined) throw new InputError('--target all', 'writes one folder per target', 'give the parent folder with --out DIR');
     for (const flag of ['form', 'into', 'ipset', 'pfsenseConfig', 'pfsenseAfter'] as const) {
@@ -215,7 +216,7 @@ function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean):
     for (const flag of TARGET_FLAGS) {
       if (args[flag] === undefined || args[flag] === false || meta.flags?.includes(flag)) continue;
       const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      const users = TARGETS.filter((t) => t.meta.flags?.includes(flag)).map((t) => t.meta.id);
+      const users = registry.filter((t) => t.meta.flags?.includes(flag)).map((t) => t.meta.id);
       throw new InputError(name, `applies to target ${users.join(', ')}, not ${meta.id}`, `drop ${name}, or use --target ${users[0]}`);
     }
   }

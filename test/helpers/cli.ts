@@ -4,6 +4,7 @@ import { readBounded } from '../../src/cli/read.js';
 import { basename, dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
+import type { Target } from '../../src/targets/types.js';
 
 export interface CliRun {
   code: number;
@@ -14,8 +15,11 @@ export interface CliRun {
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
-/** `now` defaults to a fixed day so staleness warnings do not change with the calendar. */
-export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00Z')): Promise<CliRun> {
+/**
+ * `now` defaults to a fixed day so staleness warnings do not change with the calendar; `targets`
+ * replaces the registry (a throw-away target in test/targets/registry.test.ts).
+ */
+export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00Z'), targets?: readonly Target[]): Promise<CliRun> {
   const run: CliRun = { code: 0, stdout: '', stderr: '', written: [] };
   const io: Io = {
     stdout: (t) => void (run.stdout += t),
@@ -33,6 +37,6 @@ export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00
     onStop: () => undefined,
     onReload: () => undefined,
   };
-  run.code = await main(argv, io);
+  run.code = await (targets === undefined ? main(argv, io) : main(argv, io, targets));
   return run;
 }

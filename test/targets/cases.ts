@@ -1,10 +1,18 @@
-/** Golden cases: a folder each under test/golden/<target>/<case>/ holding the files rendered. */
+/**
+ * The table of cases test/targets/tester.ts runs: a files case has a folder under
+ * test/golden/<target>/<case>/ holding the files rendered; an error case names the error the
+ * command must stop with.
+ */
 export interface GoldenCase {
   readonly name: string;
   readonly target: string;
   readonly args: readonly string[];
   /** nft --into cases: what must exist before the file can load. */
   readonly prelude?: string;
+  /** The error text the command stops with (exit 2, nothing written) instead of files. */
+  readonly error?: string;
+  /** Warnings the command prints (each one contained in a `warning:` line). */
+  readonly warnings?: readonly string[];
 }
 
 const HOSTILE = ['--profile', 'hostile.yaml', '--profile', 'many-ports.yaml', '--rtp-ports', '10000-10010,10020,10030'];
@@ -73,4 +81,10 @@ export const CASES: readonly GoldenCase[] = [
   { name: 'flynumber-vapi', target: 'windows', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', '3cx'] },
   { name: 'dual-both', target: 'windows', args: [...DUAL, '--direction', 'both', '--family', 'ipv4'] },
   { name: 'hostile', target: 'windows', args: HOSTILE },
+
+  // What a target cannot express: a named error before it renders, or a widened rule it warns about.
+  { name: 'outbound-refused', target: 'pfsense', args: ['-p', 'flynumber', '--pbx', 'asterisk', '--direction', 'both'], error: '--direction: pfsense filters inbound traffic only' },
+  { name: 'strict-source-ports', target: 'aws', args: ['-p', 'vapi', '--pbx', 'asterisk', '--strict'], error: '--strict: aws cannot match source ports, which term vapi-media-udp-in needs' },
+  { name: 'app-outbound-refused', target: 'ufw', args: ['-p', 'vapi', '--pbx', 'asterisk', '--form', 'app', '--direction', 'out'], error: '--direction: ufw --form app filters inbound traffic only' },
+  { name: 'widened', target: 'gcp', args: ['-p', 'vapi', '--pbx', 'asterisk'], warnings: ['vapi-media-udp-in: gcp cannot match source ports; this rule accepts any udp source port, not only 40000-60000.'] },
 ];

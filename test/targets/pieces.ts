@@ -46,7 +46,8 @@ export async function missingPieces(meta: TargetMeta, { cases, semantics, root }
   if ((await moduleMeta(id, root))?.id !== id) missing.push(`src/targets/${id}.ts exporting meta with id "${id}"`);
   const templates = readdirSync(join(root, 'templates')).filter((n) => n.endsWith('.hbs') && (n === `${id}.hbs` || n.startsWith(`${id}-`)));
   if (templates.length === 0) missing.push(`templates/${id}.hbs (or templates/${id}-<form>.hbs)`);
-  const own = cases.filter((c) => c.target === id);
+  // Error cases have no golden folder: they cover no form.
+  const own = cases.filter((c) => c.target === id && c.error === undefined);
   for (const form of meta.forms) {
     if (!own.some((c) => formOf(c, meta) === form)) missing.push(`a golden case for --form ${form} in test/targets/cases.ts`);
   }

@@ -15,6 +15,8 @@ import { findTarget, MODULES, registered, TARGETS } from '../../src/targets/regi
 import type { RenderOptions } from '../../src/targets/types.js';
 import { sample } from '../fixtures/targets/sample.js';
 import { CASES } from './cases.js';
+import { testTargets } from './tester.js';
+import { runCli } from '../helpers/cli.js';
 import { missingPieces, moduleMeta, ROOT } from './pieces.js';
 import { SEMANTICS } from './semantics.js';
 
@@ -47,6 +49,13 @@ describe('every registered target has all its pieces', () => {
   });
 });
 
+/** The throw-away target's cases, run by the same tester as every target's (goldens under test/fixtures/targets/golden). */
+const SAMPLE_CASES = [
+  { name: 'basic', target: 'sample', args: ['-p', 'flynumber', '-p', 'vapi', '--pbx', 'asterisk'], warnings: ['vapi-media-udp-in: sample cannot match source ports; this rule accepts any udp source port, not only 40000-60000.'] },
+  { name: 'outbound', target: 'sample', args: ['-p', 'flynumber', '--pbx', 'asterisk', '--direction', 'both'], error: '--direction: sample filters inbound traffic only' },
+];
+testTargets(SAMPLE_CASES, { goldenRoot: join(ROOT, 'test', 'fixtures', 'targets', 'golden'), targets: registered([...MODULES, sample]) });
+
 describe('a new target is one module, one template, one case folder and one registry line', () => {
   const targets = registered([...MODULES, sample]);
   const all = targets.map((t) => t.meta);
@@ -65,6 +74,13 @@ describe('a new target is one module, one template, one case folder and one regi
     expect(text).toContain('allow udp from ::/0 to port 10000-20000 (vapi-media-udp-in-v6)');
     // The other targets' fixes now name it where it has the capability, and leave it out where not.
     expect(() => findTarget('pfsense', targets).render(policy('both'), { ...options, form: 'xml' })).toThrow(/filters outbound \(nftables, iptables, ufw --form shell, firewalld, aws, gcp, azure, routeros, windows\)/);
+  });
+
+  it('the CLI renders it and lists it, with the registry that holds it', async () => {
+    const list = await runCli(['render', '--target', 'list'], undefined, targets);
+    expect(list.stdout).toMatch(/^sample: A sample target/m);
+    const run = await runCli(['render', '-p', 'flynumber', '--pbx', 'asterisk', '--target', 'sample', '--form', 'nope'], undefined, targets);
+    expect([run.code, run.stderr]).toEqual([2, 'sipwall: --form: target sample has no form "nope"; use one of text\n']);
   });
 
   it('--target list and the docs tables show it', () => {
