@@ -1,6 +1,7 @@
 /** `sipwall providers`: the built-in profiles with their sources and retrieval dates. */
 import { profileAgeDays } from '../providers/parse.js';
 import { PBX_PRESETS } from '../providers/pbx.js';
+import { PLATFORMS_WITHOUT_RANGES } from '../providers/builtin.js';
 import { builtinProviders } from '../providers/registry.js';
 import { formatPrefix } from '../net/cidr.js';
 import { formatPortRange } from '../net/ports.js';
@@ -23,7 +24,7 @@ export function runProviders(args: { json: boolean }, ctx: Context): number {
         hostPorts: p.media.hostPorts?.map((r) => formatPortRange(r, '-')),
       },
     }));
-    ctx.io.stdout(`${JSON.stringify({ providers: report, pbx: PBX_PRESETS }, null, 2)}\n`);
+    ctx.io.stdout(`${JSON.stringify({ providers: report, withoutRanges: PLATFORMS_WITHOUT_RANGES, pbx: PBX_PRESETS }, null, 2)}\n`);
     return 0;
   }
   const lines: string[] = [];
@@ -41,6 +42,11 @@ export function runProviders(args: { json: boolean }, ctx: Context): number {
       lines.push(`  RTP:       udp from ${from}, ${theirs} on their side${ours}`);
     }
     lines.push('');
+  }
+  lines.push('Platforms that publish no IP ranges (no firewall rules: sipwall invents none):');
+  for (const p of PLATFORMS_WITHOUT_RANGES) {
+    const transports = p.transports.map((t) => (p.ports[t] === undefined ? t : `${t} ${p.ports[t]}`)).join(', ');
+    lines.push(`${p.id}  ${p.name}`, `  source:    ${p.source}`, `  retrieved: ${p.retrieved} (${profileAgeDays(p, now)} days ago)`, `  SIP:       ${transports}; no published addresses`, `  notes:     ${p.notes}`, '');
   }
   lines.push('PBX presets (--pbx):');
   for (const h of Object.values(PBX_PRESETS)) {
