@@ -1,7 +1,8 @@
 /** Builds the policy from providers and the host profile, in stages (sets.ts, terms.ts, notes.ts). Pure. */
+import type { TargetError } from '../targets/types.js';
+import { coreError } from '../errors/catalogue.js';
 import type { Family } from '../net/address.js';
 import { collapse, formatPrefix, type Prefix } from '../net/cidr.js';
-import { InputError } from '../net/errors.js';
 import { formatPortRange, unionPorts, type PortRange } from '../net/ports.js';
 import type { HostProfile, Provider, Transport } from '../providers/types.js';
 import { addressWarnings, coversEveryAddress, rtpWarnings } from './breadth.js';
@@ -57,20 +58,19 @@ export function buildPolicy(input: PolicyInput): Policy {
 
 function checkProviders(providers: readonly Provider[]): void {
   if (providers.length === 0) {
-    throw new InputError('--provider', 'no provider given', 'name one, e.g. --provider flynumber, or --profile FILE');
+    throw coreError('E_NO_PROVIDER', {});
   }
   const ids = new Set<string>();
   for (const p of providers) {
-    if (ids.has(p.id)) throw new InputError('--provider', `provider "${p.id}" given twice`, 'name each provider once');
+    if (ids.has(p.id)) throw coreError('E_PROVIDER_TWICE', { id: p.id });
     ids.add(p.id);
   }
 }
 
 /** No term at all: the families asked for are not the ones the providers publish. */
-function noTermError(input: PolicyInput): InputError {
+function noTermError(input: PolicyInput): TargetError {
   const offered = ([4, 6] as const).filter((f) => input.providers.some((p) => [...(p.sip?.addresses ?? []), ...(p.media?.addresses === 'any' || !p.media ? [] : p.media.addresses)].some((a) => a.family === f)));
-  const use = offered.length === 0 ? 'check the profiles' : `use --family ${offered.length === 2 ? 'dual' : `ipv${offered[0]}`}`;
-  return new InputError('--family', `no rule left for ${input.families.map((f) => `IPv${f}`).join('+')}: the providers publish ${offered.length === 0 ? 'no address' : `IPv${offered.join(' and IPv')} addresses only`}`, use);
+  return coreError('E_FAMILY_EMPTY', { asked: input.families, offered });
 }
 
 /** An RTP range that also holds the SIP ports, or is very broad (breadth.ts). */
@@ -102,11 +102,7 @@ function resolveHostRtp(input: PolicyInput): { range: PortRange[]; notes: string
   if (withMedia.length === 0) return { range: [], notes, warnings: [] };
   const missing = withMedia.filter((p) => !p.media?.hostPorts).map((p) => p.id);
   if (instructed.length === 0) {
-    throw new InputError(
-      '--rtp-ports',
-      `${missing.join(', ')} state no RTP range for the PBX side and no PBX range was given`,
-      'name the PBX with --pbx asterisk|freepbx|freeswitch|3cx or give its range, e.g. --rtp-ports 10000-20000',
-    );
+    throw coreError('E_NO_RTP_RANGE', { providers: missing });
   }
   const range = unionPorts(instructed.flatMap((p) => p.media!.hostPorts!));
   const message =

@@ -2,8 +2,8 @@
  * Stage 2 of the policy: the terms. Per provider, SIP per layer-4 protocol and family from the
  * transports both sides speak, and media per family; each flow once per filtered direction. Pure.
  */
+import { coreError } from '../errors/catalogue.js';
 import type { Family } from '../net/address.js';
-import { InputError } from '../net/errors.js';
 import { unionPorts, type PortRange } from '../net/ports.js';
 import { l4Of, TRANSPORTS, type HostProfile, type Provider } from '../providers/types.js';
 import type { ProviderSets, Role } from './sets.js';
@@ -61,11 +61,7 @@ function sipFlows(provider: Provider, sip: NonNullable<Provider['sip']>, input: 
   const shared = TRANSPORTS.filter((t) => sip.transports[t] !== undefined && (listening[t]?.length ?? 0) > 0);
   if (shared.length === 0) {
     const spoken = TRANSPORTS.filter((t) => sip.transports[t] !== undefined);
-    throw new InputError(
-      '--sip-ports',
-      `${provider.id} speaks SIP over ${spoken.join(', ')} only and the PBX listens on none of them`,
-      `let the PBX listen on one, e.g. --sip-ports ${spoken[0]}:${sip.transports[spoken[0]!]}`,
-    );
+    throw coreError('E_NO_SHARED_TRANSPORT', { provider: provider.id, spoken, port: sip.transports[spoken[0]!]! });
   }
   const flows: Flow[] = [];
   for (const family of input.families) {

@@ -7,13 +7,14 @@
  * network interface add up (allow-only), so a long list is split across groups; 5 groups per
  * interface by default, 16 at most; no source ports, no deny.
  */
+import { coreError } from '../errors/catalogue.js';
 import type { Family } from '../net/address.js';
 import { chunk, lower, remoteCidrs, type LoweredRule } from './lower.js';
 import { NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { awsDescription, hclString } from './quote.js';
 import { renderTemplate } from './templates.js';
-import { TargetError, type BudgetLine, type OutputFile, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { type BudgetLine, type OutputFile, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 import type { Direction, Policy } from '../policy/types.js';
 
 /** Inbound or outbound rules per security group, per family (VPC quotas page). */
@@ -97,13 +98,7 @@ function checkGroupCount(rules: readonly LoweredRule[]): void {
   const [worst, size] = [...perList].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0]);
   if (size > GROUPS_MAX * RULES_PER_GROUP) {
     const [d, f] = worst.split(' ');
-    throw new TargetError(
-      'E_LIMIT',
-      'aws',
-      `${size} ${d === 'in' ? 'inbound' : 'outbound'} IPv${f} rules need ${Math.ceil(size / RULES_PER_GROUP)} security groups of ${RULES_PER_GROUP}; ` +
-        `an interface takes at most ${GROUPS_MAX} (${GROUPS_MAX * RULES_PER_GROUP} rules): ${size - GROUPS_MAX * RULES_PER_GROUP} over`,
-      'use a managed prefix list for the provider (each entry counts as one rule), a shorter profile, or another target',
-    );
+    throw coreError('E_AWS_GROUPS', { size, direction: d!, family: f!, perGroup: RULES_PER_GROUP, groupsMax: GROUPS_MAX });
   }
 }
 
@@ -215,7 +210,7 @@ function apiFiles({ groups }: Grouped, directions: readonly Direction[]): Output
 
 function cloudFormation({ groups, numbered: rules, notes, result }: Grouped, policy: Policy, options: RenderOptions): RenderResult {
   if (rules.length > CFN_RESOURCES_MAX) {
-    throw new TargetError('E_LIMIT', '--form cloudformation', `${rules.length} resources, ${rules.length - CFN_RESOURCES_MAX} over the ${CFN_RESOURCES_MAX} of one template`, 'use --form api or --form terraform');
+    throw coreError('E_CFN_RESOURCES', { size: rules.length, max: CFN_RESOURCES_MAX });
   }
   const budget = [...result.budget, { what: 'CloudFormation resources', used: rules.length, limit: CFN_RESOURCES_MAX }];
   const parameters = Object.fromEntries(

@@ -16,13 +16,14 @@
  * resource (destroy, then create) with no other resource at that priority. test/targets/azure-rerun.test.ts
  * replays runs against a model of an NSG that enforces these constraints.
  */
+import { coreError } from '../errors/catalogue.js';
 import type { Policy, Ports } from '../policy/types.js';
 import { lower, remoteCidrs, formatPorts, type LoweredRule } from './lower.js';
 import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
 import { shellOrTerraform } from './templates.js';
-import { TargetError, type BudgetLine, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { type BudgetLine, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const AZURE_LIMITS = { rules: 1000, prefixes: 4000, priorityMin: 100, priorityMax: 4096, nameMax: 80, descriptionMax: 140 } as const;
 
@@ -68,14 +69,14 @@ const hclValues = (values: readonly string[]) => ({ many: values.length > 1, val
 function checkLimits(first: number, all: ReadonlyArray<ReturnType<typeof sides>>): { budget: BudgetLine[] } {
   const last = first + all.length - 1;
   if (first < AZURE_LIMITS.priorityMin || last > AZURE_LIMITS.priorityMax) {
-    throw new TargetError('E_LIMIT', '--priority', `${all.length} rules from priority ${first} need ${first}-${last}, outside Azure's ${AZURE_LIMITS.priorityMin}-${AZURE_LIMITS.priorityMax}`, `start at most at ${AZURE_LIMITS.priorityMax - all.length + 1}`);
+    throw coreError('E_AZURE_PRIORITY', { rules: all.length, first, min: AZURE_LIMITS.priorityMin, max: AZURE_LIMITS.priorityMax });
   }
   const count = (list: readonly string[]) => list.filter((a) => a !== '*').length;
   const sources = all.reduce((n, s) => n + count(s.sourceAddresses), 0);
   const destinations = all.reduce((n, s) => n + count(s.destinationAddresses), 0);
   const over = (used: number, limit: number, what: string) => {
     if (used > limit) {
-      throw new TargetError('E_LIMIT', 'azure', `${used} ${what} in one NSG, ${used - limit} over Azure's ${limit}`, 'shorten the provider list (collapse prefixes) or use a target without this limit');
+      throw coreError('E_AZURE_LIMIT', { used, limit, what });
     }
   };
   over(all.length, AZURE_LIMITS.rules, 'rules');

@@ -11,10 +11,11 @@
  *
  * The target then renders the prepared policy: it never sees a term it cannot express.
  */
+import { coreError } from '../errors/catalogue.js';
 import { formatPortRange } from '../net/ports.js';
 import type { Policy, Term } from '../policy/types.js';
 import { checkLines } from './line-limit.js';
-import { TargetError, type Capabilities, type Form, type RenderOptions, type Target, type TargetMeta } from './types.js';
+import { type Capabilities, type Form, type RenderOptions, type Target, type TargetMeta } from './types.js';
 
 /** What the target can express in one of its forms (a form may declare less than its target). */
 export function capabilitiesOf(meta: TargetMeta, form: Form): Capabilities {
@@ -43,10 +44,10 @@ export interface Prepared {
 /** The form and mode are the target's own (the CLI runs this before it reads any profile). */
 export function checkOptions(meta: TargetMeta, options: Pick<RenderOptions, 'form' | 'mode'>): void {
   if (!meta.forms.includes(options.form)) {
-    throw new TargetError('E_FORM_UNSUPPORTED', '--form', `target ${meta.id} has no form "${options.form}"`, `use one of ${meta.forms.join(', ')}`);
+    throw coreError('E_FORM_UNSUPPORTED', { target: meta.id, form: options.form, forms: meta.forms });
   }
   if (!meta.modes.includes(options.mode)) {
-    throw new TargetError('E_MODE_UNSUPPORTED', '--into', `target ${meta.id} has no --into: its rules always add to your existing firewall`, 'drop --into');
+    throw coreError('E_MODE_UNSUPPORTED', { target: meta.id });
   }
 }
 
@@ -57,15 +58,10 @@ function prepare(policy: Policy, meta: TargetMeta, options: RenderOptions, all: 
   // The form is named where it can express less than its target's other forms.
   const what = meta.formCapabilities?.[options.form] === undefined ? meta.id : `${meta.id} --form ${options.form}`;
   if (!can.outbound && policy.directions.includes('out')) {
-    throw new TargetError(
-      'E_DIRECTION_UNSUPPORTED',
-      '--direction',
-      `${what} filters inbound traffic only: it cannot hold the outbound rules of --direction ${policy.directions.length === 2 ? 'both' : 'out'}`,
-      `drop --direction (inbound is the default), or use a target that filters outbound (${targetsWith(all, 'outbound')})`,
-    );
+    throw coreError('E_DIRECTION_UNSUPPORTED', { what, direction: policy.directions.length === 2 ? 'both' : 'out', capable: targetsWith(all, 'outbound') });
   }
   if (!can.statefulReturn && policy.statefulReturn) {
-    throw new TargetError('E_RETURN_UNSUPPORTED', `--target ${meta.id}`, `${what} cannot accept the return traffic of the flows it allows`, `use a target that can (${targetsWith(all, 'statefulReturn')})`);
+    throw coreError('E_RETURN_UNSUPPORTED', { target: meta.id, what, capable: targetsWith(all, 'statefulReturn') });
   }
   if (can.sourcePorts || policy.terms.every((t) => t.sourcePorts === 'any')) return { policy, widened: [] };
   const widened: string[] = [];
@@ -73,12 +69,7 @@ function prepare(policy: Policy, meta: TargetMeta, options: RenderOptions, all: 
     if (term.sourcePorts === 'any') return term;
     const ports = term.sourcePorts.map((r) => formatPortRange(r, '-')).join(',');
     if (options.strict === true) {
-      throw new TargetError(
-        'E_SOURCE_PORTS_UNSUPPORTED',
-        '--strict',
-        `${what} cannot match source ports, which term ${term.name} needs (${term.protocol} source ports ${ports})`,
-        `drop --strict to accept any source port on that rule, or use a target that matches source ports (${targetsWith(all, 'sourcePorts')})`,
-      );
+      throw coreError('E_SOURCE_PORTS_UNSUPPORTED', { what, term: term.name, protocol: term.protocol, ports, capable: targetsWith(all, 'sourcePorts') });
     }
     widened.push(`${term.name}: ${meta.id} cannot match source ports; this rule accepts any ${term.protocol} source port, not only ${ports}.`);
     return { ...term, sourcePorts: 'any' } satisfies Term;

@@ -3,13 +3,14 @@
  * Facts: target-formats.md §2.8 — one family per rule (`-v4`/`-v6` names), names
  * `[a-z]([-a-z0-9]*[a-z0-9])?` of at most 63, priority 0–65535, hyphen ranges, no source ports.
  */
+import { coreError } from '../errors/catalogue.js';
 import type { Policy } from '../policy/types.js';
 import { chunk, formatPorts, lower, remoteCidrs } from './lower.js';
 import { fitName, NameBook } from './names.js';
 import { headerLines } from './header.js';
 import { hclString, shellWord } from './quote.js';
 import { shellOrTerraform } from './templates.js';
-import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 /**
  * Per-rule caps as data. The 256 figures are those Capirca/Aerleon enforce (aerleon/lib/gce.py,
@@ -37,7 +38,7 @@ export const meta: TargetMeta = {
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const priority = options.priority ?? 1000;
   if (priority < 0 || priority > 65535) {
-    throw new TargetError('E_LIMIT', '--priority', `${priority} is outside GCP's 0-65535`, 'use e.g. --priority 1000');
+    throw coreError('E_GCP_PRIORITY', { priority });
   }
   const rules = lower(policy, meta, options.form);
   const terraform = options.form === 'terraform';
@@ -46,7 +47,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     const ports = rule.direction === 'in' ? rule.localPorts : rule.remotePorts;
     const portList = ports === 'any' ? [] : ports.map((r) => formatPorts([r], '-'));
     if (portList.length > GCP_LIMITS.portsPerRule) {
-      throw new TargetError('E_LIMIT', 'gcp', `rule ${rule.name} has ${portList.length} port entries, ${portList.length - GCP_LIMITS.portsPerRule} over the ${GCP_LIMITS.portsPerRule} of one rule`, 'merge the RTP ranges into one range');
+      throw coreError('E_GCP_PORTS', { rule: rule.name, entries: portList.length, max: GCP_LIMITS.portsPerRule });
     }
     const parts = chunk(remoteCidrs(rule), GCP_LIMITS.rangesPerRule);
     return parts.map((ranges, i) => {

@@ -4,6 +4,7 @@
  * `--noflush` re-declaring a chain flushes it, `-D` in a restore file aborts it, ipset
  * create/swap idiom that can be restored twice).
  */
+import { coreError } from '../errors/catalogue.js';
 import type { Family } from '../net/address.js';
 import { formatPrefix } from '../net/cidr.js';
 import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Term } from '../policy/types.js';
@@ -14,7 +15,7 @@ import { NameBook, shortHash } from './names.js';
 import { eachLine, Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
 import { renderTemplate } from './templates.js';
-import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
   id: 'iptables',
@@ -44,11 +45,11 @@ const CHAIN_OF: Record<Direction, string> = { in: 'SIPWALL-IN', out: 'SIPWALL-OU
 const BUILTIN_OF: Record<Direction, string> = { in: 'INPUT', out: 'OUTPUT' };
 
 /** Parses `--into INPUT` or `--into filter/INPUT`. */
-export function parseIntoChain(value: string | undefined, flag: string): string {
+export function parseIntoChain(value: string | undefined, flag: 'into' | 'into-output'): string {
   const text = value ?? '';
   const chain = text.startsWith('filter/') ? text.slice('filter/'.length) : text;
   if (!CHAIN.test(chain)) {
-    throw new TargetError('E_INTO_SYNTAX', flag, `"${text}" is not a chain of the filter table`, 'write e.g. INPUT or filter/INPUT');
+    throw coreError('E_INTO_SYNTAX_IPTABLES', { option: flag, value: text });
   }
   return chain;
 }
@@ -98,8 +99,8 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const into = options.mode === 'into';
   const hookChains: Partial<Record<Direction, string>> = {};
   if (into) {
-    hookChains.in = parseIntoChain(options.into, '--into');
-    if (policy.directions.includes('out')) hookChains.out = parseIntoChain(options.intoOutput ?? 'OUTPUT', '--into-output');
+    hookChains.in = parseIntoChain(options.into, 'into');
+    if (policy.directions.includes('out')) hookChains.out = parseIntoChain(options.intoOutput ?? 'OUTPUT', 'into-output');
   } else {
     warnings.push(STANDALONE_SHORT);
   }
@@ -110,10 +111,10 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   }
   for (const s of policy.sets) {
     if (useIpset && s.prefixes.some((p) => p.length === 0)) {
-      throw new TargetError('E_IPSET_ZERO_PREFIX', s.name, 'ipset hash:net cannot hold a /0 prefix', 'drop the /0 or render without --ipset');
+      throw coreError('E_IPSET_ZERO_PREFIX', { set: s.name });
     }
     if (useIpset && s.prefixes.length > IPSET_MAXELEM) {
-      throw new TargetError('E_IPSET_TOO_LARGE', s.name, `${s.prefixes.length} prefixes exceed ipset maxelem ${IPSET_MAXELEM} by ${s.prefixes.length - IPSET_MAXELEM}`, 'split the profile');
+      throw coreError('E_IPSET_TOO_LARGE', { set: s.name, size: s.prefixes.length, max: IPSET_MAXELEM });
     }
   }
 

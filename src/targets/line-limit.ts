@@ -3,7 +3,8 @@
  * consuming tool reads as one line. `ipset restore` reads 1,023-byte pieces and runs the rest of
  * a longer line as a command of its own; `iptables-restore` does the same at 10,239 bytes. Pure.
  */
-import { TargetError, type RenderResult, type TargetMeta } from './types.js';
+import { coreError } from '../errors/catalogue.js';
+import { type RenderResult, type TargetMeta } from './types.js';
 
 /** The first line of `text` longer than `max` UTF-8 bytes: its number (1-based) and size. */
 export function longLine(text: string, max: number): { line: number; bytes: number } | undefined {
@@ -29,12 +30,7 @@ export function checkLines(meta: TargetMeta, result: RenderResult): RenderResult
   for (const file of result.files) {
     const long = longLine(file.content, max);
     if (long) {
-      throw new TargetError(
-        'E_LINE_TOO_LONG',
-        `${meta.id} ${file.name}`,
-        `line ${long.line} has ${long.bytes} bytes, over the ${max} that ${meta.limits.lineSource} reads as one line`,
-        'shorten the profile text or flag value that reaches that line',
-      );
+      throw coreError('E_LINE_TOO_LONG', { target: meta.id, file: file.name, line: long.line, bytes: long.bytes, max, reader: meta.limits.lineSource });
     }
   }
   return result;

@@ -2,7 +2,7 @@
  * Names and tags a render derives from ids: short stable hashes, names cut to a platform's length
  * and kept unique, and the book that refuses a second owner of one name. Pure.
  */
-import { TargetError } from './types.js';
+import { coreError } from '../errors/catalogue.js';
 
 /** FNV-1a, 32 bit, of a text. */
 export function fnv1a(text: string): number {
@@ -52,7 +52,7 @@ export class NameBook {
   claim(name: string, owner: string): string {
     const other = this.owners.get(name);
     if (other !== undefined && other !== owner) {
-      throw new TargetError('E_NAME_COLLISION', `${this.target} ${this.kind} ${name}`, `derived from both ${other} and ${owner}`, 'rename one of the providers (profile id)');
+      throw coreError('E_NAME_COLLISION', { target: this.target, kind: this.kind, name, first: other, second: owner });
     }
     this.owners.set(name, owner);
     return name;

@@ -3,6 +3,7 @@
  * Facts: shared/reference/target-formats.md §2.2 (hyphen ranges, `flags interval` for prefixes,
  * `delete table` prologue because a re-load merges set elements, no `destroy` in nft 1.0.6).
  */
+import { coreError } from '../errors/catalogue.js';
 import { formatPrefixShort } from '../net/cidr.js';
 import { formatPortRange } from '../net/ports.js';
 import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Ports, type Term } from '../policy/types.js';
@@ -10,7 +11,7 @@ import { NameBook } from './names.js';
 import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
 import { nftString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
-import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
   id: 'nftables',
@@ -35,16 +36,11 @@ interface Place {
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
 
 /** Parses `--into inet/filter/input`. */
-export function parseChainRef(value: string | undefined, flag: string): Place & { chain: string } {
+export function parseChainRef(value: string | undefined, flag: 'into' | 'into-output'): Place & { chain: string } {
   const parts = (value ?? '').split('/');
   const [family, table, chain] = parts;
   if (parts.length !== 3 || !['inet', 'ip', 'ip6'].includes(family!) || !IDENTIFIER.test(table!) || !IDENTIFIER.test(chain!)) {
-    throw new TargetError(
-      'E_INTO_SYNTAX',
-      flag,
-      `"${value ?? ''}" is not FAMILY/TABLE/CHAIN`,
-      'write e.g. inet/filter/input (family inet, ip or ip6; names of letters, digits, _ and -)',
-    );
+    throw coreError('E_INTO_SYNTAX_NFT', { option: flag, value: value ?? '' });
   }
   return { family: family as Place['family'], table: table!, chain: chain! };
 }
@@ -59,12 +55,12 @@ type Hooks = Partial<Record<Direction, Place & { chain: string }>>;
 /** Where the rules go: sipwall's own table, or the user's chains named by --into and --into-output. */
 function placeOf(policy: Policy, options: RenderOptions): { place: Place; hooks: Hooks } {
   if (options.mode !== 'into') return { place: { family: 'inet', table: 'sipwall' }, hooks: {} };
-  const hooks: Hooks = { in: parseChainRef(options.into, '--into') };
+  const hooks: Hooks = { in: parseChainRef(options.into, 'into') };
   const place = hooks.in!;
   if (policy.directions.includes('out')) {
-    hooks.out = parseChainRef(options.intoOutput, '--into-output');
+    hooks.out = parseChainRef(options.intoOutput, 'into-output');
     if (hooks.out.family !== place.family || hooks.out.table !== place.table) {
-      throw new TargetError('E_INTO_TABLE', '--into-output', 'must name a chain in the same table as --into', `write ${place.family}/${place.table}/CHAIN`);
+      throw coreError('E_INTO_TABLE', { family: place.family, table: place.table });
     }
   }
   return { place, hooks };
@@ -138,12 +134,7 @@ function checkFamilies(policy: Policy, place: Place): void {
   const foreign = place.family === 'ip' ? 6 : 4;
   const term = policy.terms.find((t) => t.family === foreign);
   if (term) {
-    throw new TargetError(
-      'E_FAMILY_UNSUPPORTED',
-      '--into',
-      `table ${place.family} ${place.table} cannot hold IPv${foreign} rule ${term.name}`,
-      `add --family ipv${foreign === 6 ? 4 : 6} or hook into an inet table`,
-    );
+    throw coreError('E_FAMILY_UNSUPPORTED', { family: place.family, table: place.table, foreign, term: term.name });
   }
 }
 

@@ -11,10 +11,9 @@
  * after the rule whose tracker `--pfsense-after` names. A re-run removes them first and finds the
  * same place, so the output is the same bytes.
  */
+import { coreError } from '../errors/catalogue.js';
 import { DOMParser, XMLSerializer, type Document, type Element, type Node as XmlNode } from '@xmldom/xmldom';
-import { TargetError } from './types.js';
 
-const FLAG = '--pfsense-config';
 /** Trackers of sipwall rules: a block far above the GUI's microtime() values. */
 export const TRACKER_BASE = 3_900_000_000;
 
@@ -32,7 +31,7 @@ function parse(text: string, what: string): Document {
     problems.push((error as Error).message.split('\n')[0]!);
   }
   if (problems.length > 0 || !doc?.documentElement) {
-    throw new TargetError('E_PFSENSE_CONFIG', FLAG, `${what} is not well-formed XML (${problems[0] ?? 'no root element'})`, 'give the config.xml exported from Diagnostics > Backup & Restore');
+    throw coreError('E_PFSENSE_XML', { what, problem: problems[0] ?? 'no root element' });
   }
   return doc;
 }
@@ -64,7 +63,7 @@ function removeWithIndent(el: Element): void {
 function withoutSipwall(base: string): { doc: Document; aliases: Element; filter: Element } {
   const doc = parse(base, 'the file');
   if (doc.documentElement!.tagName !== 'pfsense') {
-    throw new TargetError('E_PFSENSE_CONFIG', FLAG, `the root element is <${doc.documentElement!.tagName}>, not <pfsense>`, 'export the whole configuration (Backup area: All)');
+    throw coreError('E_PFSENSE_ROOT', { root: doc.documentElement!.tagName });
   }
   const aliases = section(doc, 'aliases');
   const filter = section(doc, 'filter');
@@ -125,8 +124,8 @@ function placementIn(filter: Element, iface: string, after: string | undefined):
   const onInterface = (r: Element) => own.includes(r);
   if (after !== undefined) {
     const anchor = rules.find((r) => childText(r, 'tracker') === after);
-    if (!anchor) throw new TargetError('E_PFSENSE_CONFIG', '--pfsense-after', `no rule in the config has tracker ${after}`, 'give the Tracking ID of one of the interface\'s rules (shown when you edit the rule in Firewall > Rules)');
-    if (!onInterface(anchor)) throw new TargetError('E_PFSENSE_CONFIG', '--pfsense-after', `rule ${ruleName(anchor)} is not a rule of interface ${iface}`, `give the tracker of a rule on ${iface}, or another --interface`);
+    if (!anchor) throw coreError('E_PFSENSE_AFTER_MISSING', { tracker: after });
+    if (!onInterface(anchor)) throw coreError('E_PFSENSE_AFTER_INTERFACE', { rule: ruleName(anchor), iface });
     return { after: anchor, text: `sipwall's rules are placed right after your rule ${ruleName(anchor)} on ${iface} (--pfsense-after); pfSense uses the first rule that matches.` };
   }
   const first = rules.find(onInterface);

@@ -3,7 +3,7 @@
  * check, `--target list`, flag help, docs/targets.md, the checker plan, the tests) is read from
  * its `meta` through this table.
  */
-import { InputError } from '../net/errors.js';
+import { coreError } from '../errors/catalogue.js';
 import { aws } from './aws.js';
 import { azure } from './azure.js';
 import { enforced } from './contract.js';
@@ -33,7 +33,7 @@ export function registered(modules: readonly Target[]): Target[] {
 export function findTarget(id: string, targets: readonly Target[] = TARGETS): Target {
   const target = targets.find((t) => t.meta.id === id);
   if (!target) {
-    throw new InputError('--target', `unknown target "${id}"`, `use one of ${targets.map((t) => t.meta.id).join(', ')} (or --target list)`);
+    throw coreError('E_UNKNOWN_TARGET', { id, known: targets.map((t) => t.meta.id) });
   }
   return target;
 }

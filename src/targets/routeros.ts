@@ -12,6 +12,7 @@
  * rules themselves: sipwall writes them, one per inbound IPv4 flow, restricted to the provider's
  * address list, plus forward accepts for the PBX's address. IPv6 has no NAT: forward accepts only.
  */
+import { coreError } from '../errors/catalogue.js';
 import type { Policy, Ports } from '../policy/types.js';
 import { formatPorts, lower, setCidrs, type LoweredRule } from './lower.js';
 import { NameBook } from './names.js';
@@ -19,7 +20,7 @@ import { headerLines } from './header.js';
 import { eachLine } from './lines.js';
 import { routerosString } from './quote.js';
 import { renderTemplate } from './templates.js';
-import { TargetError, type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
+import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
   id: 'routeros',
@@ -107,7 +108,7 @@ function pbxAddresses(policy: Policy, options: RenderOptions): Forward {
   const given = options.pbxAddresses ?? {};
   for (const family of policy.families) {
     if (given[family] === undefined) {
-      throw new TargetError('E_PBX_ADDRESS', '--pbx-address', `--routeros-chain forward needs the PBX's IPv${family} address for the IPv${family} rules`, `add it, e.g. --pbx-address ${family === 4 ? '192.168.88.10' : '2001:db8::10'}, or use --family ipv${family === 4 ? 6 : 4}`);
+      throw coreError('E_PBX_ADDRESS', { family });
     }
   }
   return given;

@@ -4,9 +4,10 @@
  * for every target: each view model quotes for its language) and strict (a field missing from a
  * view model is an error, not an empty string).
  */
+import { coreError } from '../errors/catalogue.js';
 import Handlebars from 'handlebars/runtime';
 import { TEMPLATE_SPECS } from './templates.gen.js';
-import { TargetError, type OutputFile } from './types.js';
+import { type OutputFile } from './types.js';
 
 type Compiled = (context: unknown) => string;
 type Env = ReturnType<typeof Handlebars.create>;
@@ -53,12 +54,12 @@ export function templateSet(env: Env & { compile: (source: string, options: obje
   const own = new Map<string, Compiled>();
   for (const [name, source] of sources) {
     if (!TEMPLATE_NAMES.includes(name)) {
-      throw new TargetError('E_TEMPLATE_UNKNOWN', `--templates ${name}.hbs`, 'is not the name of a built-in template', `name it after one of ${TEMPLATE_NAMES.map((n) => `${n}.hbs`).join(', ')}`);
+      throw coreError('E_TEMPLATE_UNKNOWN', { name, known: TEMPLATE_NAMES });
     }
     try {
       env.parse(source);
     } catch (error) {
-      throw new TargetError('E_TEMPLATE_SYNTAX', `--templates ${name}.hbs`, `does not parse: ${firstLine(error)}`, 'fix the template (Handlebars syntax)');
+      throw coreError('E_TEMPLATE_SYNTAX', { name, message: firstLine(error) });
     }
     own.set(name, env.compile(source, COMPILE_OPTIONS));
   }
@@ -91,8 +92,7 @@ export function renderTemplate(name: string, view: object, set?: TemplateSet): s
       text = template(view);
     } catch (error) {
       // Only a user's template can fail here: a field it names that the view model lacks.
-      const which = [...set.replaced].join('.hbs, ');
-      throw new TargetError('E_TEMPLATE_RENDER', `--templates ${which}.hbs`, `failed while rendering ${name}: ${firstLine(error)}`, `use only the fields the built-in templates/${name}.hbs uses`);
+      throw coreError('E_TEMPLATE_RENDER', { replaced: [...set.replaced], template: name, message: firstLine(error) });
     }
   }
   // Handlebars drops the newline after a closing block at the end of a partial: end with one.
