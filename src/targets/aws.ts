@@ -40,6 +40,7 @@ export const meta: TargetMeta = {
   apply: '`aws ec2 authorize-security-group-ingress --ip-permissions file://aws-ingress.json`',
   rerun: '— (authorize is additive; use terraform to converge)',
   validators: ['botocore validate_parameters (AuthorizeSecurityGroupIngress/Egress)', 'JSON + required keys (CloudFormation)', 'HCL parse (@cdktf/hcl2json)'],
+  check: 'botocore',
 };
 
 /** One AWS rule: one protocol, one port range, one CIDR. */

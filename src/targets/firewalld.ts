@@ -27,6 +27,7 @@ export const meta: TargetMeta = {
   apply: '`sh firewalld.sh` / copy into /etc/firewalld',
   rerun: 'replaces `sipwall-*` policies and `sipwall_*` ipsets, then reload',
   validators: ['firewall-offline-cmd on a copy of /etc/firewalld, then --check-config; any WARNING fails'],
+  check: 'firewalld',
 };
 
 /** Kernel ipset names: at most 31 characters. */

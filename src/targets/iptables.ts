@@ -31,6 +31,7 @@ export const meta: TargetMeta = {
   apply: '`iptables-restore`',
   rerun: 'replaces chains; ipset swap',
   validators: ['iptables-restore --test', 'ip6tables-restore --test', 'iptables-legacy-restore --test', 'ipset restore'],
+  check: 'iptables',
 };
 
 const CHAIN = /^[A-Za-z][A-Za-z0-9_-]{0,28}$/;

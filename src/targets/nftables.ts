@@ -25,6 +25,7 @@ export const meta: TargetMeta = {
   apply: '`nft -f`',
   rerun: 'replaces table/chain',
   validators: ['nft -c -f'],
+  check: 'nft',
 };
 
 /** Where sipwall's chains live. */

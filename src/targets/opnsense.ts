@@ -22,6 +22,7 @@ export const meta: TargetMeta = {
   apply: 'merge the <Alias> and <Filter> models into an exported config.xml, or enter them through the GUI or API',
   rerun: '—',
   validators: ['xmllint --noout', 'fields checked against the OPNsense models (tests)'],
+  check: 'xml',
 };
 
 export const opnsense: Target = { meta, render: (policy, options) => renderConfigXml('opnsense', meta, policy, options) };

@@ -40,6 +40,7 @@ export const meta: TargetMeta = {
   apply: 'paste, or `--pfsense-config exported.xml` → merged config.xml',
   rerun: 'merge replaces `sipwall_*` aliases and `sipwall:` rules',
   validators: ['xmllint --noout', 'XPath assertions (tests)'],
+  check: 'xml',
 };
 
 export function aliasName(base: string, index = 0): string {

@@ -125,7 +125,23 @@ export interface TargetMeta {
   readonly rerun: string;
   /** The real parsers that check this target's output. */
   readonly validators: readonly string[];
+  /**
+   * Which of src/validate/checks.ts's planners runs them (render --check, the tests); undefined
+   * where no offline parser exists. `sh -n` on every shell script and a JSON parse run always.
+   */
+  readonly check?: CheckKind;
 }
+
+/** The real-parser checks src/validate/checks.ts can plan, and the tools each needs. */
+export const CHECK_TOOLS = {
+  nft: ['unshare', 'nft'],
+  iptables: ['unshare', 'iptables-restore', 'ipset'],
+  ufw: ['unshare', 'ufw'],
+  firewalld: ['unshare', 'firewall-offline-cmd'],
+  xml: ['xmllint'],
+  botocore: ['unshare', 'python3'],
+} as const;
+export type CheckKind = keyof typeof CHECK_TOOLS;
 
 /** Render flags that belong to some targets only (named as in RenderArgs). */
 export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset' | 'routerosChain' | 'pbxAddress';

@@ -31,6 +31,7 @@ export const meta: TargetMeta = {
   apply: '`sh ufw.sh`',
   rerun: 'tag in every comment: adds new, deletes other tags',
   validators: ['ufw --dry-run on every command', 'ufw app info on a bind-mounted applications.d'],
+  check: 'ufw',
 };
 
 /** A comment ufw prints back inside '…' in `ufw show added`: no quote may end it. */

@@ -2,7 +2,8 @@
  * Which real parser checks which target's files, planned as shell steps so that many outputs
  * can be checked in one network namespace (one `unshare` for 200 random cases, not 1,000).
  */
-import type { OutputFile } from '../targets/types.js';
+import { TARGETS } from '../targets/registry.js';
+import type { CheckKind, OutputFile } from '../targets/types.js';
 import { inNetns, type Check } from './run.js';
 
 export interface CheckPlan {
@@ -174,15 +175,20 @@ function planAws(files: readonly OutputFile[], id: string): CheckPlan {
   return plan;
 }
 
-const PLANNERS: Record<string, (files: readonly OutputFile[], id: string) => CheckPlan> = {
-  nftables: planNftables,
+/** The planner of each check kind a target's meta can declare (`meta.check`). */
+const PLANNERS: Record<CheckKind, (files: readonly OutputFile[], id: string) => CheckPlan> = {
+  nft: planNftables,
   iptables: planIptables,
   ufw: planUfw,
   firewalld: planFirewalld,
-  pfsense: planXml,
-  opnsense: planXml,
-  aws: planAws,
+  xml: planXml,
+  botocore: planAws,
 };
+
+/** The check a target declares: its meta's `check`, found by id in the registry. */
+export function checkKindOf(targetId: string): CheckKind | undefined {
+  return TARGETS.find((t) => t.meta.id === targetId)?.meta.check;
+}
 
 /**
  * The target's own checks, and `sh -n` on every shell script of every target (gcp.sh and azure.sh
@@ -191,7 +197,8 @@ const PLANNERS: Record<string, (files: readonly OutputFile[], id: string) => Che
  * parse them with an HCL parser).
  */
 export function planChecks(targetId: string, files: readonly OutputFile[], id = 'out'): CheckPlan {
-  const own = PLANNERS[targetId]?.(files, id) ?? { files: {}, steps: [] };
+  const kind = checkKindOf(targetId);
+  const own = kind === undefined ? { files: {}, steps: [] } : PLANNERS[kind](files, id);
   const plan: MutablePlan = { files: { ...own.files }, steps: [...own.steps] };
   for (const f of files) {
     const name = `${id}-syntax-${f.name.replaceAll('/', '-')}`;

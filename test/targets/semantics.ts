@@ -6,7 +6,8 @@
  */
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import type { OutputFile } from '../../src/targets/types.js';
+import { TARGETS } from '../../src/targets/registry.js';
+import { CHECK_TOOLS, type OutputFile } from '../../src/targets/types.js';
 
 type Check = (f: OutputFile) => Promise<string[]> | string[];
 
@@ -216,15 +217,13 @@ export const SEMANTICS: Record<string, Check> = {
   azure: (f) => (f.name.endsWith('.tf') ? terraform(f, azureRules) : []),
 };
 
-/** Tools each target's real-parser check needs. */
-export const TOOLS: Record<string, string[]> = {
-  nftables: ['unshare', 'nft'],
-  iptables: ['unshare', 'iptables-restore', 'ipset'],
-  ufw: ['unshare', 'ufw'],
-  firewalld: ['unshare', 'firewall-offline-cmd'],
-  pfsense: ['xmllint'],
-  opnsense: ['xmllint'],
-  aws: ['unshare', 'python3'],
-  gcp: ['unshare', 'sh'],
-  azure: ['unshare', 'sh'],
-};
+/** Targets with no parser of their own whose shell forms `sh -n` checks (in a namespace). */
+const SHELL_ONLY = ['gcp', 'azure'];
+
+/**
+ * Tools each target's real-parser check needs: those of the check its meta declares
+ * (CHECK_TOOLS), or `sh` for the shell forms of targets without one; absent, nothing to run.
+ */
+export const TOOLS: Record<string, readonly string[]> = Object.fromEntries(
+  TARGETS.flatMap((t): Array<[string, readonly string[]]> => (t.meta.check ? [[t.meta.id, CHECK_TOOLS[t.meta.check]]] : SHELL_ONLY.includes(t.meta.id) ? [[t.meta.id, ['unshare', 'sh']]] : [])),
+);
