@@ -2,7 +2,7 @@
 import { InputError } from '../net/errors.js';
 import type { Target } from '../targets/types.js';
 import type { Provider } from '../providers/types.js';
-import { shellWord } from '../targets/quote.js';
+import { shellWord } from '../text/shell-word.js';
 import type { Io } from './io.js';
 import { ReadLimitError } from './read.js';
 

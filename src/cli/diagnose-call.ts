@@ -17,7 +17,7 @@ import { cannotReplay, replay } from '../diagnose/replay.js';
 import type { Ruleset } from '../diagnose/ruleset.js';
 import { hasTool } from '../validate/run.js';
 import { parseDuration } from '../text/duration.js';
-import { shellWord } from '../targets/quote.js';
+import { shellWord } from '../text/shell-word.js';
 import type { Context } from './context.js';
 import type { DiagnoseArgs } from './diagnose.js';
 import { ReadLimitError, readBoundedBytes } from './read.js';

@@ -16,7 +16,7 @@ import { natPart, parseNatArgs } from './diagnose-nat.js';
 import { callParts, captureBytes, type CallPart } from './diagnose-call.js';
 import { isInterfaceName, rulesetOf } from '../diagnose/ruleset.js';
 import { terminalText } from '../text/escape.js';
-import { shellWord } from '../targets/quote.js';
+import { shellWord } from '../text/shell-word.js';
 import { readInput, type Context } from './context.js';
 import type { DiagnoseArgs } from './diagnose.js';
 import { hostFor, parseRtpPorts, parseSipPorts, parseWhole } from './options.js';

@@ -8,7 +8,7 @@ import { parseDuration } from '../text/duration.js';
 import { terminalText } from '../text/escape.js';
 import { readHistory } from '../watch/history.js';
 import { sparkline, summarize } from '../watch/summary.js';
-import { shellWord } from '../targets/quote.js';
+import { shellWord } from '../text/shell-word.js';
 import type { Context } from './context.js';
 import type { HistoryArgs } from './watch.js';
 import { loadConfig } from './watch-config.js';

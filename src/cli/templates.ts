@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { InputError } from '../net/errors.js';
-import { shellWord } from '../targets/quote.js';
+import { shellWord } from '../text/shell-word.js';
 import { templateSet, type TemplateSet } from '../targets/templates.js';
 import { readInput, type Context } from './context.js';
 

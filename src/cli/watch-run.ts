@@ -8,7 +8,7 @@ import { History, readHistory } from '../watch/history.js';
 import { Notifier } from '../watch/notify.js';
 import { statusPage } from '../watch/page.js';
 import { Watch } from '../watch/watch.js';
-import { shellWord } from '../targets/quote.js';
+import { shellWord } from '../text/shell-word.js';
 import type { Context } from './context.js';
 import { loadConfig } from './watch-config.js';
 import type { ExporterArgs, WatchArgs } from './watch.js';

@@ -8,7 +8,7 @@
 import { closeSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { InputError } from '../net/errors.js';
-import { shellWord } from '../targets/quote.js';
+import { shellWord } from '../text/shell-word.js';
 
 export interface FileToWrite {
   /** Relative to the folder; may hold `/` (one sub-folder per target with --target all). */

@@ -38,11 +38,8 @@ export function iptablesComment(text: string): string {
   return `"${truncateUtf8(lineComment(text).replaceAll('"', "'").replaceAll('\\', '/'), 255)}"`;
 }
 
-/** A POSIX shell word: single-quoted unless it is plainly safe. */
-export function shellWord(text: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
-  return `'${text.replaceAll("'", `'"'"'`)}'`;
-}
+/** The targets quote shell words as the CLI does (src/text/shell-word.ts). */
+export { shellWord } from '../text/shell-word.js';
 
 /** Text content or attribute value in XML (pfSense, OPNsense, firewalld): the five entities. */
 export function xmlText(text: string): string {
