@@ -65,17 +65,17 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('into', { type: 'string', describe: 'Hook into your own firewall instead of a standalone one: nftables FAMILY/TABLE/CHAIN (inet/filter/input), iptables CHAIN (INPUT)' })
     .option('into-output', { type: 'string', describe: 'With --into and --direction out|both: the output chain to hook into (nftables FAMILY/TABLE/CHAIN; iptables default OUTPUT)' })
     .option('form', { type: 'string', describe: `Which artifact: ${formsHelp()} (default: the target's first)` })
-    .option('ipset', { type: 'boolean', default: false, describe: 'iptables: match address lists through ipset sets' })
+    .option('ipset', { type: 'boolean', default: false, describe: flagHelp('ipset') })
     .option('ssh', { type: 'boolean', default: true, describe: 'Standalone: keep SSH open (--no-ssh to close it)' })
     .option('ssh-port', { type: 'number', default: 22, describe: 'Standalone: SSH port kept open' })
     .option('ssh-from', { type: 'string', array: true, describe: 'Standalone: only these CIDRs may reach SSH (default: any)' })
     .option('strict', { type: 'boolean', default: false, describe: `Fail instead of widening a rule the target cannot narrow (source ports on ${targetsWith(METAS, 'sourcePorts', false)})` })
-    .option('priority', { type: 'number', describe: 'azure: first rule priority (default 100); gcp: rule priority (default 1000)' })
-    .option('interface', { type: 'string', describe: 'pfsense, opnsense: interface the rules sit on (default wan)' })
-    .option('pfsense-config', { type: 'string', describe: "pfsense: an exported config.xml; writes it back with the sipwall aliases and rules merged in, before the interface's first rule" })
-    .option('routeros-chain', { choices: ['input', 'forward'] as const, describe: 'routeros: protect the router itself (input, the default) or a PBX behind it (forward, with dst-nat; needs --pbx-address)' })
-    .option('pbx-address', { type: 'string', describe: "routeros with --routeros-chain forward: the PBX's address behind the router, one per family (192.168.88.10,2001:db8::10)" })
-    .option('pfsense-after', { type: 'string', describe: 'pfsense with --pfsense-config: place the rules right after your rule with this tracker instead' })
+    .option('priority', { type: 'number', describe: flagHelp('priority') })
+    .option('interface', { type: 'string', describe: flagHelp('interface') })
+    .option('pfsense-config', { type: 'string', describe: flagHelp('pfsenseConfig') })
+    .option('routeros-chain', { choices: ['input', 'forward'] as const, describe: flagHelp('routerosChain') })
+    .option('pbx-address', { type: 'string', describe: flagHelp('pbxAddress') })
+    .option('pfsense-after', { type: 'string', describe: flagHelp('pfsenseAfter') })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
     .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB (a regular file only)' })
@@ -92,6 +92,16 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every target, one folder each')
     .example('$0 render -p flynumber --target nftables --templates ./my-templates/ --check', 'your own nftables.hbs layout, checked by nft -c before it is printed')
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
+}
+
+/** A target flag's help from the metas that declare it: `azure: …; gcp: …`, equal texts grouped. */
+function flagHelp(flag: TargetFlag): string {
+  const byText = new Map<string, string[]>();
+  for (const m of METAS) {
+    const text = m.flags?.[flag];
+    if (text !== undefined) byText.set(text, [...(byText.get(text) ?? []), m.id]);
+  }
+  return [...byText].map(([text, ids]) => `${ids.join(', ')}: ${text}`).join('; ');
 }
 
 /** `nftables restore|shell; ...` for every target with more than one form. */
@@ -214,9 +224,9 @@ function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean, 
     checkOptions(meta, { form: args.form ?? meta.forms[0]!, mode: args.into === undefined ? 'standalone' : 'into' });
     // A flag only some targets read is refused elsewhere, never ignored (meta.flags).
     for (const flag of TARGET_FLAGS) {
-      if (args[flag] === undefined || args[flag] === false || meta.flags?.includes(flag)) continue;
+      if (args[flag] === undefined || args[flag] === false || meta.flags?.[flag] !== undefined) continue;
       const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      const users = registry.filter((t) => t.meta.flags?.includes(flag)).map((t) => t.meta.id);
+      const users = registry.filter((t) => t.meta.flags?.[flag] !== undefined).map((t) => t.meta.id);
       throw new InputError(name, `applies to target ${users.join(', ')}, not ${meta.id}`, `drop ${name}, or use --target ${users[0]}`);
     }
   }

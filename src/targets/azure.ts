@@ -36,7 +36,7 @@ export const meta: TargetMeta = {
   capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
   traits: { namedSets: false, deny: true },
   limits: { commentBytes: AZURE_LIMITS.descriptionMax, lineSource: 'none: sh with az arguments, or HCL', other: [`${AZURE_LIMITS.rules} rules per NSG`, `${AZURE_LIMITS.prefixes} source and ${AZURE_LIMITS.prefixes} destination prefixes per NSG`, 'priorities 100-4096'] },
-  flags: ['priority'],
+  flags: { priority: 'first rule priority (default 100)' },
   apply: '`RESOURCE_GROUP=… NSG=… sh azure.sh`',
   rerun: 'names carry their priority: stale `sipwall-*` deleted, then create/update; stops before any change if a rule of yours holds one of its priorities',
   validators: ['HCL parse (@cdktf/hcl2json) + priority and limit assertions (tests)'],

@@ -29,7 +29,7 @@ export const meta: TargetMeta = {
   capabilities: { outbound: true, sourcePorts: false, dualFamilyRule: false, statefulReturn: true },
   traits: { namedSets: false, deny: true },
   limits: { portsPerRule: GCP_LIMITS.portsPerRule, commentBytes: 2048, lineSource: 'none: sh with gcloud arguments, or HCL', other: [`${GCP_LIMITS.rangesPerRule} address ranges per rule (longer lists are split)`, 'names ≤ 63 of a-z 0-9 -'] },
-  flags: ['priority'],
+  flags: { priority: 'rule priority (default 1000)' },
   apply: '`NETWORK=… TARGET_TAGS=… sh gcp.sh`',
   rerun: 'update or create, delete `sipwall-*` it no longer has',
   validators: ['HCL parse (@cdktf/hcl2json) + name and limit assertions (tests)'],

@@ -18,7 +18,7 @@ export const meta: TargetMeta = {
   capabilities: { outbound: false, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
   traits: { namedSets: true, deny: true },
   limits: CONFIG_XML_LIMITS,
-  flags: ['interface'],
+  flags: { interface: 'interface the rules sit on (default wan)' },
   apply: 'merge the <Alias> and <Filter> models into an exported config.xml, or enter them through the GUI or API',
   rerun: '—',
   validators: ['xmllint --noout', 'fields checked against the OPNsense models (tests)'],

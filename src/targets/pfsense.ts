@@ -36,7 +36,11 @@ export const meta: TargetMeta = {
   capabilities: { outbound: false, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
   traits: { namedSets: true, deny: true },
   limits: CONFIG_XML_LIMITS,
-  flags: ['interface', 'pfsenseConfig', 'pfsenseAfter'],
+  flags: {
+    interface: 'interface the rules sit on (default wan)',
+    pfsenseConfig: "an exported config.xml; writes it back with the sipwall aliases and rules merged in, before the interface's first rule",
+    pfsenseAfter: 'with --pfsense-config: place the rules right after your rule with this tracker instead',
+  },
   apply: 'paste, or `--pfsense-config exported.xml` → merged config.xml',
   rerun: 'merge replaces `sipwall_*` aliases and `sipwall:` rules',
   validators: ['xmllint --noout', 'XPath assertions (tests)'],

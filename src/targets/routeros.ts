@@ -33,7 +33,10 @@ export const meta: TargetMeta = {
   limits: { commentBytes: 255 , lineSource: 'none documented (help.mikrotik.com Scripting: a line ends at LF, CR LF or CR; a comment at the end of its line)'},
   apply: '`/import file-name=routeros.rsc`',
   rerun: 'removes `sipwall:` rules and `sipwall-*` lists, re-adds before the first drop',
-  flags: ['routerosChain', 'pbxAddress'],
+  flags: {
+    routerosChain: 'protect the router itself (input, the default) or a PBX behind it (forward, with dst-nat; needs --pbx-address)',
+    pbxAddress: "with --routeros-chain forward: the PBX's address behind the router, one per family (192.168.88.10,2001:db8::10)",
+  },
   validators: ['golden files + grammar assertions (no offline parser exists)'],
 };
 

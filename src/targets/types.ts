@@ -117,8 +117,11 @@ export interface TargetMeta {
     /** Other platform limits, as text for `--target list` (the numbers live in the module). */
     readonly other?: readonly string[];
   };
-  /** Render flags only this target reads; given to another target they are refused, never ignored. */
-  readonly flags?: readonly TargetFlag[];
+  /**
+   * Render flags only this target reads, each with what it means here (the flag's help is made
+   * from these); given to another target they are refused, never ignored.
+   */
+  readonly flags?: Readonly<Partial<Record<TargetFlag, string>>>;
   /** How a user applies the default form (docs/targets.md). */
   readonly apply: string;
   /** What applying the output again does (docs/targets.md). */

@@ -118,3 +118,17 @@ describe('docs/templates.md', () => {
     expect(withGenerated(docs, templatesDocs()), 'docs/templates.md is out of date: run npm run docs').toBe(docs);
   });
 });
+
+describe('flag help comes from the metas', () => {
+  it("each target flag's help names every target that declares it, with its text", async () => {
+    const help = (await runCli(['render', '--help'])).stdout.replace(/\s+/g, ' ');
+    const declared = TARGETS.flatMap((t) => Object.entries(t.meta.flags ?? {}).map(([flag, text]) => ({ id: t.meta.id, flag, text: text! })));
+    expect(declared.length).toBeGreaterThan(5);
+    for (const { id, flag, text } of declared) {
+      const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      const line = new RegExp(`${name} (.*?)\\[`).exec(help)?.[1] ?? '';
+      expect([name, line]).toEqual([name, expect.stringContaining(id)]);
+      expect(line.replace(/\s+/g, ' ')).toContain(text.replace(/\s+/g, ' '));
+    }
+  });
+});
