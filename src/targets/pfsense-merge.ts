@@ -133,15 +133,22 @@ function placementIn(filter: Element, iface: string, after: string | undefined):
   return { before: first, text: `sipwall's rules are placed before your first rule on ${iface} (${ruleName(first)}), so that none of yours decides first: pfSense uses the first rule that matches. Use --pfsense-after TRACKER to place them after one of yours.` };
 }
 
-/** The header line saying where the rules go, for the header written before the merge. */
-export function placementText(base: string, iface: string, after: string | undefined): string {
-  const { filter } = withoutSipwall(base);
-  return placementIn(filter, iface, after).text;
+/** An export read once, sipwall's earlier entries out, and where the new rules go (its `text` goes in the header). */
+export interface Merge {
+  readonly doc: Document;
+  readonly aliases: Element;
+  readonly filter: Element;
+  readonly iface: string;
+  readonly placement: Placement;
 }
 
-export function mergePfsenseConfig(base: string, fragment: string, iface: string, after?: string): string {
+export function prepareMerge(base: string, iface: string, after: string | undefined): Merge {
   const { doc, aliases, filter } = withoutSipwall(base);
-  const placement = placementIn(filter, iface, after);
+  return { doc, aliases, filter, iface, placement: placementIn(filter, iface, after) };
+}
+
+/** The prepared export with sipwall's aliases and rules (from `fragment`, its rendered output) merged in. */
+export function mergePfsenseConfig({ doc, aliases, filter, iface, placement }: Merge, fragment: string): string {
   const fragmentDoc = parse(fragment, 'sipwall output');
   const output = fragmentDoc.documentElement!;
 

@@ -12,7 +12,7 @@ import type { AddressSet, Policy, Ports } from '../policy/types.js';
 import { chunk, formatPorts, lower, setCidrs, type LoweredRule } from './lower.js';
 import { fitName, NameBook, shortHash } from './names.js';
 import { headerLines } from './header.js';
-import { mergePfsenseConfig, placementText, TRACKER_BASE } from './pfsense-merge.js';
+import { mergePfsenseConfig, prepareMerge, TRACKER_BASE } from './pfsense-merge.js';
 import { xmlComment, xmlText } from './quote.js';
 import { renderTemplate } from './templates.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
@@ -152,7 +152,9 @@ export function renderConfigXml(variant: Variant, meta: TargetMeta, policy: Poli
       key: `${rule.name}:${alias ?? 'any'}`,
     }));
   });
-  const placement = options.baseConfig === undefined ? [] : [placementText(options.baseConfig, iface, options.pfsenseAfter)];
+  // The export is read once: where the rules go is known before the header is written.
+  const merge = options.baseConfig === undefined ? undefined : prepareMerge(options.baseConfig, iface, options.pfsenseAfter);
+  const placement = merge === undefined ? [] : [merge.placement.text];
   const headers = headerLines(policy, options, [...howLines(variant, options, iface), ...placement], [], xmlComment);
   const aliasList = [...aliases.all.values()];
   const view = {
@@ -171,8 +173,8 @@ export function renderConfigXml(variant: Variant, meta: TargetMeta, policy: Poli
   const fragment = renderTemplate(template, view, options.templates);
   const largest = Math.max(0, ...aliasList.map((a) => a.entries.length));
   const budget = [{ what: 'entries in the largest alias', used: largest, limit: ALIAS_ENTRIES_MAX }];
-  if (options.baseConfig !== undefined) {
-    return { files: [{ name: 'config.xml', content: mergePfsenseConfig(options.baseConfig, fragment, iface, options.pfsenseAfter), mode: 0o600 }], warnings: [], budget };
+  if (merge !== undefined) {
+    return { files: [{ name: 'config.xml', content: mergePfsenseConfig(merge, fragment), mode: 0o600 }], warnings: [], budget };
   }
   return { files: [{ name: `${variant}.xml`, content: fragment, mode: 0o644 }], warnings: [], budget };
 }
