@@ -6,15 +6,11 @@
 // name unique in the NSG (a create of an existing name updates it, as the PUT behind `az network
 // nsg rule create` does); a name of at most 80 and a description of at most 140 characters.
 // Only the commands and queries that sipwall's azure.sh sends are known; anything else fails.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { fail, vendorState } from './fake-vendor.mjs';
 
-const file = process.env.FAKE_NSG;
+const { file, state, save } = vendorState('az', 'FAKE_NSG', { rules: [] });
 const args = process.argv.slice(2);
-const fail = (code, text) => {
-  process.stderr.write(`${text}\n`);
-  process.exit(code);
-};
-if (!file) fail(2, 'fake az: FAKE_NSG is not set');
 if (args.slice(0, 3).join(' ') !== 'network nsg rule') fail(2, `fake az: unknown command ${args.join(' ')}`);
 const op = args[3];
 /** Flag values: a flag takes the words up to the next flag. */
@@ -27,7 +23,6 @@ for (let i = 4; i < args.length; i++) {
   flags[flag] = values;
 }
 const one = (flag) => flags[flag]?.[0];
-const state = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { rules: [] };
 appendFileSync(`${file}.log`, `${op} ${one('-n') ?? ''} ${one('--priority') ?? ''}\n`);
 
 if (op === 'list') {
@@ -56,4 +51,4 @@ if (op === 'delete') {
   const rule = { name, priority, direction, access: one('--access'), protocol: one('--protocol'), sources: flags['--source-address-prefixes'], sourcePorts: flags['--source-port-ranges'], destinations: flags['--destination-address-prefixes'], destinationPorts: flags['--destination-port-ranges'], description };
   state.rules = [...state.rules.filter((r) => r.name !== name), rule];
 } else fail(2, `fake az: unknown operation ${op}`);
-writeFileSync(file, JSON.stringify(state, null, 1));
+save();

@@ -4,23 +4,16 @@
 // update.py, UpdateFirewall.Modify): a list flag that is not given keeps the rule's value, one
 // given empty (`--target-tags=`) clears it, one given a value replaces it; the direction cannot
 // change. Only the commands sipwall's gcp.sh sends are known; anything else fails.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fail, vendorState } from './fake-vendor.mjs';
 
-const file = process.env.FAKE_GCP;
+const { state: rules, save } = vendorState('gcloud', 'FAKE_GCP', {});
 const args = process.argv.slice(2);
-const fail = (code, text) => {
-  process.stderr.write(`${text}\n`);
-  process.exit(code);
-};
-if (!file) fail(2, 'fake gcloud: FAKE_GCP is not set');
 if (args.slice(0, 2).join(' ') !== 'compute firewall-rules') fail(2, `fake gcloud: unknown command ${args.join(' ')}`);
 const [op, ...rest] = args.slice(2);
 const positional = rest.filter((a) => !a.startsWith('--'));
 const flags = Object.fromEntries(rest.filter((a) => a.startsWith('--')).map((a) => (a.includes('=') ? [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a.slice(2), true])));
 /** An ArgList flag: undefined when not given, [] when given empty. */
 const list = (name) => (flags[name] === undefined ? undefined : String(flags[name]) === '' ? [] : String(flags[name]).split(','));
-const rules = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-const save = () => writeFileSync(file, JSON.stringify(rules, null, 1));
 const name = positional[0];
 
 if (op === 'list') {
