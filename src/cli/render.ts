@@ -62,8 +62,8 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('sip-ports', { type: 'string', describe: 'What the PBX listens on, e.g. udp:5060,tcp:5060,tls:5061 (overrides --pbx)' })
     .option('direction', { choices: ['in', 'out', 'both'] as const, default: 'in' as const, describe: 'Filter inbound, outbound or both' })
     .option('family', { choices: ['ipv4', 'ipv6', 'dual'], default: 'dual', describe: 'Address families to write rules for' })
-    .option('into', { type: 'string', describe: 'Hook into your own firewall instead of a standalone one: nftables FAMILY/TABLE/CHAIN (inet/filter/input), iptables CHAIN (INPUT)' })
-    .option('into-output', { type: 'string', describe: 'With --into and --direction out|both: the output chain to hook into (nftables FAMILY/TABLE/CHAIN; iptables default OUTPUT)' })
+    .option('into', { type: 'string', describe: `Hook into your own firewall instead of a standalone one: ${intoHelp('input')}` })
+    .option('into-output', { type: 'string', describe: `With --into and --direction out|both, the output chain to hook into: ${intoHelp('output')}` })
     .option('form', { type: 'string', describe: `Which artifact: ${formsHelp()} (default: the target's first)` })
     .option('ipset', { type: 'boolean', default: false, describe: flagHelp('ipset') })
     .option('ssh', { type: 'boolean', default: true, describe: 'Standalone: keep SSH open (--no-ssh to close it)' })
@@ -102,6 +102,11 @@ function flagHelp(flag: TargetFlag): string {
     if (text !== undefined) byText.set(text, [...(byText.get(text) ?? []), m.id]);
   }
   return [...byText].map(([text, ids]) => `${ids.join(', ')}: ${text}`).join('; ');
+}
+
+/** `nftables FAMILY/TABLE/CHAIN, …; iptables CHAIN …` for every target with mode `into` (meta.into). */
+function intoHelp(side: 'input' | 'output'): string {
+  return METAS.filter((m) => m.into !== undefined).map((m) => `${m.id} ${m.into![side]}`).join('; ');
 }
 
 /** `nftables restore|shell; ...` for every target with more than one form. */

@@ -28,6 +28,7 @@ export const meta: TargetMeta = {
   limits: { portsPerRule: 15, commentBytes: 255 , lineBytes: 1022,
     lineSource: 'ipset restore (ipset 7.17 lib/ipset.c: fgets into MAX_CMDLINE_CHARS 1024, newline and NUL included); iptables-restore reads 10,240 (iptables 1.8.9 xtables-restore.c buffer[10240])'},
   flags: { ipset: 'match address lists through ipset sets' },
+  into: { input: 'CHAIN of the filter table, e.g. INPUT', output: 'CHAIN (default OUTPUT)' },
   apply: '`iptables-restore`',
   rerun: 'replaces chains; ipset swap',
   validators: ['iptables-restore --test', 'ip6tables-restore --test', 'iptables-legacy-restore --test', 'ipset restore'],

@@ -22,6 +22,7 @@ export const meta: TargetMeta = {
   capabilities: { outbound: true, sourcePorts: true, dualFamilyRule: true, statefulReturn: true },
   traits: { namedSets: true, deny: true },
   limits: { commentBytes: 128 , lineSource: 'none: nft reads its input with a flex scanner that grows its buffer (an 800 kB line tested); the shell form is sh, which has none either'},
+  into: { input: 'FAMILY/TABLE/CHAIN, e.g. inet/filter/input', output: 'FAMILY/TABLE/CHAIN in the same table, e.g. inet/filter/output' },
   apply: '`nft -f`',
   rerun: 'replaces table/chain',
   validators: ['nft -c -f'],

@@ -122,6 +122,11 @@ export interface TargetMeta {
    * from these); given to another target they are refused, never ignored.
    */
   readonly flags?: Readonly<Partial<Record<TargetFlag, string>>>;
+  /**
+   * With mode `into`: how `--into` and `--into-output` name the user's chains in this target
+   * (their help is made from these); a target has it exactly when its modes include `into`.
+   */
+  readonly into?: { readonly input: string; readonly output: string };
   /** How a user applies the default form (docs/targets.md). */
   readonly apply: string;
   /** What applying the output again does (docs/targets.md). */

@@ -131,4 +131,16 @@ describe('flag help comes from the metas', () => {
       expect(line.replace(/\s+/g, ' ')).toContain(text.replace(/\s+/g, ' '));
     }
   });
+
+  it('--into and --into-output name the syntax of every target with mode into, and only those', async () => {
+    const help = (await runCli(['render', '--help'])).stdout.replace(/\s+/g, ' ');
+    for (const { meta } of TARGETS) {
+      expect([meta.id, meta.into !== undefined]).toEqual([meta.id, meta.modes.includes('into')]);
+      for (const [flag, side] of [['--into', 'input'], ['--into-output', 'output']] as const) {
+        const line = new RegExp(`${flag} (.*?)\\[`).exec(help)?.[1] ?? '';
+        if (meta.into) expect(line).toContain(`${meta.id} ${meta.into[side]}`);
+        else expect(line).not.toMatch(new RegExp(`\\b${meta.id}\\b`));
+      }
+    }
+  });
 });
