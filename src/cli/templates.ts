@@ -3,6 +3,7 @@
  * folder replaces templates/NAME.hbs (the names are those of the templates folder shipped with
  * sipwall); other files are left alone. The full Handlebars compiler is loaded only here.
  */
+import { warning } from '../errors/warnings.js';
 import { join } from 'node:path';
 import { InputError } from '../net/errors.js';
 import { shellWord } from '../text/shell-word.js';
@@ -31,5 +32,5 @@ export async function loadTemplates(ctx: Context, dir: string): Promise<Template
 /** One warning per replaced template that no render of this run used. */
 export function unusedTemplates(set: TemplateSet | undefined): string[] {
   if (set === undefined) return [];
-  return [...set.replaced].filter((n) => !set.used.has(n)).map((n) => `--templates: ${n}.hbs replaces a template this run does not use (a template of another target or form)`);
+  return [...set.replaced].filter((n) => !set.used.has(n)).map((name) => warning('W_TEMPLATE_UNUSED', { name }));
 }

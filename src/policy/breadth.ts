@@ -3,6 +3,7 @@
  * (`/1` for `/21`), a mapped or NAT64 range that stands for every IPv4 address, loopback or
  * link-local space, an RTP range over every UDP port. Pure.
  */
+import { warning } from '../errors/warnings.js';
 import { FAMILY_BITS, type Family } from '../net/address.js';
 import { formatPrefix, lastAddress, parseCidr, type Prefix } from '../net/cidr.js';
 import { formatPortRange, type PortRange } from '../net/ports.js';
@@ -65,14 +66,14 @@ export function addressWarnings(label: string, prefixes: readonly Prefix[], fami
   const bits = FAMILY_BITS[family];
   if (count >= 1n << BigInt(BROAD_BITS[family])) {
     const like = bits - (count.toString(2).length - 1);
-    out.push(`${label} covers ${count} IPv${family} addresses, as many as a /${like}: far more than a provider's gateways; check the profile or flag`);
+    out.push(warning('W_ADDRESSES_BROAD', { label, count, family, like }));
   }
   special ??= SPECIAL.map(([cidr, what]) => ({ prefix: parseCidr(cidr, 'special range'), what }));
   // A collapsed list is sorted and disjoint: one binary search per special range.
   for (const s of special) {
     if (s.prefix.family !== family) continue;
     const p = firstOverlap(prefixes, s.prefix);
-    if (p) out.push(`${label}: ${formatPrefix(p)} ${p.length <= s.prefix.length ? 'includes' : 'lies in'} ${formatPrefix(s.prefix)} (${s.what})`);
+    if (p) out.push(warning('W_ADDRESS_SPECIAL', { label, prefix: formatPrefix(p), inside: p.length > s.prefix.length, special: formatPrefix(s.prefix), what: s.what }));
   }
   return out;
 }
@@ -85,9 +86,9 @@ export function rtpWarnings(rtp: readonly PortRange[], sipPorts: readonly number
   const out: string[] = [];
   const text = rtp.map((r) => formatPortRange(r, '-')).join(',');
   const size = rtp.reduce((n, r) => n + r.to - r.from + 1, 0);
-  if (size > RTP_MAX_PORTS) out.push(`the RTP range ${text} opens ${size} UDP ports to ${from}: a PBX uses at most ${RTP_MAX_PORTS} (Asterisk 10000-20000, FreeSWITCH 16384-32768); give its real range with --pbx or --rtp-ports`);
-  if (rtp.some((r) => r.from < 1024)) out.push(`the RTP range ${text} holds UDP ports below 1024 (DNS, NTP, SNMP and other services), open to ${from}`);
+  if (size > RTP_MAX_PORTS) out.push(warning('W_RTP_BROAD', { range: text, size, from, max: RTP_MAX_PORTS }));
+  if (rtp.some((r) => r.from < 1024)) out.push(warning('W_RTP_LOW_PORTS', { range: text, from }));
   const sip = sipPorts.filter((p) => rtp.some((r) => p >= r.from && p <= r.to));
-  if (sip.length > 0) out.push(`the RTP range ${text} holds the SIP port ${[...new Set(sip)].join(', ')}: UDP SIP is open to ${from}, not only to the providers' signalling addresses`);
+  if (sip.length > 0) out.push(warning('W_RTP_HOLDS_SIP', { range: text, ports: [...new Set(sip)], from }));
   return out;
 }

@@ -1,4 +1,6 @@
 /** Builds the policy from providers and the host profile, in stages (sets.ts, terms.ts, notes.ts). Pure. */
+import { warning } from '../errors/warnings.js';
+import { flag } from '../errors/concepts.js';
 import type { TargetError } from '../targets/types.js';
 import { coreError } from '../errors/catalogue.js';
 import type { Family } from '../net/address.js';
@@ -105,9 +107,7 @@ function resolveHostRtp(input: PolicyInput): { range: PortRange[]; notes: string
     throw coreError('E_NO_RTP_RANGE', { providers: missing });
   }
   const range = unionPorts(instructed.flatMap((p) => p.media!.hostPorts!));
-  const message =
-    `no --pbx or --rtp-ports: RTP is opened on ${formatRanges(range)} as documented by ${instructed.map((p) => p.name).join(' and ')}; ` +
-    `the PBX's own RTP range must match (e.g. Asterisk rtp.conf rtpstart/rtpend) or calls get one-way audio`;
+  const message = warning('W_RTP_FROM_PROVIDER', { range: formatRanges(range), providers: instructed.map((p) => p.name) });
   return { range, notes: [message], warnings: [message] };
 }
 
@@ -120,8 +120,8 @@ function sshAccess(ssh: NonNullable<PolicyInput['ssh']>, families: readonly Fami
     if (list.length === 0) continue;
     const prefixes = collapse(list).prefixes;
     if (coversEveryAddress(prefixes, family)) {
-      warnings.push(`--ssh-from ${prefixes.map(formatPrefix).join(', ')} covers every IPv${family} address: SSH is open to all of them, as without --ssh-from`);
-    } else warnings.push(...addressWarnings('--ssh-from', prefixes, family));
+      warnings.push(warning('W_SSH_EVERY', { prefixes: prefixes.map(formatPrefix), family }));
+    } else warnings.push(...addressWarnings(flag('ssh-from'), prefixes, family));
     // Provider set names end in _v4/_v6 (ids have no "_"), so this name cannot collide with one.
     sources.push({ kind: 'set', set: { name: `ssh_allowed_ipv${family}`, family, prefixes, description: `SSH IPv${family}` } });
   }

@@ -3,6 +3,7 @@
  * shared by SIP and media when both roles collapse to the same prefixes (FlyNumber: the gateways
  * lie inside the /21). Pure.
  */
+import { warning } from '../errors/warnings.js';
 import type { Family } from '../net/address.js';
 import { collapse, formatPrefix, type Collapsed, type Prefix } from '../net/cidr.js';
 import type { Provider } from '../providers/types.js';
@@ -64,7 +65,7 @@ function addressesOf(provider: Provider, roles: readonly Role[], family: Family,
   for (const x of list.subsumed) out.subsumed.push({ ...x, set: name });
   const what = roles.map((r) => (r === 'sip' ? 'SIP' : 'media')).join(' and ');
   if (coversEveryAddress(list.prefixes, family)) {
-    out.warnings.push(`${provider.id} ${what}: ${list.prefixes.map(formatPrefix).join(', ')} ${list.prefixes.length === 1 ? 'covers' : 'cover'} every address; the rule matches any address`);
+    out.warnings.push(warning('W_ADDRESSES_EVERY', { label: `${provider.id} ${what}`, prefixes: list.prefixes.map(formatPrefix) }));
     return ANY_ADDRESS;
   }
   out.warnings.push(...addressWarnings(`${provider.id} ${what}`, list.prefixes, family));

@@ -1,4 +1,5 @@
 /** Turns a raw profile (built-in data or a user's file) into a checked Provider. Pure. */
+import { warning } from '../errors/warnings.js';
 import { parseCidr, type Prefix } from '../net/cidr.js';
 import { InputError } from '../net/errors.js';
 import { parsePort, parsePortRange } from '../net/ports.js';
@@ -99,8 +100,5 @@ export function checkNotFuture(provider: Provider, now: Date, where: string): vo
 export function stalenessWarning(provider: Provider, now: Date, maxAgeDays: number): string | undefined {
   const age = profileAgeDays(provider, now);
   if (age <= maxAgeDays) return undefined;
-  return (
-    `profile ${provider.id} was retrieved ${provider.retrieved} (${age} days ago, over ${maxAgeDays}): ` +
-    `re-check ${provider.source} for changed addresses or ports`
-  );
+  return warning('W_PROFILE_STALE', { id: provider.id, retrieved: provider.retrieved, age, max: maxAgeDays, source: provider.source });
 }

@@ -7,6 +7,7 @@
  * network interface add up (allow-only), so a long list is split across groups; 5 groups per
  * interface by default, 16 at most; no source ports, no deny.
  */
+import { warning } from '../errors/warnings.js';
 import { coreError } from '../errors/catalogue.js';
 import type { Family } from '../net/address.js';
 import { chunk, lower, remoteCidrs, type LoweredRule } from './lower.js';
@@ -117,7 +118,7 @@ function splitGroups(rules: readonly AwsRule[], directions: readonly Direction[]
   budget.push({ what: 'security groups per network interface', used: count, limit: GROUPS_DEFAULT });
   const warnings =
     count > GROUPS_DEFAULT
-      ? [`the rules need ${count} security groups: above the default of ${GROUPS_DEFAULT} per network interface; raise the quota (up to ${GROUPS_MAX}) before attaching them`]
+      ? [warning('W_AWS_GROUPS', { count, limit: GROUPS_DEFAULT, max: GROUPS_MAX })]
       : [];
   return { groups, budget, warnings };
 }
@@ -188,7 +189,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const rules = lower(policy, meta, options.form);
   checkGroupCount(rules);
   const { groups, budget, warnings } = splitGroups(awsRules(rules), policy.directions);
-  const notes = policy.directions.includes('out') ? ['A new security group allows all outbound traffic: remove that default rule, or the outbound rules change nothing.'] : [];
+  const notes = policy.directions.includes('out') ? [warning('W_AWS_OUTBOUND', {})] : [];
   // A JSON object or a Terraform file keeps one of two equal names, and a rule would vanish.
   const numberedRules = numbered(groups.flatMap((g, i) => g.map((r) => ({ ...r, group: i }))));
   const grouped: Grouped = { groups, numbered: numberedRules, notes, result: { warnings: [...warnings, ...notes], budget } };

@@ -11,6 +11,7 @@
  *
  * The target then renders the prepared policy: it never sees a term it cannot express.
  */
+import { warning } from '../errors/warnings.js';
 import { coreError } from '../errors/catalogue.js';
 import { formatPortRange } from '../net/ports.js';
 import type { Policy, Term } from '../policy/types.js';
@@ -71,7 +72,7 @@ function prepare(policy: Policy, meta: TargetMeta, options: RenderOptions, all: 
     if (options.strict === true) {
       throw coreError('E_SOURCE_PORTS_UNSUPPORTED', { what, term: term.name, protocol: term.protocol, ports, capable: targetsWith(all, 'sourcePorts') });
     }
-    widened.push(`${term.name}: ${meta.id} cannot match source ports; this rule accepts any ${term.protocol} source port, not only ${ports}.`);
+    widened.push(warning('W_SOURCE_PORTS_WIDENED', { term: term.name, target: meta.id, protocol: term.protocol, ports }));
     return { ...term, sourcePorts: 'any' } satisfies Term;
   });
   return { policy: { ...policy, terms, notes: [...policy.notes, ...widened] }, widened };

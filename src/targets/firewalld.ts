@@ -5,6 +5,7 @@
  * one element per rich rule: a port or a source-port, never both; `--check-config` exits 0 on
  * warnings).
  */
+import { warning } from '../errors/warnings.js';
 import type { AddressSet, Policy } from '../policy/types.js';
 import { formatPorts, lower, setCidrs, type LoweredRule } from './lower.js';
 import { fitName, NameBook } from './names.js';
@@ -86,7 +87,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     // the same rich rule twice: firewalld warns about the second, so it is written once.
     rules: [...new Map(rules.filter((r) => r.direction === d).flatMap(richRules).map((r) => [r.text, r])).values()],
   }));
-  const notes = policy.directions.includes('out') ? ['sipwall-out only accepts: firewalld lets everything out unless your own policy or zone drops outbound traffic.'] : [];
+  const notes = policy.directions.includes('out') ? [warning('W_FIREWALLD_OUTBOUND', {})] : [];
   if (options.form === 'xml') {
     const how = ['Apply: copy ipsets/*.xml and policies/*.xml into /etc/firewalld/ (the same folders), then firewall-cmd --reload. Needs firewalld 0.9.0 or later (policy objects); an older one ignores the policies folder.', 'Re-running: ipsets of earlier runs that no policy uses any more stay until you delete them; --form shell removes them.'];
     const headers = headerLines(policy, options, how, notes, xmlComment);

@@ -83,10 +83,6 @@ function rtpSummary(policy: Policy): string {
   return policy.host.rtp.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',');
 }
 
-/** Printed on stderr in standalone mode. */
-export const STANDALONE_SHORT =
-  'standalone mode writes a complete host firewall (input and forward policy drop); on a host with its own firewall use --into';
-
 /** What standalone mode means, said the same way by every netfilter target. */
 export const STANDALONE_WARNING =
   'Standalone: a complete host firewall (input and forward policy drop). It replaces only its own rules; ' +

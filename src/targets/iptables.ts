@@ -8,7 +8,8 @@ import { coreError } from '../errors/catalogue.js';
 import type { Family } from '../net/address.js';
 import { formatPrefix } from '../net/cidr.js';
 import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Term } from '../policy/types.js';
-import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
+import { headerLines, INTO_NOTE, STANDALONE_WARNING } from './header.js';
+import { warning } from '../errors/warnings.js';
 import { packPorts, portMatch } from './multiport.js';
 import { setCidrs } from './lower.js';
 import { NameBook, shortHash } from './names.js';
@@ -104,12 +105,12 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     hookChains.in = parseIntoChain(options.into, 'into');
     if (policy.directions.includes('out')) hookChains.out = parseIntoChain(options.intoOutput ?? 'OUTPUT', 'into-output');
   } else {
-    warnings.push(STANDALONE_SHORT);
+    warnings.push(warning('W_STANDALONE', {}));
   }
   const useIpset = options.ipset;
   const largest = Math.max(0, ...policy.sets.map((s) => s.prefixes.length));
   if (!useIpset && largest > LARGE_LIST) {
-    warnings.push(`an address list has ${largest} prefixes: --ipset matches it in one rule instead of ${largest}`);
+    warnings.push(warning('W_IPSET_HINT', { largest }));
   }
   for (const s of policy.sets) {
     if (useIpset && s.prefixes.some((p) => p.length === 0)) {

@@ -8,7 +8,8 @@ import { formatPrefixShort } from '../net/cidr.js';
 import { formatPortRange } from '../net/ports.js';
 import { replyOf, type Addresses, type AddressSet, type Direction, type Policy, type Ports, type Term } from '../policy/types.js';
 import { NameBook } from './names.js';
-import { headerLines, INTO_NOTE, STANDALONE_SHORT, STANDALONE_WARNING } from './header.js';
+import { headerLines, INTO_NOTE, STANDALONE_WARNING } from './header.js';
+import { warning } from '../errors/warnings.js';
 import { nftString, shellWord } from './quote.js';
 import { renderTemplate } from './templates.js';
 import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
@@ -85,7 +86,7 @@ const chainName = (d: Direction) => `sipwall_${d}`;
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const into = options.mode === 'into';
-  const warnings: string[] = into ? [] : [STANDALONE_SHORT];
+  const warnings: string[] = into ? [] : [warning('W_STANDALONE', {})];
   const { place, hooks } = placeOf(policy, options);
   checkFamilies(policy, place);
 
@@ -177,7 +178,7 @@ function standaloneBaseChains(policy: Policy, chainName: (d: Direction) => strin
     { name: 'forward', hook: 'forward', rules: [] as string[] },
   ];
   if (policy.directions.includes('out')) {
-    warnings.push('Standalone with --direction out: output policy drop; only loopback, DNS, ICMP, return traffic and the SIP/RTP rules leave the host.');
+    warnings.push(warning('W_STANDALONE_OUTPUT', {}));
     chains.push({
       name: 'output',
       hook: 'output',
