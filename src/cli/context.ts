@@ -1,5 +1,5 @@
 /** What a command handler gets: the outside world and the exact command line. */
-import { InputError } from '../net/errors.js';
+import { cliError } from '../errors/cli.js';
 import type { Target } from '../targets/types.js';
 import type { Provider } from '../providers/types.js';
 import { shellWord } from '../text/shell-word.js';
@@ -35,9 +35,7 @@ export function readInput(ctx: Context, flag: string, file: string, fix: string,
   try {
     return ctx.io.readFile(file, maxBytes);
   } catch (error) {
-    const input = `${flag} ${shellWord(file)}`;
-    if (error instanceof ReadLimitError) throw new InputError(input, error.message, error.code === 'EFBIG' ? limitFix : fix);
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new InputError(input, `cannot be read (${code})`, fix);
+    if (error instanceof ReadLimitError) throw cliError('E_READ_LIMIT', { flag, file: shellWord(file), problem: error.message, fix: error.code === 'EFBIG' ? limitFix : fix });
+    throw cliError('E_READ', { flag, file: shellWord(file), code: (error as NodeJS.ErrnoException).code ?? 'unreadable', fix });
   }
 }

@@ -3,11 +3,11 @@
  * call (`--live`); the flows that arrived without an answer are replayed against this host's
  * firewall (or `--ruleset`), so "one-way audio" comes with the rule that drops it.
  */
+import { commandError } from '../errors/commands.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../net/errors.js';
 import { readCall, rewrites, type CallReport } from '../diagnose/call.js';
 import type { Finding } from '../diagnose/findings.js';
 import { fixFor } from '../diagnose/firewall.js';
@@ -59,23 +59,23 @@ export interface CaptureBytes {
 /** The captures' bytes: the files named, or a live capture; empty when neither was asked for. */
 export async function captureBytes(args: DiagnoseArgs, ctx: Context, maxBytes: number): Promise<CaptureBytes[]> {
   const files = args.capture ?? [];
-  if (files.length > 0 && args.live !== undefined) throw new InputError('--live', 'given with a capture file', 'give one: a file, or --live 60s');
-  if (files.length > CAPTURES) throw new InputError('capture', `${files.length} files given`, `give at most ${CAPTURES} captures of one call`);
+  if (files.length > 0 && args.live !== undefined) throw commandError('E_LIVE_WITH_FILE', {});
+  if (files.length > CAPTURES) throw commandError('E_CAPTURES_MANY', { count: files.length, max: CAPTURES });
   if (files.length > 0) {
     return files.map((file) => {
       try {
         return { bytes: readBoundedBytes(file, maxBytes), from: file };
       } catch (error) {
         const problem = error instanceof ReadLimitError ? error.message : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`;
-        throw new InputError(`capture ${shellWord(file)}`, problem, error instanceof ReadLimitError && error.code === 'EFBIG' ? 'raise --max-capture-mib' : 'give a pcap or pcapng file (tcpdump -w, sngrep)');
+        throw commandError('E_CAPTURE_READ', { file: shellWord(file), problem, tooBig: error instanceof ReadLimitError && error.code === 'EFBIG' });
       }
     });
   }
   if (args.live === undefined) return [];
   const ms = parseDuration(args.live, '--live');
-  if (ms < 1000 || ms > LIVE_MAX_MS) throw new InputError('--live', `"${args.live}" is outside 1s-10m`, 'give e.g. --live 60s');
-  if (process.getuid?.() !== 0) throw new InputError('--live', 'capturing needs root', 'run it with sudo, or capture yourself: tcpdump -i any -w call.pcap');
-  if (!hasTool('tcpdump')) throw new InputError('--live', 'needs tcpdump', 'install it (Debian: apt install tcpdump), or give a capture file');
+  if (ms < 1000 || ms > LIVE_MAX_MS) throw commandError('E_LIVE_DURATION', { value: args.live });
+  if (process.getuid?.() !== 0) throw commandError('E_LIVE_ROOT', {});
+  if (!hasTool('tcpdump')) throw commandError('E_LIVE_TCPDUMP', {});
   const dir = mkdtempSync(join(tmpdir(), 'sipwall-capture-'));
   try {
     const file = join(dir, 'call.pcap');
@@ -93,7 +93,7 @@ export async function captureBytes(args: DiagnoseArgs, ctx: Context, maxBytes: n
     try {
       return [{ bytes: readBoundedBytes(file, maxBytes), from: `a ${Math.round(ms / 1000)} s live capture` }];
     } catch {
-      throw new InputError('--live', 'tcpdump wrote no capture', 'check that tcpdump runs here: tcpdump -i any -c 1');
+      throw commandError('E_LIVE_NO_CAPTURE', {});
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -105,7 +105,7 @@ function callPart(bytes: Buffer, from: string, replayWith: ReplayWith): CallPart
   try {
     call = readCall((visit) => scanCapture(bytes, visit));
   } catch (error) {
-    if (error instanceof CaptureError) throw new InputError(`capture ${shellWord(from)}`, error.message, 'give a pcap or pcapng file (tcpdump -w, sngrep)');
+    if (error instanceof CaptureError) throw commandError('E_CAPTURE_FORMAT', { file: shellWord(from), problem: error.message });
     throw error;
   }
   const findings = [...call.findings];

@@ -1,7 +1,7 @@
 /** `sipwall diagnose nat`: the flags, and the measure against a responder (src/probe/nat-probe.ts). */
+import { commandError } from '../errors/commands.js';
 import { lookup } from 'node:dns/promises';
 import { parseAddress } from '../net/address.js';
-import { InputError } from '../net/errors.js';
 import { CONTROL_SECONDS, natFindings } from '../diagnose/nat.js';
 import type { Finding } from '../diagnose/findings.js';
 import { natBehaviour, type NatBehaviour } from '../probe/nat-probe.js';
@@ -14,11 +14,11 @@ export type NatArgs = ReturnType<typeof parseNatArgs>;
 export function parseNatArgs(responder: string, idle: string | undefined, keepalive: string | undefined) {
   const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+)(?::(\d{1,5}),(\d{1,5}))?$/.exec(responder);
   const ports = m?.[2] ? ([Number(m[2]), Number(m[3])] as const) : ([5060, 5062] as const);
-  if (!m || !ports.every((p) => p >= 1 && p <= 65_535) || ports[0] === ports[1]) throw new InputError('--responder', `"${responder.slice(0, 60)}" is not HOST or HOST:PORT,PORT`, 'write e.g. --responder 203.0.113.7 or --responder 203.0.113.7:5060,5062 (two different UDP ports)');
+  if (!m || !ports.every((p) => p >= 1 && p <= 65_535) || ports[0] === ports[1]) throw commandError('E_NAT_RESPONDER', { value: responder.slice(0, 60) });
   const times = (idle ?? '15s,30s,60s,120s').split(',').map((t) => parseDuration(t.trim(), '--idle') / 1000);
-  if (times.length > 8 || times.some((t) => !Number.isInteger(t) || t < 2 || t > CALLBACK.maxSeconds)) throw new InputError('--idle', `"${(idle ?? '').slice(0, 60)}" is not a list of up to 8 whole seconds from 2s to ${CALLBACK.maxSeconds}s`, 'write e.g. --idle 15s,30s,60s,120s');
+  if (times.length > 8 || times.some((t) => !Number.isInteger(t) || t < 2 || t > CALLBACK.maxSeconds)) throw commandError('E_NAT_IDLE', { value: (idle ?? '').slice(0, 60), max: CALLBACK.maxSeconds });
   const every = keepalive === undefined ? undefined : parseDuration(keepalive, '--keepalive') / 1000;
-  if (every !== undefined && !Number.isInteger(every)) throw new InputError('--keepalive', `"${keepalive}" is not whole seconds`, 'write e.g. --keepalive 60s, or 0 for none');
+  if (every !== undefined && !Number.isInteger(every)) throw commandError('E_NAT_KEEPALIVE', { value: keepalive ?? '' });
   return { host: m[1]!.replace(/^\[|\]$/g, ''), ports, idle: [...new Set(times)], keepalive: every };
 }
 
@@ -27,7 +27,7 @@ async function resolveResponder(host: string): Promise<string> {
   try {
     return (await lookup(host)).address;
   } catch (error) {
-    throw new InputError('--responder', `"${host.slice(0, 60)}" does not resolve (${(error as NodeJS.ErrnoException).code ?? 'no address'})`, 'give the responder\'s IP address or a name that resolves');
+    throw commandError('E_NAT_RESPONDER_DNS', { host: host.slice(0, 60), code: (error as NodeJS.ErrnoException).code ?? 'no address' });
   }
 }
 

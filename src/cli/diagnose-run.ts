@@ -1,4 +1,5 @@
 /** `sipwall diagnose`: runs every part that applies and prints ranked findings (exit 0 none, 1 some). */
+import { commandError } from '../errors/commands.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAddress } from '../net/address.js';
@@ -51,13 +52,13 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
     ['--keepalive', 'nat', args.keepalive !== undefined],
   ];
   for (const [flag, part, given] of owned) {
-    if (given && args.part !== part && args.part !== 'all') throw new InputError(flag, `is for diagnose ${part}, not diagnose ${args.part}`, part === 'call' ? 'write sipwall diagnose call FILE, or sipwall diagnose call --live 60s' : 'write sipwall diagnose nat --responder HOST');
+    if (given && args.part !== part && args.part !== 'all') throw commandError('E_DIAGNOSE_FLAG_PART', { flag, part, asked: args.part });
   }
-  if (args.part === 'nat' && args.responder === undefined) throw new InputError('diagnose nat', 'no responder given', 'run sipwall responder --sip udp:5060,udp:5062 --callback on a host outside this NAT and name it: --responder HOST');
+  if (args.part === 'nat' && args.responder === undefined) throw commandError('E_DIAGNOSE_NO_RESPONDER', {});
   const natArgs = args.responder === undefined ? undefined : parseNatArgs(args.responder, args.idle, args.keepalive);
   const named = (args.provider?.length ?? 0) + (args.profile?.length ?? 0) > 0;
-  if (args.part === 'firewall' && !named) throw new InputError('--provider', 'no provider given: the replay sends the provider\'s flows', 'name one, e.g. --provider flynumber, or --profile FILE');
-  if (args.interface !== undefined && !isInterfaceName(args.interface)) throw new InputError('--interface', `"${args.interface.slice(0, 40)}" is not an interface name`, 'give a name of 1-15 letters, digits, _ . or -, e.g. eth0');
+  if (args.part === 'firewall' && !named) throw commandError('E_DIAGNOSE_NO_PROVIDER', {});
+  if (args.interface !== undefined && !isInterfaceName(args.interface)) throw commandError('E_INTERFACE_NAME', { value: args.interface.slice(0, 40) });
   // Every flag is checked before any part runs, including those only some parts read.
   parseWhole('--max-profile-mib', args.maxProfileMib, 1, 4096, 64);
   const maxCapture = parseWhole('--max-capture-mib', args.maxCaptureMib, 1, 4096, 256) * 1024 * 1024;
@@ -68,7 +69,7 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
   const sipPorts = args.sipPorts === undefined ? undefined : parseSipPorts(args.sipPorts);
   const providers = named ? loadProviders(args, ctx) : [];
   const host = hostFor(args.pbx);
-  if (args.part === 'call' && (args.capture ?? []).length === 0 && args.live === undefined) throw new InputError('diagnose call', 'no capture given', 'give a file (sipwall diagnose call capture.pcap) or capture now: --live 60s');
+  if (args.part === 'call' && (args.capture ?? []).length === 0 && args.live === undefined) throw commandError('E_DIAGNOSE_NO_CAPTURE', {});
   // A live capture first: the user places the call while it runs.
   const captures = await captureBytes(args, ctx, maxCapture);
 
@@ -105,7 +106,7 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
   if (wantFirewall && !named) parts.push({ part: 'firewall', ran: false, summary: 'no provider named: give --provider or --profile to replay its flows' });
   else if (wantFirewall) {
     const why = cannotReplay();
-    if (why !== undefined && args.part === 'firewall') throw new InputError('diagnose firewall', why, 'run it on the Linux host as root, or give a saved ruleset to a Linux machine where you are root');
+    if (why !== undefined && args.part === 'firewall') throw commandError('E_DIAGNOSE_NO_REPLAY', { why });
     if (why !== undefined) parts.push({ part: 'firewall', ran: false, summary: why });
     else {
       const rtpPorts = rtpPortsOf(config);
@@ -146,7 +147,7 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
   }
 
   if (!parts.some((p) => p.ran) && findings.length === 0) {
-    throw new InputError('diagnose', `nothing could be checked (${parts.map((p) => `${p.part}: ${p.summary}`).join('; ')})`, 'name a provider (-p flynumber) for the firewall, --config-dir for the PBX config, a capture (diagnose call FILE) or --responder (diagnose nat)');
+    throw commandError('E_DIAGNOSE_NOTHING', { parts: parts.map((p) => `${p.part}: ${p.summary}`).join('; ') });
   }
   const list = ranked(findings);
   if (args.json) {
@@ -162,8 +163,8 @@ function parseAddresses(values: readonly string[] | undefined): { 4?: string; 6?
   const out: { 4?: string; 6?: string } = {};
   for (const value of (values ?? []).flatMap((v) => v.split(','))) {
     const a = parseAddress(value.trim());
-    if (!a) throw new InputError('--address', `"${value.slice(0, 60)}" is not an IP address`, 'give the PBX\'s address, e.g. --address 203.0.113.5');
-    if (out[a.family] !== undefined) throw new InputError('--address', `two IPv${a.family} addresses given`, 'give one address per family');
+    if (!a) throw commandError('E_DIAGNOSE_ADDRESS', { value: value.slice(0, 60) });
+    if (out[a.family] !== undefined) throw commandError('E_DIAGNOSE_ADDRESS_TWICE', { family: a.family });
     out[a.family] = a.text;
   }
   return out;
@@ -173,7 +174,7 @@ function parseAddresses(values: readonly string[] | undefined): { 4?: string; 6?
 function readConfig(dir: string, explicit: boolean, addresses: readonly string[]): PbxConfig | undefined {
   let names: string[];
   try {
-    if (!statSync(dir).isDirectory()) throw new InputError('--config-dir', `${shellWord(dir)} is not a folder`, 'give the folder that holds pjsip.conf (Asterisk) or vars.xml (FreeSWITCH)');
+    if (!statSync(dir).isDirectory()) throw commandError('E_CONFIG_DIR_NOT_FOLDER', { dir: shellWord(dir) });
     // Only the folders the PBXs use: a --config-dir of / must not walk the whole file system.
     const list = (sub: string) => {
       try {
@@ -186,7 +187,7 @@ function readConfig(dir: string, explicit: boolean, addresses: readonly string[]
   } catch (error) {
     if (error instanceof InputError) throw error;
     if (!explicit) return undefined;
-    throw new InputError('--config-dir', `${shellWord(dir)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, 'give a readable folder (a copy of /etc/asterisk will do)');
+    throw commandError('E_CONFIG_DIR_READ', { dir: shellWord(dir), code: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
   }
   const asterisk = names.filter((n) => /^(pjsip|rtp)[^/]*\.conf$/.test(n));
   const freeswitch = names.filter((n) => /^(vars\.xml|autoload_configs\/switch\.conf\.xml|sip_profiles\/[^/]+\.xml)$/.test(n));
@@ -203,7 +204,7 @@ function readConfig(dir: string, explicit: boolean, addresses: readonly string[]
     });
   if (asterisk.length > 0) return asteriskFindings(read(asterisk), { addresses });
   if (freeswitch.length > 0) return freeswitchFindings(read(freeswitch), { addresses });
-  if (explicit) throw new InputError('--config-dir', `${shellWord(dir)} holds no pjsip*.conf, rtp*.conf (Asterisk) or vars.xml (FreeSWITCH)`, 'give the PBX\'s configuration folder');
+  if (explicit) throw commandError('E_CONFIG_DIR_EMPTY', { dir: shellWord(dir) });
   return undefined;
 }
 

@@ -5,7 +5,7 @@
  * The declarations are recorded as the command builders make them: one source of truth.
  */
 import type { Argv, Options } from 'yargs';
-import { InputError } from '../net/errors.js';
+import { cliError } from '../errors/cli.js';
 
 export type FlagTable = Map<string, Options>;
 
@@ -54,20 +54,20 @@ export function checkParsed(table: FlagTable | undefined, args: Record<string, u
     const value = args[name];
     if (value === undefined) continue;
     const flag = `--${name}`;
-    if (spec.type !== 'boolean' && argv.includes(`${flag}=`)) throw new InputError(flag, 'is empty', `give a value, or leave ${flag} out`);
+    if (spec.type !== 'boolean' && argv.includes(`${flag}=`)) throw cliError('E_FLAG_EMPTY', { flag, required: false });
     if (spec.array) {
       const list = Array.isArray(value) ? value : [value];
-      if (list.length === 0 || list.some((v) => String(v).trim() === '')) throw new InputError(flag, 'has an empty value', `give a value each time, or leave ${flag} out`);
+      if (list.length === 0 || list.some((v) => String(v).trim() === '')) throw cliError('E_FLAG_EMPTY_VALUE', { flag });
       continue;
     }
     if (Array.isArray(value)) {
-      throw new InputError(flag, `is given ${value.length} times`, `give it once${spec.type === 'string' ? ' (several values go comma-separated in one)' : ''}`);
+      throw cliError('E_FLAG_REPEATED', { flag, times: value.length, text: spec.type === 'string' });
     }
     if (spec.type === 'string' && typeof value === 'string' && value.trim() === '' && spec.choices === undefined) {
-      throw new InputError(flag, 'is empty', spec.demandOption ? 'give a value' : `give a value, or leave ${flag} out`);
+      throw cliError('E_FLAG_EMPTY', { flag, required: Boolean(spec.demandOption) });
     }
     if (spec.type === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) {
-      throw new InputError(flag, `"${typed(argv, name) ?? String(value)}" is not a number`, `write e.g. ${flag} ${typeof spec.default === 'number' ? spec.default : 1}`);
+      throw cliError('E_FLAG_NUMBER', { flag, value: typed(argv, name) ?? String(value), example: typeof spec.default === 'number' ? spec.default : 1 });
     }
   }
 }

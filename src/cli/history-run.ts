@@ -3,7 +3,7 @@
  * history reader and the summary, not the scheduler, the exporter and the status page (start-up,
  * BENCHMARKS.md).
  */
-import { InputError } from '../net/errors.js';
+import { commandError } from '../errors/commands.js';
 import { parseDuration } from '../text/duration.js';
 import { terminalText } from '../text/escape.js';
 import { readHistory } from '../watch/history.js';
@@ -14,7 +14,7 @@ import type { HistoryArgs } from './watch.js';
 import { loadConfig } from './watch-config.js';
 
 export async function runHistory(args: HistoryArgs, ctx: Context): Promise<number> {
-  if ((args.config === undefined) === (args.dir === undefined)) throw new InputError(args.dir === undefined ? '--config' : '--dir', args.dir === undefined ? 'is missing' : 'cannot go with --config', 'give the watch config (--config) or its history folder (--dir), one of them');
+  if ((args.config === undefined) === (args.dir === undefined)) throw commandError('E_HISTORY_SOURCE', { flag: args.dir === undefined ? '--config' : '--dir', problem: args.dir === undefined ? 'is missing' : 'cannot go with --config' });
   const dir = args.dir ?? (await loadConfig(ctx, args.config)).history.dir;
   const sinceMs = parseDuration(args.since, '--since');
   const to = ctx.io.now().getTime();
@@ -22,7 +22,7 @@ export async function runHistory(args: HistoryArgs, ctx: Context): Promise<numbe
   try {
     read = readHistory(dir, to - sinceMs);
   } catch (error) {
-    throw new InputError(`history ${shellWord(dir)}`, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, 'name the folder the watch writes (history.dir)');
+    throw commandError('E_HISTORY_READ', { dir: shellWord(dir), code: (error as NodeJS.ErrnoException).code ?? 'unreadable' });
   }
   const wanted = args.check === undefined ? undefined : new Set(args.check);
   const summaries = summarize(wanted ? read.results.filter((r) => wanted.has(r.check)) : read.results, to - sinceMs, to);

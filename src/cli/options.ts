@@ -1,7 +1,7 @@
 /** Turns render flags into policy input and render options; every error names its flag. */
 import type { Family } from '../net/address.js';
 import { parseCidr, type Prefix } from '../net/cidr.js';
-import { InputError } from '../net/errors.js';
+import { cliError } from '../errors/cli.js';
 import { parsePort, parsePortList, type PortRange } from '../net/ports.js';
 import { DEFAULT_HOST } from '../providers/pbx.js';
 import { findPbxPreset } from '../providers/registry.js';
@@ -16,7 +16,7 @@ export function parseFamilies(value: string): Family[] {
     case 'dual':
       return [4, 6];
     default:
-      throw new InputError('--family', `"${value}" is not a family`, 'use ipv4, ipv6 or dual');
+      throw cliError('E_FAMILY', { value });
   }
 }
 
@@ -26,7 +26,7 @@ export function parseSipPorts(value: string): Partial<Record<Transport, number[]
   for (const item of value.split(',')) {
     const [transport, port, extra] = item.trim().split(':');
     if (!TRANSPORTS.includes(transport as Transport) || port === undefined || extra !== undefined) {
-      throw new InputError('--sip-ports', `"${item}" is not TRANSPORT:PORT`, 'write e.g. udp:5060,tcp:5060,tls:5061');
+      throw cliError('E_SIP_PORTS', { item });
     }
     const list = (out[transport as Transport] ??= []);
     list.push(parsePort(port, '--sip-ports'));
@@ -37,7 +37,7 @@ export function parseSipPorts(value: string): Partial<Record<Transport, number[]
 export function parseRtpPorts(value: string): PortRange[] {
   const ranges = parsePortList(value, '--rtp-ports');
   if (ranges.length === 1 && ranges[0]!.from === ranges[0]!.to) {
-    throw new InputError('--rtp-ports', `"${value}" is a single port`, 'give the PBX\'s RTP range, e.g. 10000-20000');
+    throw cliError('E_RTP_SINGLE_PORT', { value });
   }
   return ranges;
 }
@@ -45,7 +45,7 @@ export function parseRtpPorts(value: string): PortRange[] {
 /** A whole number flag within [min, max] (yargs gives NaN for `abc`, and takes -5 or 1.5). */
 export function parseWhole(flag: string, value: unknown, min: number, max: number, example: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InputError(flag, `"${String(value)}" is not a whole number from ${min} to ${max}`, `write e.g. ${flag} ${example}`);
+    throw cliError('E_FLAG_WHOLE', { flag, value: String(value), min, max, example });
   }
   return value;
 }

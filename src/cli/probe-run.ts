@@ -2,8 +2,8 @@
  * Runs `sipwall probe sip` and `sipwall probe rtp`: the thin layer between flags and src/probe —
  * parse and check every input first (exit 2, nothing sent), run, report (human or --json).
  */
+import { commandError } from '../errors/commands.js';
 import { parseDuration } from '../text/duration.js';
-import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
 import { DnsFailure } from '../probe/resolve.js';
 import { rtpReport, sipReport } from '../probe/report.js';
@@ -18,20 +18,20 @@ import { parseListeners } from './responder.js';
 import { terminalLines } from '../text/escape.js';
 
 function positive(value: number, name: string, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new InputError(name, `${value} is not a whole number from 1 to ${max}`, `use e.g. ${name} ${Math.min(max, 100)}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw commandError('E_PROBE_COUNT', { flag: name, value, max });
   return value;
 }
 
 function dnsServers(list: string[] | undefined): string[] | undefined {
   for (const s of list ?? []) {
-    if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/.test(s)) throw new InputError('--dns-server', `"${s.slice(0, 40)}" is not an IP address (with an optional :port)`, 'write e.g. 127.0.0.1:5353 or [2001:db8::53]:53');
+    if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/.test(s)) throw commandError('E_DNS_SERVER', { value: s.slice(0, 40) });
   }
   return list;
 }
 
 function readCa(path: string, ctx: Context): string {
   const text = readInput(ctx, '--ca', path, 'name a PEM file with the CA certificate');
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new InputError('--ca', `${path} holds no PEM certificate`, 'name a PEM file with the CA certificate');
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw commandError('E_CA_NOT_PEM', { path });
   return text;
 }
 
@@ -46,12 +46,12 @@ function plan(args: ProbeSipArgs, ctx: Context): Array<{ target: SipTarget; tran
       if (t !== '') inputs.push({ text: t, name: `${file} line ${i + 1}` });
     });
   }
-  if (inputs.length === 0) throw new InputError('target', 'none given', 'name a host or SIP URI, e.g. sipwall probe sip pbx.example.com, or --targets FILE');
+  if (inputs.length === 0) throw commandError('E_NO_TARGET', {});
   return inputs.flatMap(({ text, name }) => {
     const target = parseSipTarget(text, name);
     const wanted = args.transport as Transport | undefined;
     if (wanted && target.transport && wanted !== target.transport) {
-      throw new InputError(name, `"${text}" says transport ${target.transport} but --transport is ${wanted}`, 'drop one of them');
+      throw commandError('E_TRANSPORT_CONFLICT', { name, text, theirs: target.transport, wanted });
     }
     const transports = wanted ? [wanted] : target.transport ? [target.transport] : TRANSPORTS;
     return transports.map((transport) => ({ target, transport }));
@@ -85,11 +85,11 @@ export async function runProbeSip(args: ProbeSipArgs, ctx: Context): Promise<num
 export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<number> {
   const range = parsePortRange(args.ports, '--ports');
   const target = parseSipTarget(args.host, 'host');
-  if (target.scheme !== 'sip' || target.user !== undefined || target.port !== undefined) throw new InputError('host', `"${args.host}" is not a bare host`, 'name the responder host alone, e.g. pbx.example.com or 203.0.113.5; ports go in --ports and --sip');
+  if (target.scheme !== 'sip' || target.user !== undefined || target.port !== undefined) throw commandError('E_RTP_HOST', { host: args.host });
   const listeners = parseListeners(args.sip);
-  if (listeners.length !== 1) throw new InputError('--sip', `"${args.sip.slice(0, 40)}" names ${listeners.length} listeners`, 'name the one the responder answers on, e.g. udp:5060');
+  if (listeners.length !== 1) throw commandError('E_RTP_LISTENERS', { value: args.sip.slice(0, 40), count: listeners.length });
   const sip = listeners[0]!;
-  if (args.all && args.sample !== undefined) throw new InputError('--sample', 'cannot go with --all', 'use --all (every port) or --sample N');
+  if (args.all && args.sample !== undefined) throw commandError('E_SAMPLE_WITH_ALL', {});
   const span = range.to - range.from + 1;
   const ports = args.all ? samplePorts(range.from, range.to, span) : samplePorts(range.from, range.to, positive(args.sample ?? 32, '--sample', 65_535));
   const count = positive(args.count ?? (args.all ? 1 : 20), '--count', 10_000);

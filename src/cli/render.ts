@@ -2,6 +2,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../net/errors.js';
+import { cliError } from '../errors/cli.js';
 import { parseAddress } from '../net/address.js';
 import { formatPrefix } from '../net/cidr.js';
 import { buildPolicy } from '../policy/build.js';
@@ -170,7 +171,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   const single = rendered[0]!;
   if (!all && args.out === undefined && single.result.files.length > 1 && !args.json) {
     const names = single.result.files.map((f) => f.name).join(', ');
-    throw new InputError('--out', `${single.target.meta.id} writes ${single.result.files.length} files (${names})`, 'give a folder with --out DIR, or --form shell for one script');
+    throw cliError('E_OUT_NEEDED', { target: single.target.meta.id, count: single.result.files.length, names });
   }
   const warnings = [...new Set([...staleness, ...policy.warnings, ...rendered.flatMap((r) => r.result.warnings), ...unusedTemplates(templates)])];
   // One write for the whole run (every target of --target all): all files or none.
@@ -217,11 +218,11 @@ const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseCo
 /** Flag combinations that cannot work, refused before any profile is read. */
 function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean, registry: readonly Target[]): void {
   if (all) {
-    if (args.out === undefined) throw new InputError('--target all', 'writes one folder per target', 'give the parent folder with --out DIR');
+    if (args.out === undefined) throw cliError('E_ALL_NEEDS_OUT', {});
     for (const flag of ['form', 'into', 'ipset', 'pfsenseConfig', 'pfsenseAfter'] as const) {
       if (args[flag] !== undefined && args[flag] !== false) {
         const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-        throw new InputError(name, 'applies to one target, not to --target all', `drop ${name}, or render that target on its own`);
+        throw cliError('E_FLAG_NOT_FOR_ALL', { flag: name });
       }
     }
   }
@@ -232,23 +233,23 @@ function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean, 
       if (args[flag] === undefined || args[flag] === false || meta.flags?.[flag] !== undefined) continue;
       const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
       const users = registry.filter((t) => t.meta.flags?.[flag] !== undefined).map((t) => t.meta.id);
-      throw new InputError(name, `applies to target ${users.join(', ')}, not ${meta.id}`, `drop ${name}, or use --target ${users[0]}`);
+      throw cliError('E_FLAG_OTHER_TARGET', { flag: name, users, target: meta.id });
     }
   }
   if (args.pbxAddress !== undefined && args.routerosChain !== 'forward') {
-    throw new InputError('--pbx-address', 'is read with --routeros-chain forward only (the PBX behind the router)', 'add --routeros-chain forward, or drop --pbx-address');
+    throw cliError('E_PBX_ADDRESS_CHAIN', {});
   }
   if (args.pfsenseAfter !== undefined && args.pfsenseConfig === undefined) {
-    throw new InputError('--pfsense-after', 'needs --pfsense-config (it places the rules inside that config)', 'add --pfsense-config FILE, or drop --pfsense-after');
+    throw cliError('E_PFSENSE_AFTER_CONFIG', {});
   }
   if (args.intoOutput !== undefined && args.into === undefined) {
-    throw new InputError('--into-output', 'needs --into', 'add --into too, or drop --into-output');
+    throw cliError('E_INTO_OUTPUT_ALONE', {});
   }
   if (args.sshFrom !== undefined && args.into !== undefined) {
-    throw new InputError('--ssh-from', 'applies to a standalone firewall only; with --into your own ruleset decides SSH', 'drop --ssh-from');
+    throw cliError('E_SSH_FROM_INTO', {});
   }
   if (args.intoOutput !== undefined && args.direction === 'in') {
-    throw new InputError('--into-output', 'has no rules to hold with --direction in', 'add --direction out or both, or drop --into-output');
+    throw cliError('E_INTO_OUTPUT_INBOUND', {});
   }
 }
 
@@ -267,14 +268,14 @@ function renderAll(targets: readonly Target[], policy: Policy, options: (t: Targ
   if (refused.length > 0) {
     const { error } = refused[0]!;
     const names = refused.map((r) => r.id).join(', ');
-    throw new InputError(error.input, `${names} refused (nothing written): ${error.problem}`, error.fix);
+    throw cliError('E_TARGETS_REFUSED', { input: error.input, names, problem: error.problem, fix: error.fix });
   }
   return out;
 }
 
 function parsePriority(value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new InputError('--priority', `"${value}" is not a priority`, 'use a whole number: azure 100-4096, gcp 0-65535');
+    throw cliError('E_PRIORITY', { value: String(value) });
   }
   return value;
 }
@@ -284,21 +285,21 @@ function parsePbxAddresses(value: string): Partial<Record<4 | 6, string>> {
   const out: Partial<Record<4 | 6, string>> = {};
   for (const word of value.split(',').map((w) => w.trim())) {
     const address = parseAddress(word);
-    if (!address) throw new InputError('--pbx-address', `"${word}" is not an IP address`, 'give the PBX\'s address behind the router, e.g. 192.168.88.10');
-    if (out[address.family] !== undefined) throw new InputError('--pbx-address', `names two IPv${address.family} addresses`, 'give one address per family');
+    if (!address) throw cliError('E_PBX_ADDRESS_SYNTAX', { word });
+    if (out[address.family] !== undefined) throw cliError('E_PBX_ADDRESS_TWICE', { family: address.family });
     out[address.family] = address.text;
   }
   return out;
 }
 
 function parseTracker(value: string): string {
-  if (!/^\d{1,20}$/.test(value)) throw new InputError('--pfsense-after', `"${value}" is not a rule tracker`, 'give the Tracking ID of your rule (a number, shown when you edit the rule in Firewall > Rules)');
+  if (!/^\d{1,20}$/.test(value)) throw cliError('E_TRACKER', { value });
   return value;
 }
 
 function parseInterface(value: string): string {
   if (!/^[a-z][a-z0-9_]{0,15}$/.test(value)) {
-    throw new InputError('--interface', `"${value}" is not a pfSense interface name`, 'use e.g. wan, lan or opt1');
+    throw cliError('E_INTERFACE', { value });
   }
   return value;
 }

@@ -1,7 +1,7 @@
 /** `sipwall responder`: answers OPTIONS and echoes RTP until SIGINT/SIGTERM (or --duration). */
+import { commandError } from '../errors/commands.js';
 import { hostname } from 'node:os';
 import { parseCidr, type Prefix } from '../net/cidr.js';
-import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
 import { Responder, RESPONDER_LIMITS } from '../probe/responder.js';
 import { selfSigned } from '../probe/self-signed.js';
@@ -15,15 +15,15 @@ export async function runResponder(args: ResponderArgs, ctx: Context): Promise<n
   const rtp = args.rtp === undefined ? undefined : parsePortRange(args.rtp, '--rtp');
   const allow: Prefix[] | undefined = args.allow?.flatMap((a) => a.split(',')).map((c, i) => parseCidr(c, `--allow ${i + 1}`));
   for (const [name, value] of [['--sip-rate', args['sip-rate']], ['--rtp-rate', args['rtp-rate']]] as const) {
-    if (!(value >= 1 && value <= 1_000_000)) throw new InputError(name, `${value} is outside 1-1000000`, `use e.g. ${name} 100`);
+    if (!(value >= 1 && value <= 1_000_000)) throw commandError('E_RATE', { flag: name, value });
   }
   const tcpPerSource = parseWhole('--tcp-per-source', args['tcp-per-source'], 1, RESPONDER_LIMITS.connections, 8);
   if (args.duration !== undefined && !(Number.isFinite(args.duration) && args.duration > 0 && args.duration <= 31_536_000)) {
-    throw new InputError('--duration', `"${String(args.duration)}" is not a number of seconds above 0 (at most 31536000)`, 'write e.g. --duration 600, or leave it out to run until Ctrl-C');
+    throw commandError('E_RESPONDER_DURATION', { value: String(args.duration) });
   }
   const needsTls = sip.some((l) => l.transport === 'tls');
   if ((args['tls-cert'] === undefined) !== (args['tls-key'] === undefined)) {
-    throw new InputError(args['tls-cert'] === undefined ? '--tls-key' : '--tls-cert', 'is given without its pair', 'give both --tls-cert and --tls-key, or neither for a self-signed certificate');
+    throw commandError('E_TLS_PAIR', { flag: args['tls-cert'] === undefined ? '--tls-key' : '--tls-cert' });
   }
   const read = (flag: string, path: string) => readInput(ctx, flag, path, 'name a PEM file');
   const given = args['tls-cert'] !== undefined ? { cert: read('--tls-cert', args['tls-cert']), key: read('--tls-key', args['tls-key']!) } : undefined;

@@ -2,8 +2,8 @@
  * `sipwall responder`: flags, help and listener parsing. The run (sockets) is in
  * responder-run.ts, loaded only when the responder starts.
  */
+import { commandError } from '../errors/commands.js';
 import type { Argv } from 'yargs';
-import { InputError } from '../net/errors.js';
 import { parsePortRange } from '../net/ports.js';
 import type { Transport } from '../probe/target.js';
 
@@ -44,11 +44,11 @@ export function parseListeners(text: string, flag = '--sip'): Array<{ transport:
   const seen = new Set<string>();
   return text.split(',').map((part) => {
     const m = /^(udp|tcp|tls):(.+)$/.exec(part.trim());
-    if (!m) throw new InputError(flag, `"${part.slice(0, 30)}" is not transport:port`, 'write e.g. udp:5060,tcp:5060,tls:5061');
+    if (!m) throw commandError('E_LISTENER', { flag, part: part.slice(0, 30) });
     const port = parsePortRange(m[2]!, flag);
-    if (port.from !== port.to) throw new InputError(flag, `"${part}" names a range`, 'give one port per listener');
+    if (port.from !== port.to) throw commandError('E_LISTENER_RANGE', { flag, part });
     const key = `${m[1] === 'udp' ? 'udp' : 'tcp'}:${port.from}`;
-    if (seen.has(key)) throw new InputError(flag, `port ${port.from} is named twice for ${m[1] === 'udp' ? 'udp' : 'tcp and tls'}`, 'give each listener its own port');
+    if (seen.has(key)) throw commandError('E_LISTENER_TWICE', { flag, port: port.from, transports: m[1] === 'udp' ? 'udp' : 'tcp and tls' });
     seen.add(key);
     return { transport: m[1] as Transport, port: port.from };
   });

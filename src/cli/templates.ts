@@ -5,7 +5,7 @@
  */
 import { warning } from '../errors/warnings.js';
 import { join } from 'node:path';
-import { InputError } from '../net/errors.js';
+import { cliError } from '../errors/cli.js';
 import { shellWord } from '../text/shell-word.js';
 import { templateSet, type TemplateSet } from '../targets/templates.js';
 import { readInput, type Context } from './context.js';
@@ -20,10 +20,10 @@ export async function loadTemplates(ctx: Context, dir: string): Promise<Template
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     const problem = code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code})`;
-    throw new InputError(`--templates ${shellWord(dir)}`, problem, 'give a folder of NAME.hbs files named after the built-in templates (the templates folder of sipwall)');
+    throw cliError('E_TEMPLATES_FOLDER', { dir: shellWord(dir), problem });
   }
   const own = names.filter((n) => n.endsWith('.hbs')).sort();
-  if (own.length === 0) throw new InputError(`--templates ${shellWord(dir)}`, 'holds no .hbs file', 'copy the templates to change from the templates folder of sipwall into it');
+  if (own.length === 0) throw cliError('E_TEMPLATES_NONE', { dir: shellWord(dir) });
   const sources = new Map(own.map((n) => [n.slice(0, -4), readInput(ctx, '--templates', join(dir, n), 'give a regular file', TEMPLATE_BYTES)] as const));
   const { default: Handlebars } = await import('handlebars');
   return templateSet(Handlebars.create(), sources);

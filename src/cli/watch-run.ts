@@ -1,6 +1,6 @@
 /** `sipwall watch`, `sipwall history` and `sipwall exporter`: the runs (see watch.ts for flags). */
+import { commandError } from '../errors/commands.js';
 import { realpathSync } from 'node:fs';
-import { InputError } from '../net/errors.js';
 import { terminalText } from '../text/escape.js';
 import type { WatchConfig } from '../watch/config.js';
 import { DEFAULT_MODULES, Exporter } from '../watch/exporter.js';
@@ -22,7 +22,7 @@ function openHistory(config: WatchConfig): History {
   try {
     history.open();
   } catch (error) {
-    throw new InputError(`history.dir ${shellWord(config.history.dir)}`, `cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'name a folder the watch may write, or run it as a systemd service (StateDirectory)');
+    throw commandError('E_HISTORY_DIR', { dir: shellWord(config.history.dir), why: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
   }
   return history;
 }
@@ -34,7 +34,7 @@ function recent(config: WatchConfig) {
 
 export async function runWatch(args: WatchArgs, ctx: Context): Promise<number> {
   if (args['print-systemd']) return printSystemd(args, ctx);
-  if (args.json && !args.once) throw new InputError('--json', 'goes with --once', 'add --once, or read results with sipwall history --json');
+  if (args.json && !args.once) throw commandError('E_JSON_NEEDS_ONCE', {});
   const config = await loadConfig(ctx, args.config);
   const log = logger(ctx);
   const history = openHistory(config);
@@ -90,7 +90,7 @@ function cached(ms: number, make: () => string): () => string {
 export async function runExporter(args: ExporterArgs, ctx: Context): Promise<number> {
   const m = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(args.listen);
   const port = Number(m?.[2]);
-  if (!m || !(port >= 1 && port <= 65_535)) throw new InputError('--listen', `"${args.listen.slice(0, 60)}" is not host:port`, 'write e.g. 127.0.0.1:9877 or [::1]:9877');
+  if (!m || !(port >= 1 && port <= 65_535)) throw commandError('E_LISTEN', { value: args.listen.slice(0, 60) });
   const host = m[1]!.replace(/^\[|\]$/g, '');
   const config = args.config === undefined ? undefined : await loadConfig(ctx, args.config);
   const log = logger(ctx);
@@ -140,9 +140,9 @@ export async function runExporter(args: ExporterArgs, ctx: Context): Promise<num
  * internet sockets only. `--timer`: a oneshot service running one round, and its timer.
  */
 function printSystemd(args: WatchArgs, ctx: Context): number {
-  if (args.config === undefined) throw new InputError('--config', 'is missing', 'name the config the service will read, e.g. --config /etc/sipwall/checks.yaml');
-  if (!args.config.startsWith('/')) throw new InputError('--config', `"${args.config.slice(0, 60)}" is relative`, 'give an absolute path: the service does not run in this folder');
-  if (/[\s"'\\%$;]/.test(args.config)) throw new InputError('--config', 'has spaces, quotes, %, $, ; or backslashes', 'put the config at a plain path, e.g. /etc/sipwall/checks.yaml');
+  if (args.config === undefined) throw commandError('E_CONFIG_MISSING', { flag: '--config', fix: 'name the config the service will read, e.g. --config /etc/sipwall/checks.yaml' });
+  if (!args.config.startsWith('/')) throw commandError('E_SYSTEMD_CONFIG_RELATIVE', { value: args.config.slice(0, 60) });
+  if (/[\s"'\\%$;]/.test(args.config)) throw commandError('E_SYSTEMD_CONFIG_CHARACTERS', {});
   const node = process.execPath;
   const bin = realpathSync(process.argv[1] ?? 'sipwall');
   const exec = `${node} ${bin} watch --config ${args.config}${args.timer ? ' --once' : ''}`;

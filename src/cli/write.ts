@@ -7,7 +7,7 @@
  */
 import { closeSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { InputError } from '../net/errors.js';
+import { cliError } from '../errors/cli.js';
 import { shellWord } from '../text/shell-word.js';
 
 export interface FileToWrite {
@@ -21,7 +21,7 @@ export function writeAll(dir: string, files: readonly FileToWrite[]): string[] {
   const fail = (error: unknown, path: string): never => {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     const where = relative(dir, path);
-    throw new InputError(`--out ${shellWord(dir)}`, `cannot be written (${code}${where === '' ? '' : ` at ${shellWord(where)}`}); nothing was changed`, 'give a folder you can write to, with room for the files');
+    throw cliError('E_WRITE', { dir: shellWord(dir), code, at: where === '' ? '' : shellWord(where) });
   };
   let stage: string | undefined;
   try {

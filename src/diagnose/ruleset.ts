@@ -4,7 +4,7 @@
  * it matches on, and which nftables tables iptables-nft owns (loaded through iptables-restore, as
  * `nft -f` cannot read their xt expressions).
  */
-import { InputError } from '../net/errors.js';
+import { commandError } from '../errors/commands.js';
 
 export interface Ruleset {
   /** `nft -f` input (without the tables iptables-save gives). */
@@ -44,8 +44,8 @@ export function rulesetOf(files: ReadonlyArray<{ name: string; text: string }>):
   const parts: Partial<Record<Kind, string>> = {};
   for (const { name, text } of files) {
     const kind = kindOf(text, name);
-    if (!kind) throw new InputError(`--ruleset ${name}`, 'is not an nftables ruleset, iptables-save, ip6tables-save or ipset save output', 'save one with: nft list ruleset, iptables-save, ip6tables-save or ipset save');
-    if (parts[kind] !== undefined) throw new InputError(`--ruleset ${name}`, `is a second ${kind} ruleset`, kind === 'iptables' ? 'give one file of each kind; name the ip6tables-save file *.v6 if it has no header' : 'give one file of each kind');
+    if (!kind) throw commandError('E_RULESET_KIND', { name });
+    if (parts[kind] !== undefined) throw commandError('E_RULESET_TWICE', { name, kind });
     parts[kind] = text;
   }
   return { ...parts, sources: files.map((f) => f.name) };

@@ -8,19 +8,7 @@
  */
 import { TargetError } from '../targets/types.js';
 import { flag, list } from './concepts.js';
-
-export { flag, type Concept } from './concepts.js';
-
-interface Entry<D> {
-  /** What the error is about: an option, or a thing the data names (a set, a file). */
-  readonly input: (data: D) => string;
-  readonly problem: (data: D) => string;
-  readonly fix: (data: D) => string;
-  /** Data the catalogue's test and docs/errors.md render the entry with. */
-  readonly example: D;
-}
-
-const entry = <D>(e: Entry<D>): Entry<D> => e;
+import { entry, type Entry } from './entry.js';
 
 export const CATALOGUE = {
   // Policy (src/policy).
@@ -243,9 +231,4 @@ type DataOf<C extends Code> = (typeof CATALOGUE)[C]['example'];
 export function coreError<C extends Code>(code: C, data: DataOf<C>): TargetError {
   const e = CATALOGUE[code] as unknown as Entry<DataOf<C>>;
   return new TargetError(code, e.input(data), e.problem(data), e.fix(data));
-}
-
-/** An entry rendered from its example, as docs/errors.md shows it. */
-export function exampleMessage(code: Code): string {
-  return coreError(code, CATALOGUE[code].example as never).message;
 }

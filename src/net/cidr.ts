@@ -1,6 +1,6 @@
 /** CIDR prefixes: parsing, formatting and collapse (merge adjacent, drop subsumed). Pure. */
 import { FAMILY_BITS, formatAddress, parseAddress, unmapIPv4, type Family } from './address.js';
-import { InputError } from './errors.js';
+import { inputError } from '../errors/input.js';
 
 export interface Prefix {
   readonly family: Family;
@@ -53,20 +53,20 @@ export function parseCidr(text: string, input: string | (() => string)): Prefix 
   const lengthText = slash < 0 ? undefined : trimmed.slice(slash + 1);
   const address = parseAddress(addressText);
   if (!address) {
-    throw new InputError(nameOf(input), `"${text}" is not a CIDR prefix`, 'write e.g. 203.0.113.0/24 or 2001:db8::/32');
+    throw inputError('E_CIDR', { input: nameOf(input), text });
   }
   const bits = FAMILY_BITS[address.family];
   let length = bits;
   if (lengthText !== undefined) {
     if (!/^\d{1,3}$/.test(lengthText) || Number(lengthText) > bits) {
-      throw new InputError(nameOf(input), `"${text}" has a prefix length outside 0..${bits}`, `use a length from 0 to ${bits}`);
+      throw inputError('E_CIDR_LENGTH', { input: nameOf(input), text, bits });
     }
     length = Number(lengthText);
   }
   const hostMask = HOST_MASK[address.family][length]!;
   if ((address.value & hostMask) !== 0n) {
     const network = formatPrefix({ family: address.family, network: address.value & ~hostMask, length });
-    throw new InputError(nameOf(input), `"${text}" has host bits set`, `write the network ${network} (or the host address alone)`);
+    throw inputError('E_CIDR_HOST_BITS', { input: nameOf(input), text, network });
   }
   return { family: address.family, network: address.value, length, text: address.text };
 }

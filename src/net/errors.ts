@@ -9,11 +9,14 @@ export class InputError extends Error {
   readonly problem: string;
   /** What the user should do instead. */
   readonly fix: string;
-  constructor(input: string, problem: string, fix: string) {
+  /** The catalogue entry it comes from (src/errors/, docs/errors.md). */
+  readonly code: string;
+  constructor(input: string, problem: string, fix: string, code = 'E_INPUT') {
     super(`${input}: ${problem}; ${fix}`);
     this.name = 'InputError';
     this.input = input;
     this.problem = problem;
     this.fix = fix;
+    this.code = code;
   }
 }

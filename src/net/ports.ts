@@ -1,5 +1,5 @@
 /** TCP/UDP port intervals: parsing and true interval union. Pure. */
-import { InputError } from './errors.js';
+import { inputError } from '../errors/input.js';
 
 export interface PortRange {
   readonly from: number;
@@ -10,7 +10,7 @@ export interface PortRange {
 export function parsePort(value: unknown, input: string): number {
   const text = String(value).trim();
   if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw new InputError(input, `"${String(value)}" is not a port`, 'use a whole number from 1 to 65535');
+    throw inputError('E_PORT', { input, value: String(value) });
   }
   return Number(text);
 }
@@ -26,7 +26,7 @@ export function parsePortRange(value: unknown, input: string): PortRange {
   const from = parsePort(match[1], input);
   const to = parsePort(match[2], input);
   if (from > to) {
-    throw new InputError(input, `"${text}" is reversed`, `write ${to}-${from}`);
+    throw inputError('E_PORT_RANGE_REVERSED', { input, text, from, to });
   }
   return { from, to };
 }
@@ -35,7 +35,7 @@ export function parsePortRange(value: unknown, input: string): PortRange {
 export function parsePortList(value: string, input: string): PortRange[] {
   const parts = value.split(',').map((s) => s.trim());
   if (parts.some((p) => p === '')) {
-    throw new InputError(input, `"${value}" has an empty entry`, 'separate ports with single commas, e.g. 5060,5061');
+    throw inputError('E_PORT_LIST_EMPTY_ENTRY', { input, value });
   }
   return unionPorts(parts.map((p) => parsePortRange(p, input)));
 }

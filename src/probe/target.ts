@@ -3,6 +3,7 @@
  * `[2001:db8::1]:5060`, or a SIP URI such as `sip:+13025551234@abc.sip.vapi.ai;transport=tcp`.
  * Everything that goes into a header is checked here, so no input can add a header line. Pure.
  */
+import { commandError } from '../errors/commands.js';
 import { parseAddress } from '../net/address.js';
 import { InputError } from '../net/errors.js';
 
@@ -27,7 +28,7 @@ const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.
 const USER = /^[A-Za-z0-9\-_.!~*'()&=+$,?/%]{1,128}$/;
 
 function bad(input: string, name: string, problem: string): InputError {
-  return new InputError(name, `"${input.replace(/[^ -~]/g, '?').slice(0, 100)}" ${problem}`, 'write a host (pbx.example.com), host:port, an IP address ([2001:db8::1]:5060) or a SIP URI (sip:user@host;transport=tcp)');
+  return commandError('E_SIP_TARGET', { name, text: input.replace(/[^ -~]/g, '?').slice(0, 100), problem });
 }
 
 function port(text: string, input: string, name: string): number {

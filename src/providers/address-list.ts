@@ -3,7 +3,7 @@
  * skipped (docs/profiles.md). A profile names one for a role's addresses, so a feed of 100,000
  * prefixes is a plain file rather than YAML. Pure: the CLI reads the file.
  */
-import { InputError } from '../net/errors.js';
+import { inputError } from '../errors/input.js';
 
 export interface AddressList {
   /** The file as the profile names it, for messages. */
@@ -34,10 +34,10 @@ export function parseAddressList(text: string, file: string, where: string): Add
     const entry = text.slice(at, hash < end ? hash : end).trim();
     at = end + 1;
     if (entry === '') continue;
-    if (entry.length > LONGEST) throw new InputError(`${where} line ${line}`, `holds ${entry.length} characters, more than any address or prefix`, 'write one CIDR or address per line');
+    if (entry.length > LONGEST) throw inputError('E_LIST_FILE_LINE', { where, line, length: entry.length });
     entries.push(entry);
     lines.push(line);
   }
-  if (entries.length === 0) throw new InputError(where, 'lists no address or prefix', `write one CIDR or address per line in ${file}`);
+  if (entries.length === 0) throw inputError('E_LIST_FILE_EMPTY', { where, file });
   return { file, entries, lines };
 }

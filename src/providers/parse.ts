@@ -1,7 +1,7 @@
 /** Turns a raw profile (built-in data or a user's file) into a checked Provider. Pure. */
 import { warning } from '../errors/warnings.js';
 import { parseCidr, type Prefix } from '../net/cidr.js';
-import { InputError } from '../net/errors.js';
+import { inputError } from '../errors/input.js';
 import { parsePort, parsePortRange } from '../net/ports.js';
 import type { AddressList } from './address-list.js';
 import type { AddressFileRef, RawProfile } from './schema.js';
@@ -20,7 +20,7 @@ export function toProvider(raw: RawProfile, where: string, readList?: ListReader
   const field = (path: string) => `${where}: ${path}`;
   const prefixes = (list: readonly string[] | AddressFileRef, path: string): Prefix[] => {
     if (!isFile(list)) return list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
-    if (!readList) throw new InputError(field(path), 'names a list file, which only a profile file may do', 'list the addresses');
+    if (!readList) throw inputError('E_LIST_FILE_NOT_HERE', { field: field(path) });
     const read = readList(list, field(path));
     return read.entries.map((text, i) => parseCidr(text, () => `${field(path)}: ${read.file} line ${read.lines[i]}`));
   };
@@ -40,7 +40,7 @@ export function toProvider(raw: RawProfile, where: string, readList?: ListReader
   // A calendar date: Date.parse takes 2026-02-30 as 2 March, so the date must read back the same.
   const day = Date.parse(`${raw.retrieved}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(raw.retrieved) || Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== raw.retrieved) {
-    throw new InputError(field('retrieved'), `"${raw.retrieved}" is not a date`, 'write the date as YYYY-MM-DD');
+    throw inputError('E_PROFILE_DATE', { field: field('retrieved'), value: raw.retrieved });
   }
   return {
     id: raw.id,
@@ -92,7 +92,7 @@ export function profileAgeDays(provider: Provider, now: Date): number {
  */
 export function checkNotFuture(provider: Provider, now: Date, where: string): void {
   if (profileAgeDays(provider, now) < -1) {
-    throw new InputError(`${where}: retrieved`, `"${provider.retrieved}" is in the future (today is ${now.toISOString().slice(0, 10)})`, 'write the date the source was read');
+    throw inputError('E_PROFILE_FUTURE', { field: `${where}: retrieved`, value: provider.retrieved, today: now.toISOString().slice(0, 10) });
   }
 }
 

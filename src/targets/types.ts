@@ -161,10 +161,8 @@ export interface Target {
 
 /** A policy or option the target cannot express: rendering stops, nothing is written. */
 export class TargetError extends InputError {
-  readonly code: string;
   constructor(code: string, input: string, problem: string, fix: string) {
-    super(input, problem, fix);
+    super(input, problem, fix, code);
     this.name = 'TargetError';
-    this.code = code;
   }
 }

@@ -11,7 +11,7 @@
  */
 import { load as loadYaml } from 'js-yaml';
 import { safeParse, type $ZodIssue, type $ZodType, type output } from 'zod/v4/core';
-import { InputError } from '../net/errors.js';
+import { inputError } from '../errors/input.js';
 import { loadWithLists } from './yaml-lists.js';
 
 /** The field within two edits of `key` (case ignored), if there is one. */
@@ -50,9 +50,9 @@ export function readStructured<S extends $ZodType>(text: string, where: string, 
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const near = nearest(key, fields);
-    throw new InputError(`${where}: ${path}`, `unknown field ${key}`, near ? `did you mean ${near}? (${docs} lists the fields)` : `see ${docs} for the fields`);
+    throw inputError('E_DOCUMENT_UNKNOWN_FIELD', { where, path, key, near, docs });
   }
-  throw new InputError(`${where}: ${path}`, issue.message, `see ${docs} for the fields`);
+  throw inputError('E_DOCUMENT_FIELD', { where, path, problem: issue.message, docs });
 }
 
 /** The data of a YAML or JSON document; `where` and `docs` as in readStructured. */
@@ -66,7 +66,7 @@ export function parseDocument(text: string, where: string, docs: string): unknow
     }
     if (data !== undefined) {
       const key = repeatedKey(text);
-      if (key !== undefined) throw new InputError(where, `is not valid YAML or JSON (the key ${JSON.stringify(key.key)} is repeated at line ${key.line})`, `keep one of them; see ${docs}`);
+      if (key !== undefined) throw inputError('E_DOCUMENT_KEY_REPEATED', { where, key: key.key, line: key.line, docs });
       return data;
     }
   }
@@ -75,7 +75,7 @@ export function parseDocument(text: string, where: string, docs: string): unknow
     return loadWithLists(text, (t) => loadYaml(t, { maxAliases: 10 }));
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InputError(where, `is not valid YAML or JSON (${detail})`, `fix the syntax; see ${docs}`);
+    throw inputError('E_DOCUMENT_SYNTAX', { where, detail: detail ?? '', docs });
   }
 }
 

@@ -4,6 +4,7 @@
  * (`npm run schema`) and a test keeps the two equal. Errors name the file, the field and the fix.
  * Imported lazily (yaml and zod cost start-up time).
  */
+import { commandError } from '../errors/commands.js';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { InputError } from '../net/errors.js';
@@ -156,9 +157,9 @@ export function parseWatchConfig(text: string, file: string, env: Readonly<Recor
 function toConfig(raw: RawWatchConfig, where: string, env: Readonly<Record<string, string | undefined>>): WatchConfig {
   const defaultTimeout = parseDuration(raw.defaults.timeout, `${where}: defaults.timeout`);
   const spec = (p: z.infer<typeof module>, at: string, target?: SipTarget): Omit<ProbeSpec, 'target'> => {
-    if (p.probe === 'rtp' && !p.rtp) throw new InputError(`${at}.rtp`, 'is missing for probe: rtp', 'add rtp: { ports: 10000-20000 } (the responder\'s RTP range)');
-    if (p.probe !== 'rtp' && p.rtp) throw new InputError(`${at}.rtp`, 'is only for probe: rtp', 'add probe: rtp, or remove rtp');
-    if (p.probe === 'rtp' && target && (target.user !== undefined || target.port !== undefined || target.scheme !== 'sip')) throw new InputError(`${at}.target`, 'is not a bare host', 'name the responder host alone for probe: rtp; its SIP port goes in rtp.sip');
+    if (p.probe === 'rtp' && !p.rtp) throw commandError('E_CHECK_RTP_MISSING', { at });
+    if (p.probe !== 'rtp' && p.rtp) throw commandError('E_CHECK_RTP_EXTRA', { at });
+    if (p.probe === 'rtp' && target && (target.user !== undefined || target.port !== undefined || target.scheme !== 'sip')) throw commandError('E_CHECK_RTP_TARGET', { at });
     const rtpSpec = p.probe === 'rtp' ? toRtp(p.rtp!, `${at}.rtp`) : undefined;
     return {
       transport: p.transport ?? target?.transport ?? 'udp',
@@ -176,27 +177,27 @@ function toConfig(raw: RawWatchConfig, where: string, env: Readonly<Record<strin
   const seen = new Set<string>();
   const checks = raw.checks.map((c, i): Check => {
     const at = `${where}: checks.${i}`;
-    if (seen.has(c.name)) throw new InputError(`${at}.name`, `"${c.name}" is used by another check`, 'give every check its own name');
+    if (seen.has(c.name)) throw commandError('E_CHECK_NAME_TWICE', { at, name: c.name });
     seen.add(c.name);
     let target: SipTarget;
     try {
       target = parseSipTarget(c.target, `${at}.target`);
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(`${at}.target`, `"${c.target.slice(0, 60)}" is not a SIP target`, 'write a host, host:port, IP or SIP URI');
+      throw commandError('E_CHECK_TARGET', { at, target: c.target.slice(0, 60) });
     }
-    if (c.interval !== undefined && c.cron !== undefined) throw new InputError(`${at}`, 'has both interval and cron', 'keep one of them');
+    if (c.interval !== undefined && c.cron !== undefined) throw commandError('E_CHECK_SCHEDULE_TWICE', { at });
     let schedule: Check['schedule'];
     if (c.cron !== undefined) {
       try {
         new Cron(c.cron, { paused: true }).stop();
       } catch (error) {
-        throw new InputError(`${at}.cron`, `"${c.cron.slice(0, 40)}" is not a cron expression (${(error as Error).message})`, 'write e.g. "*/5 * * * *" (every five minutes)');
+        throw commandError('E_CHECK_CRON', { at, cron: c.cron.slice(0, 40), why: (error as Error).message });
       }
       schedule = { cron: c.cron };
     } else {
       const everyMs = parseDuration(c.interval ?? raw.defaults.interval, `${at}.interval`);
-      if (everyMs < 1000) throw new InputError(`${at}.interval`, `${everyMs} ms is too short`, 'check at most once a second');
+      if (everyMs < 1000) throw commandError('E_CHECK_INTERVAL_SHORT', { at, ms: everyMs });
       schedule = { everyMs };
     }
     return { name: c.name, input: c.target, target, ...spec(c, at, target), schedule, labels: c.labels ?? {} };
@@ -229,7 +230,7 @@ function toRtp(r: z.infer<typeof rtp>, at: string): RtpSpec {
 }
 
 function positive(ms: number, name: string): number {
-  if (ms < 1) throw new InputError(name, 'is zero', 'give a positive duration, e.g. 5s');
+  if (ms < 1) throw commandError('E_DURATION_ZERO', { input: name });
   return ms;
 }
 
