@@ -36,29 +36,33 @@ export function firewalldSetName(set: AddressSet): string {
   return fitName(`sipwall_${set.name}`, 31, '_');
 }
 
+/**
+ * One rich rule (firewalld.richlanguage(5)): the templates write it, as text or as XML. Every
+ * field is a fixed word, digits, or an ipset name of [a-z0-9_-] (provider ids), so the shell
+ * template's single quotes and the XML attributes hold it without escaping.
+ */
 interface Rich {
-  readonly text: string;
-  readonly xml: string;
+  /** `ipv4`, `ipv6`, or '' for a rule of both families. */
+  readonly family: string;
+  readonly side: 'source' | 'destination';
+  /** The provider's ipset, or '' for any address. */
+  readonly ipset: string;
+  /** The one port or range it holds, or '' for every port of the protocol. */
+  readonly port: string;
+  readonly protocol: string;
 }
 
 /** The rich rules of one flat rule: one per local port range (a rich rule holds one port). */
 function richRules(rule: LoweredRule): Rich[] {
   const inbound = rule.direction === 'in';
-  const family = rule.family === 'both' ? '' : ` family="ipv${rule.family}"`;
-  const side = inbound ? 'source' : 'destination';
-  const address = rule.remote === 'any' ? [] : [{ text: `${side} ipset="${firewalldSetName(rule.remote)}"`, xml: `<${side} ipset="${firewalldSetName(rule.remote)}"/>` }];
   // Inbound the PBX's ports are the destination; outbound the provider's are.
   const ports = inbound ? rule.localPorts : rule.remotePorts;
-  const elements =
-    ports === 'any'
-      ? [{ text: `protocol value="${rule.protocol}"`, xml: `<protocol value="${rule.protocol}"/>` }]
-      : ports.map((r) => {
-          const port = formatPorts([r], '-');
-          return { text: `port port="${port}" protocol="${rule.protocol}"`, xml: `<port port="${port}" protocol="${rule.protocol}"/>` };
-        });
-  return elements.map((e) => ({
-    text: ['rule' + family, ...address.map((a) => a.text), e.text, 'accept'].join(' '),
-    xml: `<rule${family}>${address.map((a) => a.xml).join('')}${e.xml}<accept/></rule>`,
+  return (ports === 'any' ? [''] : ports.map((r) => formatPorts([r], '-'))).map((port) => ({
+    family: rule.family === 'both' ? '' : `ipv${rule.family}`,
+    side: inbound ? 'source' : 'destination',
+    ipset: rule.remote === 'any' ? '' : firewalldSetName(rule.remote),
+    port,
+    protocol: rule.protocol,
   }));
 }
 
@@ -85,7 +89,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     description: `sipwall: SIP and RTP ${d === 'in' ? 'to this host' : 'from this host'}`,
     // Widened terms, or two providers that both allow any address to the same ports, can give
     // the same rich rule twice: firewalld warns about the second, so it is written once.
-    rules: [...new Map(rules.filter((r) => r.direction === d).flatMap(richRules).map((r) => [r.text, r])).values()],
+    rules: [...new Map(rules.filter((r) => r.direction === d).flatMap(richRules).map((r) => [JSON.stringify(r), r])).values()],
   }));
   const notes = policy.directions.includes('out') ? [warning('W_FIREWALLD_OUTBOUND', {})] : [];
   if (options.form === 'xml') {
@@ -108,7 +112,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const view = {
     headerLines: headerLines(policy, options, how, notes),
     ipsets,
-    policies: policies.map((p) => ({ ...p, descriptionWord: shellWord(p.description), rules: p.rules.map((r) => ({ shellWord: shellWord(r.text) })) })),
+    policies: policies.map((p) => ({ ...p, descriptionWord: shellWord(p.description) })),
   };
   return { files: [{ name: 'firewalld.sh', content: renderTemplate('firewalld', view, options.templates), mode: 0o755 }], warnings: notes };
 }
