@@ -1,4 +1,5 @@
 /** `sipwall render`: providers + host → policy → one target's files. */
+import { PROVIDER_ID } from '../providers/id.js';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../net/errors.js';
@@ -42,6 +43,7 @@ export interface RenderArgs {
   pfsenseAfter?: string;
   routerosChain?: 'input' | 'forward';
   pbxAddress?: string;
+  endpoint?: string;
   ssh: boolean;
   sshPort: number;
   sshFrom?: string[];
@@ -76,6 +78,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('pfsense-config', { type: 'string', describe: flagHelp('pfsenseConfig') })
     .option('routeros-chain', { choices: ['input', 'forward'] as const, describe: flagHelp('routerosChain') })
     .option('pbx-address', { type: 'string', describe: flagHelp('pbxAddress') })
+    .option('endpoint', { type: 'string', describe: flagHelp('endpoint') })
     .option('pfsense-after', { type: 'string', describe: flagHelp('pfsenseAfter') })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
@@ -91,6 +94,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render -p flynumber --target pfsense --pfsense-config config.xml --out ./pf/', 'an exported pfSense config with the aliases and rules merged in')
     .example('$0 render -p flynumber --pbx asterisk --target routeros --routeros-chain forward --pbx-address 192.168.88.10 --family ipv4', 'a PBX behind a MikroTik: dst-nat restricted to the provider, forward accepts')
     .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every target, one folder each')
+    .example('$0 render -p flynumber --pbx asterisk --target asterisk --endpoint flynumber-trunk --out ./asterisk/', "the PBX's side: pjsip identify, a named ACL, the RTP range")
     .example('$0 render -p flynumber --target nftables --templates ./my-templates/ --check', 'your own nftables.hbs layout, checked by nft -c before it is printed')
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
 }
@@ -152,6 +156,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ...optional('pfsenseAfter', args.pfsenseAfter === undefined ? undefined : parseTracker(args.pfsenseAfter)),
     ...optional('routerosChain', args.routerosChain),
     ...optional('pbxAddresses', args.pbxAddress === undefined ? undefined : parsePbxAddresses(args.pbxAddress)),
+    ...optional('endpoints', args.endpoint === undefined ? undefined : parseEndpoints(args.endpoint)),
     ...optional('templates', templates),
     header: { version: VERSION, command: ctx.command },
   });
@@ -171,7 +176,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   const single = rendered[0]!;
   if (!all && args.out === undefined && single.result.files.length > 1 && !args.json) {
     const names = single.result.files.map((f) => f.name).join(', ');
-    throw cliError('E_OUT_NEEDED', { target: single.target.meta.id, count: single.result.files.length, names });
+    throw cliError('E_OUT_NEEDED', { target: single.target.meta.id, count: single.result.files.length, names, shell: single.target.meta.forms.includes('shell') });
   }
   const warnings = [...new Set([...staleness, ...policy.warnings, ...rendered.flatMap((r) => r.result.warnings), ...unusedTemplates(templates)])];
   // One write for the whole run (every target of --target all): all files or none.
@@ -213,7 +218,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   }
 }
 
-const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress'];
+const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress', 'endpoint'];
 
 /** Flag combinations that cannot work, refused before any profile is read. */
 function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean, registry: readonly Target[]): void {
@@ -288,6 +293,23 @@ function parsePbxAddresses(value: string): Partial<Record<4 | 6, string>> {
     if (!address) throw cliError('E_PBX_ADDRESS_SYNTAX', { word });
     if (out[address.family] !== undefined) throw cliError('E_PBX_ADDRESS_TWICE', { family: address.family });
     out[address.family] = address.text;
+  }
+  return out;
+}
+
+/** A pjsip object name: no `]`, `;`, `=`, `,` or space can end the section or the value it sits in. */
+const ENDPOINT = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+
+/** `--endpoint NAME` (every provider) or `--endpoint flynumber=trunk1,vapi=trunk2`; `*` keys the first. */
+function parseEndpoints(value: string): Map<string, string> {
+  if (ENDPOINT.test(value)) return new Map([['*', value]]);
+  const out = new Map<string, string>();
+  for (const pair of value.split(',')) {
+    const [provider, name, extra] = pair.trim().split('=');
+    if (provider === undefined || name === undefined || extra !== undefined || !PROVIDER_ID.test(provider) || !ENDPOINT.test(name) || out.has(provider)) {
+      throw cliError('E_ENDPOINT', { value: value.slice(0, 60) });
+    }
+    out.set(provider, name);
   }
   return out;
 }

@@ -216,6 +216,31 @@ export const CATALOGUE = {
     fix: (d) => `give the tracker of a rule on ${d.iface}, or another ${flag('interface')}`,
     example: { rule: 'tracker 1700000002 "Default allow LAN to any rule"', iface: 'wan' },
   }),
+  // PBX configurations (src/targets/trunks.ts, asterisk.ts).
+  E_TRUNK_ANY_SIP: entry<{ provider: string; target: string }>({
+    input: (d) => `${flag('provider')} ${d.provider}`,
+    problem: (d) => `its SIP may come from any address: the ${d.target} configuration would take every caller on the internet for its trunk (toll fraud)`,
+    fix: () => `give its signalling addresses in a profile (${flag('profile')} FILE), or leave the PBX configuration to those that have them`,
+    example: { provider: 'acme', target: 'asterisk' },
+  }),
+  E_TRUNK_NO_SIP: entry<{ target: string; providers: readonly string[] }>({
+    input: () => flag('provider'),
+    problem: (d) => `${list(d.providers)} send no SIP to the PBX (media only): the ${d.target} configuration would take no trunk's calls`,
+    fix: () => 'name a provider whose signalling reaches the PBX',
+    example: { target: 'asterisk', providers: ['media-relay'] },
+  }),
+  E_PBX_RTP_RANGES: entry<{ target: string; ranges: readonly string[] }>({
+    input: () => flag('rtp-ports'),
+    problem: (d) => `${d.target} takes one RTP range, and the host's is ${list(d.ranges)}`,
+    fix: () => `give one range, e.g. ${flag('rtp-ports')} 10000-20000`,
+    example: { target: 'asterisk', ranges: ['10000-20000', '30000-31000'] },
+  }),
+  E_ENDPOINT_PROVIDER: entry<{ provider: string; providers: readonly string[] }>({
+    input: () => flag('endpoint'),
+    problem: (d) => `names provider ${d.provider}, which is not rendered`,
+    fix: (d) => `name one of ${list(d.providers)}, or give one endpoint for all: ${flag('endpoint')} NAME`,
+    example: { provider: 'vapi', providers: ['flynumber'] },
+  }),
   E_PBX_ADDRESS: entry<{ family: 4 | 6 }>({
     input: () => flag('pbx-address'),
     problem: (d) => `${flag('routeros-chain')} forward needs the PBX's IPv${d.family} address for the IPv${d.family} rules`,

@@ -94,11 +94,11 @@ export const CLI_ERRORS = {
   }),
 
   // `render`'s flags that do not go together (src/cli/render.ts).
-  E_OUT_NEEDED: entry<{ target: string; count: number; names: string }>({
+  E_OUT_NEEDED: entry<{ target: string; count: number; names: string; shell: boolean }>({
     input: () => flag('out'),
     problem: (d) => `${d.target} writes ${d.count} files (${d.names})`,
-    fix: () => `give a folder with ${flag('out')} DIR, or ${flag('form')} shell for one script`,
-    example: { target: 'iptables', count: 2, names: 'rules.v4, rules.v6' },
+    fix: (d) => `give a folder with ${flag('out')} DIR${d.shell ? `, or ${flag('form')} shell for one script` : ''}`,
+    example: { target: 'iptables', count: 2, names: 'rules.v4, rules.v6', shell: true },
   }),
   E_ALL_NEEDS_OUT: entry<Record<string, never>>({
     input: () => `${flag('target')} all`,
@@ -177,6 +177,12 @@ export const CLI_ERRORS = {
     problem: (d) => `"${d.value}" is not a rule tracker`,
     fix: () => 'give the Tracking ID of your rule (a number, shown when you edit the rule in Firewall > Rules)',
     example: { value: 'lan-rule' },
+  }),
+  E_ENDPOINT: entry<{ value: string }>({
+    input: () => flag('endpoint'),
+    problem: (d) => `"${d.value}" is not an endpoint name or PROVIDER=NAME`,
+    fix: () => 'name the pjsip endpoint: letters, digits, _ . + - (at most 64), e.g. --endpoint flynumber-trunk or --endpoint flynumber=trunk1,vapi=trunk2',
+    example: { value: 'my trunk' },
   }),
   E_INTERFACE: entry<{ value: string }>({
     input: () => flag('interface'),

@@ -2,6 +2,7 @@
  * The schema of a user provider profile (YAML or JSON). Structural checks live here; addresses
  * and ports are checked by src/net when the raw profile is turned into a Provider.
  */
+import { PROVIDER_ID } from './id.js';
 import { z } from 'zod/mini';
 
 /**
@@ -16,7 +17,6 @@ const text = (max: number) =>
     z.regex(TEXT, 'control characters (newlines, tabs, escapes), noncharacters (U+FFFE, U+FFFF) and lone surrogates are not allowed'),
   );
 
-export const PROVIDER_ID = /^[a-z][a-z0-9-]{0,30}$/;
 /** Names reach rule comments in every target language: no quotes, `$`, backticks or `;`. */
 export const PROVIDER_NAME = /^[\p{L}\p{N} ._+/,()&-]+$/u;
 
@@ -57,3 +57,5 @@ export const rawProfileSchema = z.strictObject({
 });
 
 export type RawProfile = z.infer<typeof rawProfileSchema>;
+
+export { PROVIDER_ID };

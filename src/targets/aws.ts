@@ -29,6 +29,7 @@ export const CFN_RESOURCES_MAX = 500;
 export const meta: TargetMeta = {
   id: 'aws',
   title: 'AWS security group rules (EC2 API JSON, CloudFormation or Terraform)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['api', 'cloudformation', 'terraform'],
   modes: ['standalone'],

@@ -30,6 +30,7 @@ export const AZURE_LIMITS = { rules: 1000, prefixes: 4000, priorityMin: 100, pri
 export const meta: TargetMeta = {
   id: 'azure',
   title: 'Azure network security group rules (az script or Terraform)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['shell', 'terraform'],
   modes: ['standalone'],

@@ -3,8 +3,9 @@
  * checked against what the target declares it can express. Pure.
  *
  * - An option the target does not declare (a form, the `into` mode) is a named error.
- * - A term it cannot express is a named error (outbound terms on an inbound-only target; a
- *   policy that needs return traffic on a target that cannot accept it).
+ * - A term it cannot express is a named error (outbound terms on an inbound-only firewall; a
+ *   policy that needs return traffic on a target that cannot accept it). A PBX's configuration
+ *   (kind `receiver`) renders no terms: it reads whose SIP the PBX takes (trunks.ts).
  * - The one degradation: a target that matches no source ports renders such a term without
  *   them (the address match stays), and says so in a header note and a warning; under `strict`
  *   that is a named error too.
@@ -52,22 +53,27 @@ export function checkOptions(meta: TargetMeta, options: Pick<RenderOptions, 'for
   }
 }
 
+/** Whether the target renders `term`: a firewall every one, a PBX's configuration its inbound SIP (trunks.ts). */
+const reads = (meta: TargetMeta, term: Term) => meta.kind === 'firewall' || (term.role === 'sip' && term.direction === 'in');
+
 /** Checks `options` and `policy` against `meta`; `all` names the targets a fix may point to. */
 function prepare(policy: Policy, meta: TargetMeta, options: RenderOptions, all: readonly TargetMeta[]): Prepared {
   checkOptions(meta, options);
   const can = capabilitiesOf(meta, options.form);
   // The form is named where it can express less than its target's other forms.
   const what = meta.formCapabilities?.[options.form] === undefined ? meta.id : `${meta.id} --form ${options.form}`;
-  if (!can.outbound && policy.directions.includes('out')) {
+  // A PBX's configuration reads whose SIP it takes and where RTP arrives (trunks.ts): what the
+  // PBX sends is the firewall's to filter, so outbound terms are not its to refuse.
+  if (meta.kind === 'firewall' && !can.outbound && policy.directions.includes('out')) {
     throw coreError('E_DIRECTION_UNSUPPORTED', { what, direction: policy.directions.length === 2 ? 'both' : 'out', capable: targetsWith(all, 'outbound') });
   }
   if (!can.statefulReturn && policy.statefulReturn) {
     throw coreError('E_RETURN_UNSUPPORTED', { target: meta.id, what, capable: targetsWith(all, 'statefulReturn') });
   }
-  if (can.sourcePorts || policy.terms.every((t) => t.sourcePorts === 'any')) return { policy, widened: [] };
+  if (can.sourcePorts || policy.terms.every((t) => t.sourcePorts === 'any' || !reads(meta, t))) return { policy, widened: [] };
   const widened: string[] = [];
   const terms = policy.terms.map((term) => {
-    if (term.sourcePorts === 'any') return term;
+    if (term.sourcePorts === 'any' || !reads(meta, term)) return term;
     const ports = term.sourcePorts.map((r) => formatPortRange(r, '-')).join(',');
     if (options.strict === true) {
       throw coreError('E_SOURCE_PORTS_UNSUPPORTED', { what, term: term.name, protocol: term.protocol, ports, capable: targetsWith(all, 'sourcePorts') });

@@ -35,6 +35,7 @@ export function listText(metas: readonly TargetMeta[]): string {
     const traits = Object.entries(m.traits).filter(([, v]) => v).map(([k]) => k);
     return [
       `${m.id}: ${m.title}`,
+      ...(m.kind === 'receiver' ? ["  kind: the receiving side's own configuration (whose SIP it takes as a trunk), not a firewall"] : []),
       `  forms: ${m.forms.join(', ')}; modes: ${m.modes.join(', ')}; port ranges written a${m.rangeSeparator}b`,
       `  can: ${[...can.map(([c, cell]) => (cell === 'yes' ? c : `${c} (${cell})`)), ...traits].join(', ')}`,
       `  limits: ${limitWords(m).join(', ')}`,
@@ -50,10 +51,10 @@ const cell = (text: string) => text.replaceAll('|', '\\|');
 /** The generated part of docs/targets.md. */
 export function docsTables(metas: readonly TargetMeta[]): string {
   const targets = [
-    `| id | forms (first = default) | modes | ${CAPABILITIES.map((c) => CAPABILITY_WORDS[c]).join(' | ')} | apply | re-run | checked by |`,
-    `|${' --- |'.repeat(6 + CAPABILITIES.length)}`,
+    `| id | kind | forms (first = default) | modes | ${CAPABILITIES.map((c) => CAPABILITY_WORDS[c]).join(' | ')} | apply | re-run | checked by |`,
+    `|${' --- |'.repeat(7 + CAPABILITIES.length)}`,
     ...metas.map((m) =>
-      `| ${[m.id, m.forms.join(', '), m.modes.join(', '), ...CAPABILITIES.map((c) => capabilityCell(m, c)), m.apply, m.rerun, m.validators.join('; ')].map(cell).join(' | ')} |`,
+      `| ${[m.id, m.kind, m.forms.join(', '), m.modes.join(', '), ...CAPABILITIES.map((c) => capabilityCell(m, c)), m.apply, m.rerun, m.validators.join('; ')].map(cell).join(' | ')} |`,
     ),
   ];
   const lines = [

@@ -18,6 +18,7 @@ import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js
 export const meta: TargetMeta = {
   id: 'firewalld',
   title: 'firewalld (firewall-cmd --permanent script, or ipset and policy XML files)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['shell', 'xml'],
   modes: ['standalone'],

@@ -23,6 +23,7 @@ export const GCP_LIMITS = { rangesPerRule: 256, portsPerRule: 256, nameMax: 63, 
 export const meta: TargetMeta = {
   id: 'gcp',
   title: 'GCP VPC firewall rules (gcloud script or Terraform)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['shell', 'terraform'],
   modes: ['standalone'],

@@ -21,6 +21,7 @@ import { type RenderOptions, type RenderResult, type Target, type TargetMeta } f
 export const meta: TargetMeta = {
   id: 'iptables',
   title: 'iptables + ip6tables (iptables-restore files or shell script; optional ipset)',
+  kind: 'firewall',
   rangeSeparator: ':',
   forms: ['restore', 'shell'],
   modes: ['standalone', 'into'],

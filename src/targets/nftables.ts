@@ -17,6 +17,7 @@ import { type RenderOptions, type RenderResult, type Target, type TargetMeta } f
 export const meta: TargetMeta = {
   id: 'nftables',
   title: 'nftables (nft -f file or shell script)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['restore', 'shell'],
   modes: ['standalone', 'into'],

@@ -12,6 +12,7 @@ import type { Target, TargetMeta } from './types.js';
 export const meta: TargetMeta = {
   id: 'opnsense',
   title: 'OPNsense config.xml alias and rule models (or the legacy <filter> rules)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['xml', 'legacy-xml'],
   modes: ['standalone'],

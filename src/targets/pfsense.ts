@@ -30,6 +30,7 @@ export const CONFIG_XML_LIMITS: TargetMeta['limits'] = { commentBytes: 255, line
 export const meta: TargetMeta = {
   id: 'pfsense',
   title: 'pfSense config.xml aliases and rules (or a merged exported config)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['xml'],
   modes: ['standalone'],

@@ -3,6 +3,8 @@
  * check, `--target list`, flag help, docs/targets.md, the checker plan, the tests) is read from
  * its `meta` through this table.
  */
+import { asterisk } from './asterisk.js';
+import { freeswitch } from './freeswitch.js';
 import { coreError } from '../errors/catalogue.js';
 import { aws } from './aws.js';
 import { azure } from './azure.js';
@@ -19,7 +21,7 @@ import { ufw } from './ufw.js';
 import { windows } from './windows.js';
 
 /** The modules, in the order `--target list` and `--target all` use. */
-export const MODULES: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows];
+export const MODULES: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows, asterisk, freeswitch];
 
 /** Every target as the CLI and the tests use it: contract check, render, line check. */
 export const TARGETS: readonly Target[] = registered(MODULES);

@@ -25,6 +25,7 @@ import { type RenderOptions, type RenderResult, type Target, type TargetMeta } f
 export const meta: TargetMeta = {
   id: 'routeros',
   title: 'MikroTik RouterOS (.rsc script: address lists + filter rules)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['rsc'],
   modes: ['standalone'],

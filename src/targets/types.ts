@@ -35,6 +35,11 @@ export interface RenderOptions {
   readonly pbxAddresses?: Partial<Record<4 | 6, string>>;
   /** The user's templates in place of built-in ones (`--templates DIR`); the built-in ones otherwise. */
   readonly templates?: TemplateSet;
+  /**
+   * Asterisk: the pjsip endpoint each provider's calls belong to, by provider id; `*` for every
+   * provider not named (`--endpoint NAME` or `--endpoint flynumber=trunk1,vapi=trunk2`).
+   */
+  readonly endpoints?: ReadonlyMap<string, string>;
 }
 
 export interface HeaderInfo {
@@ -89,6 +94,13 @@ export interface TargetMeta {
   /** kebab-case id, shared by the module file, templates and golden folder. */
   readonly id: string;
   readonly title: string;
+  /**
+   * firewall: rules that accept packets, one per term. receiver: the receiving side's own
+   * configuration (a PBX, an AI platform), which says whose SIP it takes as a trunk (the sources
+   * of the inbound SIP terms, per provider; trunks.ts) and, for a PBX, where RTP arrives; whom
+   * RTP may come from is the firewall's to say.
+   */
+  readonly kind: 'firewall' | 'receiver';
   /** Separator between the two ends of a port range in this language. */
   readonly rangeSeparator: '-' | ':';
   readonly forms: readonly Form[];
@@ -152,7 +164,7 @@ export const CHECK_TOOLS = {
 export type CheckKind = keyof typeof CHECK_TOOLS;
 
 /** Render flags that belong to some targets only (named as in RenderArgs). */
-export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset' | 'routerosChain' | 'pbxAddress';
+export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset' | 'routerosChain' | 'pbxAddress' | 'endpoint';
 
 export interface Target {
   readonly meta: TargetMeta;

@@ -21,6 +21,7 @@ import { type RenderOptions, type RenderResult, type Target, type TargetMeta } f
 export const meta: TargetMeta = {
   id: 'ufw',
   title: 'ufw (re-runnable ufw allow script, or an application profile)',
+  kind: 'firewall',
   rangeSeparator: ':',
   forms: ['shell', 'app'],
   modes: ['standalone'],

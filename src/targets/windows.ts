@@ -17,6 +17,7 @@ export const ADDRESSES_PER_RULE = 1000;
 export const meta: TargetMeta = {
   id: 'windows',
   title: 'Windows Firewall (PowerShell New-NetFirewallRule script)',
+  kind: 'firewall',
   rangeSeparator: '-',
   forms: ['ps1'],
   modes: ['standalone'],

@@ -66,6 +66,6 @@ describe.skipIf(toolsMissing('zsh'))('sipwall completion in zsh', () => {
     ].join('\n');
     const run = spawnSync('zsh', ['-f', '-c', script], { env: { ...env, SHELL: '/usr/bin/zsh' }, encoding: 'utf8', timeout: 20_000 });
     expect(run.stderr).toBe('');
-    expect(run.stdout.split('\n').filter((l) => l !== '')).toEqual(['compdef _sipwall_yargs_completions sipwall', 'firewalld']);
+    expect(run.stdout.split('\n').filter((l) => l !== '')).toEqual(['compdef _sipwall_yargs_completions sipwall', 'firewalld', 'freeswitch']);
   });
 });

@@ -56,6 +56,8 @@ const NAMES: Record<string, { form?: string; ipset?: boolean; pattern?: RegExp; 
   azure: { form: 'terraform', pattern: /^resource "azurerm_network_security_rule" "([^"]+)"/gm },
   routeros: { pattern: /^add list=(\S+) /gm },
   windows: { pattern: /-Name '([^']+)'/g },
+  asterisk: { pattern: /^\[(sipwall-[^\]]+)\]$/gm },
+  freeswitch: { pattern: /<list name="([^"]+)"/g },
 };
 
 function names(id: string, providers: Provider[]): Set<string> {

@@ -10,6 +10,7 @@ import { replyOf, type Addresses, type Policy, type Ports, type Term } from '../
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { OutputFile } from '../../src/targets/types.js';
+import { readAsteriskConfig } from './asterisk-config.js';
 
 /** One accepted flow shape: a sorted, comparable text. */
 export type Atom = string;
@@ -477,6 +478,47 @@ export async function terraformAtoms(files: readonly OutputFile[]): Promise<Atom
         const [from, to] = [Number(r.from_port), Number(r.to_port)];
         const dport = from === 0 && to === 65535 ? 'any' : portText({ from, to });
         out.add(atom({ family: cidrFamily(c), direction: inbound ? 'in' : 'out', state: 'any', protocol: String(r.ip_protocol), src: inbound ? far(c) : 'any', dst: inbound ? 'any' : far(c), sport: 'any', dport }));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * PBX configurations (targets of kind `receiver`): whose SIP each provider's trunk takes, as
+ * `trunk <provider> src=<prefix>` atoms, and for Asterisk the ACL's permits as `acl src=<prefix>`.
+ */
+export function expectedTrunkAtoms(policy: Policy, withAcl: boolean): Atom[] {
+  const out = new Set<Atom>();
+  for (const t of policy.terms) {
+    if (t.role !== 'sip' || t.direction !== 'in' || t.sources.kind !== 'set') continue;
+    for (const p of t.sources.set.prefixes) {
+      out.add(`trunk ${t.provider} src=${formatPrefix(p)}`);
+      if (withAcl) out.add(`acl src=${formatPrefix(p)}`);
+    }
+  }
+  return [...out].sort();
+}
+
+export function asteriskAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  const file = (name: string) => files.find((f) => f.name === name)?.content ?? '';
+  for (const c of readAsteriskConfig(file('pjsip_sipwall.conf')).categories) {
+    for (const [k, v] of c.vars) if (k === 'match') out.add(`trunk ${c.name.replace(/^sipwall-/, '')} src=${canonical(v)}`);
+  }
+  for (const c of readAsteriskConfig(file('acl_sipwall.conf')).categories) {
+    for (const [k, v] of c.vars) if (k === 'permit') out.add(`acl src=${canonical(v)}`);
+  }
+  return [...out].sort();
+}
+
+export function freeswitchAtoms(files: readonly OutputFile[]): Atom[] {
+  const out = new Set<Atom>();
+  for (const f of files) {
+    const root = new DOMParser().parseFromString(f.content, 'text/xml').documentElement!;
+    for (const list of Array.from(root.getElementsByTagName('list'))) {
+      for (const node of Array.from(list.getElementsByTagName('node'))) {
+        if (node.getAttribute('type') === 'allow') out.add(`trunk ${list.getAttribute('name')!.replace(/^sipwall-/, '')} src=${canonical(node.getAttribute('cidr')!)}`);
       }
     }
   }

@@ -85,7 +85,7 @@ describe('a new target is one module, one template, one case folder and one regi
 
   it('--target list and the docs tables show it', () => {
     expect(listText(all)).toMatch(/^sample: A sample target \(one text line per rule\)\n {2}forms: text; modes: standalone[^\n]*\n {2}can: statefulReturn\n/m);
-    expect(docsTables(all)).toContain('| sample | text | standalone | no | no | no | yes | `cat sample.txt` | replaces the file | none (a fixture) |');
+    expect(docsTables(all)).toContain('| sample | firewall | text | standalone | no | no | no | yes | `cat sample.txt` | replaces the file | none (a fixture) |');
   });
 
   it('the completeness check names each missing piece, and is satisfied once they are there', async () => {

@@ -6,7 +6,9 @@
  */
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { parseCidr } from '../../src/net/cidr.js';
 import { TARGETS } from '../../src/targets/registry.js';
+import { readAsteriskConfig } from './asterisk-config.js';
 import { CHECK_TOOLS, type OutputFile } from '../../src/targets/types.js';
 
 type Check = (f: OutputFile) => Promise<string[]> | string[];
@@ -207,7 +209,71 @@ function powershell(f: OutputFile): string[] {
   return problems;
 }
 
+/** A CIDR as Asterisk and FreeSWITCH take it: an address, `/length`, or (IPv4) `/dotted mask`. */
+function validCidr(text: string): boolean {
+  const [address, mask] = text.split('/');
+  const v4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(address ?? '');
+  if (mask !== undefined && v4 && /^\d{1,3}(\.\d{1,3}){3}$/.test(mask)) return true;
+  try {
+    parseCidr(text, 'pbx');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asterisk: the three files read by main/config.c's rules (asterisk-config.ts), each holding what
+ * its module takes: identify sections (res_pjsip_endpoint_identifier_ip), the named ACL
+ * `sipwall` (deny every address of both families first), rtpstart/rtpend.
+ */
+function asteriskFiles(f: OutputFile): string[] {
+  const conf = readAsteriskConfig(f.content);
+  const problems = [...conf.problems];
+  const names = new Set<string>();
+  if (f.name === 'pjsip_sipwall.conf') {
+    if (conf.loose.length > 0 || conf.categories.length === 0) problems.push('pjsip: variables outside a section, or no section');
+    for (const c of conf.categories) {
+      if (!/^sipwall-[a-z][a-z0-9-]*$/.test(c.name) || names.has(c.name)) problems.push(`pjsip section ${c.name}`);
+      names.add(c.name);
+      const [type, endpoint, ...matches] = c.vars;
+      if (type?.join('=') !== 'type=identify') problems.push(`${c.name}: first line is not type=identify`);
+      if (endpoint?.[0] !== 'endpoint' || !/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/.test(endpoint[1])) problems.push(`${c.name}: no endpoint= line with a pjsip object name`);
+      if (matches.length === 0 || !matches.every(([k, v]) => k === 'match' && validCidr(v))) problems.push(`${c.name}: match lines`);
+    }
+  } else if (f.name === 'acl_sipwall.conf') {
+    const [acl, ...rest] = conf.categories;
+    if (acl?.name !== 'sipwall' || rest.length > 0 || conf.loose.length > 0) problems.push('acl: one section, [sipwall]');
+    const [deny4, deny6, ...permits] = acl?.vars ?? [];
+    if (deny4?.join('=') !== 'deny=0.0.0.0/0.0.0.0' || deny6?.join('=') !== 'deny=::/0') problems.push('acl: does not deny every IPv4 and IPv6 address first');
+    if (permits.length === 0 || !permits.every(([k, v]) => k === 'permit' && validCidr(v))) problems.push('acl: permit lines');
+  } else if (f.name === 'rtp_sipwall.conf') {
+    const [start, end, ...rest] = conf.loose;
+    const [from, to] = [Number(start?.[1]), Number(end?.[1])];
+    if (conf.categories.length > 0 || rest.length > 0 || start?.[0] !== 'rtpstart' || end?.[0] !== 'rtpend' || !(from >= 1 && from <= to && to <= 65535)) problems.push('rtp: rtpstart and rtpend, one range, no section');
+  } else problems.push(`unknown file ${f.name}`);
+  return problems;
+}
+
+/** FreeSWITCH: an <include> of <list name="sipwall-…" default="deny"> holding allow nodes with a cidr. */
+function freeswitchLists(f: OutputFile): string[] {
+  const root = xmlDoc(f);
+  const problems: string[] = root.tagName === 'include' ? [] : [`root <${root.tagName}>, not <include>`];
+  const names = new Set<string>();
+  for (const list of elements(root, 'list')) {
+    const name = list.getAttribute('name') ?? '';
+    if (!/^sipwall-[a-z][a-z0-9-]*$/.test(name) || names.has(name)) problems.push(`list name ${name}`);
+    names.add(name);
+    if (list.getAttribute('default') !== 'deny') problems.push(`${name}: default is not deny`);
+    const nodes = elements(list, 'node');
+    if (nodes.length === 0 || !nodes.every((n) => n.getAttribute('type') === 'allow' && validCidr(n.getAttribute('cidr') ?? ''))) problems.push(`${name}: nodes`);
+  }
+  return problems;
+}
+
 export const SEMANTICS: Record<string, Check> = {
+  asterisk: asteriskFiles,
+  freeswitch: freeswitchLists,
   pfsense: pfsenseRules,
   opnsense: (f) => [...pfsenseRules(f), ...(f.content.includes('<Filter version=') ? opnsenseModel(f) : [])],
   routeros,

@@ -98,7 +98,7 @@ export function testTargets(cases: readonly GoldenCase[], options: TesterOptions
     if (pairs.length >= 2 && c.target !== 'azure') it('renders the same rules whatever the order of the providers', async () => {
       const rest = c.args.filter((_, i) => !['-p', '--profile'].includes(c.args[i]!) && !['-p', '--profile'].includes(c.args[i - 1] ?? ''));
       const reversed = [...pairs.reverse().flat(), ...rest];
-      const strip = (s: string) => s.split('\n').filter((l) => !/^(# | {2})Command:|"command": /.test(l) && !l.startsWith('#   ')).join('\n');
+      const strip = (s: string) => s.split('\n').filter((l) => !/^([#;] | {2})Command:|"command": /.test(l) && !l.startsWith('#   ')).join('\n');
       const ruleLines = (s: string) => strip(s).split('\n').sort();
       const [a, b] = [await render(c.args, c.target), await render(reversed, c.target)];
       // Provider order decides rule order only; the set of rules is the same.
