@@ -43,7 +43,7 @@ export function templatesByForm(): Array<{ target: string; form: string; templat
   return TARGETS.flatMap((t) =>
     t.meta.forms.map((form) => {
       const set = templateSet(Handlebars.create(), new Map());
-      const options: RenderOptions = { mode: 'standalone', form, ipset: false, header: { version: '0', command: 'x' }, templates: set };
+      const options: RenderOptions = { mode: 'standalone', form, ipset: false, header: { version: '0', command: 'x' }, templates: set, numbers: ['+13025551234'] };
       t.render(policy, options);
       return { target: t.meta.id, form, templates: [...set.used].sort() };
     }),

@@ -1,4 +1,5 @@
 /** `sipwall render`: providers + host → policy → one target's files. */
+import { E164 } from '../targets/vapi-trunk.js';
 import { PROVIDER_ID } from '../providers/id.js';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Argv } from 'yargs';
@@ -44,6 +45,10 @@ export interface RenderArgs {
   routerosChain?: 'input' | 'forward';
   pbxAddress?: string;
   endpoint?: string;
+  number?: string;
+  vapiCredential?: string;
+  lockAddresses: boolean;
+  roomPrefix?: string;
   ssh: boolean;
   sshPort: number;
   sshFrom?: string[];
@@ -59,7 +64,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
   return y
     .option('provider', { alias: 'p', type: 'string', array: true, describe: 'Built-in provider id (repeatable): flynumber, vapi' })
     .option('profile', { type: 'string', array: true, describe: 'Your own provider profile, YAML or JSON (repeatable); see docs/profiles.md' })
-    .option('target', { alias: 't', type: 'string', demandOption: true, describe: 'Output format; "list" prints every target with its limits' })
+    .option('target', { alias: 't', type: 'string', demandOption: true, describe: 'Output format; "all" writes every firewall target, "list" prints every target with its limits' })
     .option('pbx', { type: 'string', describe: 'PBX preset: asterisk, freepbx (RTP 10000-20000), freeswitch (16384-32768), 3cx (9000-10999)' })
     .option('rtp-ports', { type: 'string', describe: "The PBX's RTP range, e.g. 10000-20000 (overrides --pbx)" })
     .option('sip-ports', { type: 'string', describe: 'What the PBX listens on, e.g. udp:5060,tcp:5060,tls:5061 (overrides --pbx)' })
@@ -79,6 +84,10 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('routeros-chain', { choices: ['input', 'forward'] as const, describe: flagHelp('routerosChain') })
     .option('pbx-address', { type: 'string', describe: flagHelp('pbxAddress') })
     .option('endpoint', { type: 'string', describe: flagHelp('endpoint') })
+    .option('number', { type: 'string', describe: flagHelp('number') })
+    .option('vapi-credential', { type: 'string', describe: flagHelp('vapiCredential') })
+    .option('lock-addresses', { type: 'boolean', default: false, describe: flagHelp('lockAddresses') })
+    .option('room-prefix', { type: 'string', describe: flagHelp('roomPrefix') })
     .option('pfsense-after', { type: 'string', describe: flagHelp('pfsenseAfter') })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
@@ -93,7 +102,7 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .example('$0 render -p flynumber -p vapi --target aws --form terraform > sipwall.tf', 'AWS security group rules as Terraform')
     .example('$0 render -p flynumber --target pfsense --pfsense-config config.xml --out ./pf/', 'an exported pfSense config with the aliases and rules merged in')
     .example('$0 render -p flynumber --pbx asterisk --target routeros --routeros-chain forward --pbx-address 192.168.88.10 --family ipv4', 'a PBX behind a MikroTik: dst-nat restricted to the provider, forward accepts')
-    .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every target, one folder each')
+    .example('$0 render -p flynumber -p vapi --pbx asterisk --target all --out ./fw/', 'every firewall target, one folder each')
     .example('$0 render -p flynumber --pbx asterisk --target asterisk --endpoint flynumber-trunk --out ./asterisk/', "the PBX's side: pjsip identify, a named ACL, the RTP range")
     .example('$0 render -p flynumber --target nftables --templates ./my-templates/ --check', 'your own nftables.hbs layout, checked by nft -c before it is printed')
     .example('$0 render --target list', 'every target with its capabilities and limits') as unknown as Argv<RenderArgs>;
@@ -126,7 +135,8 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     return 0;
   }
   const all = args.target === 'all';
-  const targets = all ? [...ctx.targets] : [findTarget(args.target, ctx.targets)];
+  // "all" is every firewall: a receiver's configuration is for the one receiving side the user has.
+  const targets = all ? ctx.targets.filter((t) => t.meta.kind === 'firewall') : [findTarget(args.target, ctx.targets)];
   checkFlags(args, targets, all, ctx.targets);
   const templates = args.templates === undefined ? undefined : await loadTemplates(ctx, args.templates);
   const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
@@ -157,6 +167,10 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ...optional('routerosChain', args.routerosChain),
     ...optional('pbxAddresses', args.pbxAddress === undefined ? undefined : parsePbxAddresses(args.pbxAddress)),
     ...optional('endpoints', args.endpoint === undefined ? undefined : parseEndpoints(args.endpoint)),
+    ...optional('numbers', args.number === undefined ? undefined : parseNumbers(args.number)),
+    ...optional('vapiCredential', args.vapiCredential === undefined ? undefined : parseWord(args.vapiCredential, UUID, () => cliError('E_VAPI_CREDENTIAL', { value: args.vapiCredential!.slice(0, 60) }))),
+    lockAddresses: args.lockAddresses,
+    ...optional('roomPrefix', args.roomPrefix === undefined ? undefined : parseWord(args.roomPrefix, ROOM_PREFIX, () => cliError('E_ROOM_PREFIX', { value: args.roomPrefix!.slice(0, 60) }))),
     ...optional('templates', templates),
     header: { version: VERSION, command: ctx.command },
   });
@@ -218,7 +232,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   }
 }
 
-const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress', 'endpoint'];
+const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress', 'endpoint', 'number', 'vapiCredential', 'lockAddresses', 'roomPrefix'];
 
 /** Flag combinations that cannot work, refused before any profile is read. */
 function checkFlags(args: RenderArgs, targets: readonly Target[], all: boolean, registry: readonly Target[]): void {
@@ -312,6 +326,23 @@ function parseEndpoints(value: string): Map<string, string> {
     out.set(provider, name);
   }
   return out;
+}
+
+/** `+13025551234,+13025551235`: numbers in E.164 (ITU-T E.164: + and at most 15 digits, no leading 0). */
+function parseNumbers(value: string): string[] {
+  const numbers = value.split(',').map((n) => n.trim());
+  const bad = numbers.find((n) => !E164.test(n));
+  if (bad !== undefined) throw cliError('E_NUMBER', { value: bad.slice(0, 30) });
+  return [...new Set(numbers)];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A LiveKit room name's start: words only, so nothing of it needs quoting anywhere. */
+const ROOM_PREFIX = /^[A-Za-z0-9_.-]{1,32}$/;
+
+function parseWord(value: string, pattern: RegExp, refusal: () => Error): string {
+  if (!pattern.test(value)) throw refusal();
+  return value;
 }
 
 function parseTracker(value: string): string {

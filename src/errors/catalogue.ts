@@ -241,6 +241,31 @@ export const CATALOGUE = {
     fix: (d) => `name one of ${list(d.providers)}, or give one endpoint for all: ${flag('endpoint')} NAME`,
     example: { provider: 'vapi', providers: ['flynumber'] },
   }),
+  // AI platforms (src/targets/vapi-trunk.ts, livekit-trunk.ts).
+  E_VAPI_IPV6: entry<{ provider: string }>({
+    input: () => flag('family'),
+    problem: (d) => `${d.provider} sends SIP from IPv6 addresses too, and a VAPI gateway that takes inbound calls must be an IPv4 address`,
+    fix: () => `use ${flag('family')} ipv4, and choose "IPv4 Only" in the provider's forwarding settings`,
+    example: { provider: 'test-trunk' },
+  }),
+  E_VAPI_NETMASK: entry<{ provider: string; prefix: string }>({
+    input: (d) => `${flag('provider')} ${d.provider}`,
+    problem: (d) => `${d.provider}'s SIP addresses ${d.prefix} are wider than a VAPI gateway's /24 (its netmask is 24 to 32)`,
+    fix: () => 'list the provider\'s gateway addresses in its profile (roles.sip.gateways): each becomes a gateway of its own',
+    example: { provider: 'acme', prefix: '198.51.100.0/22' },
+  }),
+  E_NUMBER_NEEDED: entry<{ target: string; why: string }>({
+    input: () => flag('number'),
+    problem: (d) => `${d.target} needs the numbers the provider forwards: ${d.why}`,
+    fix: () => `give them in E.164, e.g. ${flag('number')} +13025551234,+13025551235`,
+    example: { target: 'vapi-trunk', why: 'the username of the forwarding is the DID' },
+  }),
+  E_LIVEKIT_WILDCARD: entry<Record<string, never>>({
+    input: () => `${flag('number')} and ${flag('lock-addresses')}`,
+    problem: () => 'a LiveKit inbound trunk with no numbers, no allowed addresses and no authentication is a wildcard trunk, which LiveKit rejects',
+    fix: () => `give the DIDs with ${flag('number')}, or ${flag('lock-addresses')} to allow the providers' SIP addresses only`,
+    example: {},
+  }),
   E_PBX_ADDRESS: entry<{ family: 4 | 6 }>({
     input: () => flag('pbx-address'),
     problem: (d) => `${flag('routeros-chain')} forward needs the PBX's IPv${d.family} address for the IPv${d.family} rules`,

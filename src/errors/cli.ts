@@ -184,6 +184,24 @@ export const CLI_ERRORS = {
     fix: () => 'name the pjsip endpoint: letters, digits, _ . + - (at most 64), e.g. --endpoint flynumber-trunk or --endpoint flynumber=trunk1,vapi=trunk2',
     example: { value: 'my trunk' },
   }),
+  E_NUMBER: entry<{ value: string }>({
+    input: () => flag('number'),
+    problem: (d) => `"${d.value}" is not a number in E.164`,
+    fix: () => 'write + then the country code and number, digits only, e.g. --number +13025551234',
+    example: { value: '302-555-1234' },
+  }),
+  E_VAPI_CREDENTIAL: entry<{ value: string }>({
+    input: () => flag('vapi-credential'),
+    problem: (d) => `"${d.value}" is not a credential id`,
+    fix: () => 'give the "id" VAPI returned for the credential, a UUID like a1b2c3d4-5678-90ab-cdef-1234567890ab',
+    example: { value: 'my-trunk' },
+  }),
+  E_ROOM_PREFIX: entry<{ value: string }>({
+    input: () => flag('room-prefix'),
+    problem: (d) => `"${d.value}" is not a room name prefix`,
+    fix: () => 'use letters, digits, _ . - (at most 32), e.g. --room-prefix call-',
+    example: { value: 'call me/' },
+  }),
   E_INTERFACE: entry<{ value: string }>({
     input: () => flag('interface'),
     problem: (d) => `"${d.value}" is not a pfSense interface name`,

@@ -6,7 +6,7 @@
 export type Concept =
   | 'provider' | 'profile' | 'family' | 'sip-ports' | 'rtp-ports' | 'pbx' | 'direction' | 'strict' | 'form' | 'into' | 'into-output'
   | 'priority' | 'templates' | 'pfsense-config' | 'pfsense-after' | 'pbx-address' | 'routeros-chain' | 'target' | 'ipset' | 'interface'
-  | 'ssh-from' | 'max-age' | 'out' | 'endpoint';
+  | 'ssh-from' | 'max-age' | 'out' | 'endpoint' | 'number' | 'vapi-credential' | 'lock-addresses' | 'room-prefix';
 
 /** A concept as the CLI spells it. */
 export const flag = (concept: Concept): string => `--${concept}`;

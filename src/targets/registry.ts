@@ -5,6 +5,8 @@
  */
 import { asterisk } from './asterisk.js';
 import { freeswitch } from './freeswitch.js';
+import { livekitTrunk } from './livekit-trunk.js';
+import { vapiTrunk } from './vapi-trunk.js';
 import { coreError } from '../errors/catalogue.js';
 import { aws } from './aws.js';
 import { azure } from './azure.js';
@@ -21,7 +23,7 @@ import { ufw } from './ufw.js';
 import { windows } from './windows.js';
 
 /** The modules, in the order `--target list` and `--target all` use. */
-export const MODULES: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows, asterisk, freeswitch];
+export const MODULES: readonly Target[] = [nftables, iptables, ufw, firewalld, pfsense, opnsense, aws, gcp, azure, routeros, windows, asterisk, freeswitch, vapiTrunk, livekitTrunk];
 
 /** Every target as the CLI and the tests use it: contract check, render, line check. */
 export const TARGETS: readonly Target[] = registered(MODULES);

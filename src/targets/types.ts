@@ -40,6 +40,14 @@ export interface RenderOptions {
    * provider not named (`--endpoint NAME` or `--endpoint flynumber=trunk1,vapi=trunk2`).
    */
   readonly endpoints?: ReadonlyMap<string, string>;
+  /** AI platforms: the numbers (DIDs, E.164) the provider forwards (`--number`). */
+  readonly numbers?: readonly string[];
+  /** VAPI: the id of the BYO SIP trunk credential, once created (`--vapi-credential`). */
+  readonly vapiCredential?: string;
+  /** LiveKit: restrict the inbound trunk to the providers' SIP addresses (`--lock-addresses`). */
+  readonly lockAddresses?: boolean;
+  /** LiveKit: the prefix of the rooms the dispatch rule creates (`--room-prefix`). */
+  readonly roomPrefix?: string;
 }
 
 export interface HeaderInfo {
@@ -164,7 +172,7 @@ export const CHECK_TOOLS = {
 export type CheckKind = keyof typeof CHECK_TOOLS;
 
 /** Render flags that belong to some targets only (named as in RenderArgs). */
-export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset' | 'routerosChain' | 'pbxAddress' | 'endpoint';
+export type TargetFlag = 'priority' | 'interface' | 'pfsenseConfig' | 'pfsenseAfter' | 'ipset' | 'routerosChain' | 'pbxAddress' | 'endpoint' | 'number' | 'vapiCredential' | 'lockAddresses' | 'roomPrefix';
 
 export interface Target {
   readonly meta: TargetMeta;

@@ -64,7 +64,7 @@ describe('render', () => {
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     const ids = report.targets.map((t: { target: string }) => t.target);
-    expect(ids).toEqual(['nftables', 'iptables', 'ufw', 'firewalld', 'pfsense', 'opnsense', 'aws', 'gcp', 'azure', 'routeros', 'windows', 'asterisk', 'freeswitch']);
+    expect(ids).toEqual(['nftables', 'iptables', 'ufw', 'firewalld', 'pfsense', 'opnsense', 'aws', 'gcp', 'azure', 'routeros', 'windows']);
     expect(run.written.map((f) => f.dir)).toContain('fw/aws');
     const aws = report.targets.find((t: { target: string }) => t.target === 'aws');
     expect(aws.budget[0]).toEqual({ what: 'inbound IPv4 rules in security group 1', used: 8, limit: 60 });

@@ -38,7 +38,7 @@ describe('header lines are bounded, whatever the input', () => {
   it('a profile source of 345 three-byte characters gives no line over the header width, in any target', async () => {
     const profile = hostileProfile('flush');
     for (const target of TARGETS) {
-      const run = await runCli(['render', '--profile', profile, '--target', target.meta.id, '--json', '--rtp-ports', '10000-20000', ...(target.meta.id === 'iptables' ? ['--ipset'] : [])]);
+      const run = await runCli(['render', '--profile', profile, '--target', target.meta.id, '--json', '--rtp-ports', '10000-20000', ...(target.meta.id === 'iptables' ? ['--ipset'] : []), ...(target.meta.flags?.number ? ['--number', '+13025551234'] : [])]);
       expect(run.code, `${target.meta.id}: ${run.stderr}`).toBe(0);
       const files = JSON.parse(run.stdout).files as Array<{ name: string; content: string }>;
       // Headers are wrapped at HEADER_LINE_BYTES; the comment marker and indentation add a few.

@@ -92,7 +92,7 @@ describe('every capability is read before rendering', () => {
     expect(() => enforced!.render(vapiBoth, options())).not.toThrow();
     expect(seen).toHaveLength(1);
     expect(capabilitiesOf(target.meta, 'narrow')).toEqual({ ...ALL, outbound: false, sourcePorts: false });
-    expect(targetsWith(metas(target), 'outbound', false)).toBe('ufw --form app, pfsense, opnsense, asterisk, freeswitch, spy --form narrow');
+    expect(targetsWith(metas(target), 'outbound', false)).toBe('ufw --form app, pfsense, opnsense, asterisk, freeswitch, vapi-trunk, livekit-trunk, spy --form narrow');
   });
 
   it('a form or mode the target does not declare is a named error', () => {
@@ -111,8 +111,8 @@ describe('every capability is read before rendering', () => {
 
 describe('what the registered targets declare', () => {
   it.each([
-    ['outbound', false, 'ufw --form app, pfsense, opnsense, asterisk, freeswitch'],
-    ['sourcePorts', false, 'ufw --form app, firewalld, aws, gcp, asterisk, freeswitch'],
+    ['outbound', false, 'ufw --form app, pfsense, opnsense, asterisk, freeswitch, vapi-trunk, livekit-trunk'],
+    ['sourcePorts', false, 'ufw --form app, firewalld, aws, gcp, asterisk, freeswitch, vapi-trunk, livekit-trunk'],
     ['dualFamilyRule', false, 'iptables, aws, gcp, routeros'],
     ['statefulReturn', false, ''],
   ] as const)('%s %s: %s', (capability, has, expected) => {

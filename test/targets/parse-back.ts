@@ -524,3 +524,27 @@ export function freeswitchAtoms(files: readonly OutputFile[]): Atom[] {
   }
   return [...out].sort();
 }
+
+/** VAPI: the gateways the credential lists, as `gateway <prefix>` atoms. */
+export function vapiAtoms(files: readonly OutputFile[]): Atom[] {
+  const body = JSON.parse(files.find((f) => f.name === 'vapi-credential.json')!.content) as { gateways: Array<{ ip: string; netmask?: number }> };
+  return [...new Set(body.gateways.map((g) => `gateway ${canonical(`${g.ip}/${g.netmask ?? 32}`)}`))].sort();
+}
+
+/** What VAPI's gateways must be: each provider's listed gateways of the policy's families, else its SIP prefixes. */
+export function expectedVapiAtoms(policy: Policy): Atom[] {
+  const out = new Set<Atom>();
+  for (const p of policy.providers) {
+    const sip = policy.terms.filter((t) => t.provider === p.id && t.role === 'sip' && t.direction === 'in' && t.sources.kind === 'set').flatMap((t) => (t.sources.kind === 'set' ? t.sources.set.prefixes : []));
+    if (sip.length === 0) continue;
+    const listed = (p.sip?.gateways ?? []).filter((g) => policy.families.includes(g.family));
+    for (const g of listed.length > 0 ? listed : sip) out.add(`gateway ${formatPrefix(g)}`);
+  }
+  return [...out].sort();
+}
+
+/** LiveKit: the trunk's allowed addresses, as the `acl src=` atoms of expectedTrunkAtoms. */
+export function livekitAtoms(files: readonly OutputFile[]): Atom[] {
+  const body = JSON.parse(files.find((f) => f.name === 'livekit-inbound-trunk.json')!.content) as { trunk: { allowedAddresses?: string[] } };
+  return [...new Set((body.trunk.allowedAddresses ?? []).map((a) => `acl src=${canonical(a)}`))].sort();
+}

@@ -271,7 +271,35 @@ function freeswitchLists(f: OutputFile): string[] {
   return problems;
 }
 
+/**
+ * VAPI: the credential body's gateways as Vapi's OpenAPI schema takes inbound ones (an IPv4
+ * address, netmask 24-32) with inbound calls and OPTIONS pings on; the type check against
+ * @vapi-ai/server-sdk is test/targets/platforms.test.ts.
+ */
+function vapiBody(f: OutputFile): string[] {
+  if (f.name !== 'vapi-credential.json') return f.name === 'forwarding.txt' ? [] : [`unknown file ${f.name}`];
+  const body = JSON.parse(f.content) as { provider?: string; gateways?: Array<Record<string, unknown>> };
+  const problems = body.provider === 'byo-sip-trunk' ? [] : ['provider is not byo-sip-trunk'];
+  if (!body.gateways || body.gateways.length === 0) problems.push('no gateway');
+  for (const g of body.gateways ?? []) {
+    const netmask = (g.netmask as number | undefined) ?? 32;
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(String(g.ip)) || !(netmask >= 24 && netmask <= 32)) problems.push(`gateway ${String(g.ip)}/${netmask}`);
+    if (g.inboundEnabled !== true || g.optionsPingEnabled !== true) problems.push(`gateway ${String(g.ip)}: inbound calls and OPTIONS ping not both on`);
+  }
+  return problems;
+}
+
+/** LiveKit: the two request bodies' shapes (their fields are parsed by @livekit/protocol in platforms.test.ts). */
+function livekitBodies(f: OutputFile): string[] {
+  if (f.name === 'livekit.sh') return [];
+  const body = JSON.parse(f.content) as Record<string, unknown>;
+  const key = f.name === 'livekit-inbound-trunk.json' ? 'trunk' : f.name === 'livekit-dispatch-rule.json' ? 'dispatchRule' : undefined;
+  return key !== undefined && Object.keys(body).join() === key ? [] : [`${f.name}: top-level ${Object.keys(body).join()}`];
+}
+
 export const SEMANTICS: Record<string, Check> = {
+  'vapi-trunk': vapiBody,
+  'livekit-trunk': livekitBodies,
   asterisk: asteriskFiles,
   freeswitch: freeswitchLists,
   pfsense: pfsenseRules,
