@@ -17,6 +17,7 @@ import { renderOptions, runRender, type RenderArgs } from './render.js';
 import { checkParsed, recorded, type FlagTable } from './flags.js';
 import { completer } from './completion.js';
 import { diagnoseOptions, type DiagnoseArgs } from './diagnose.js';
+import { lintOptions, type LintArgs } from './lint.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
 import { exporterOptions, historyOptions, watchOptions, type ExporterArgs, type HistoryArgs, type WatchArgs } from './watch.js';
 
@@ -83,6 +84,7 @@ export async function main(argv: readonly string[], rawIo: Io, targets: readonly
       .command('watch', 'Run SIP checks on a schedule: history, alerts on state changes', recorded('watch', watchOptions, flags))
       .command('history', 'Uptime, RTT percentiles and state changes from the watch history', recorded('history', historyOptions, flags))
       .command('exporter', 'Prometheus metrics: /metrics for a watch, /probe for Prometheus to schedule', recorded('exporter', exporterOptions, flags))
+      .command('lint', 'Check the settings of a SIP forwarding before a call fails (username, domain, port, transport)', recorded('lint', lintOptions, flags))
       .command('diagnose [part] [capture..]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config and a captured call read, the NAT measured', recorded('diagnose', diagnoseOptions, flags))
       .completion('completion', 'Print a completion script for bash, or zsh when $SHELL is zsh: sipwall completion >> ~/.bashrc', completer(argv.slice(2)))
       .option('quiet', { alias: 'q', type: 'boolean', global: true, describe: 'No warnings or notes on stderr: only results and errors' })
@@ -134,6 +136,7 @@ export async function main(argv: readonly string[], rawIo: Io, targets: readonly
       if (parsed._[0] === 'responder') return await (await import('./responder-run.js')).runResponder(parsed as unknown as ResponderArgs, ctx);
       if (parsed._[0] === 'watch') return await (await import('./watch-run.js')).runWatch(parsed as unknown as WatchArgs, ctx);
       if (parsed._[0] === 'history') return await (await import('./history-run.js')).runHistory(parsed as unknown as HistoryArgs, ctx);
+      if (parsed._[0] === 'lint') return await (await import('./lint-run.js')).runLint(parsed as unknown as LintArgs, ctx);
       if (parsed._[0] === 'diagnose') return await (await import('./diagnose-run.js')).runDiagnose(parsed as unknown as DiagnoseArgs, ctx);
       if (parsed._[0] === 'exporter') return await (await import('./watch-run.js')).runExporter(parsed as unknown as ExporterArgs, ctx);
     }

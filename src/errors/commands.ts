@@ -208,6 +208,32 @@ export const COMMAND_ERRORS = {
     example: { input: 'checks.yaml: checks[0].rtp.interval' },
   }),
 
+  // lint (src/cli/lint-run.ts).
+  E_LINT_NOTHING: entry<Record<string, never>>({
+    input: () => 'lint',
+    problem: () => 'no forwarding given',
+    fix: () => 'give its settings (--domain, --username, --port, --transport, --network) or --config FILE',
+    example: {},
+  }),
+  E_LINT_BOTH: entry<Record<string, never>>({
+    input: () => '--config',
+    problem: () => 'cannot go with --domain',
+    fix: () => 'give the forwarding in flags or in the file, not both',
+    example: {},
+  }),
+  E_LINT_RULES: entry<{ file: string }>({
+    input: (d) => `--rules ${d.file}`,
+    problem: () => 'has no sipwall header line "Host: …; RTP …"',
+    fix: () => 'give a file sipwall render wrote (nftables, iptables, ufw, …), unchanged',
+    example: { file: 'rules.txt' },
+  }),
+  E_LINT_RTP_PAIR: entry<Record<string, never>>({
+    input: () => '--pbx and --rules',
+    problem: () => 'go together: the PBX preset\'s RTP range is checked against the rendered rules',
+    fix: () => 'give both, or neither',
+    example: {},
+  }),
+
   // diagnose (src/cli/diagnose-*.ts, src/diagnose/ruleset.ts).
   E_DIAGNOSE_FLAG_PART: entry<{ flag: string; part: string; asked: string }>({
     input: (d) => d.flag,
