@@ -32,6 +32,6 @@ export function lintOptions(y: Argv): Argv {
     .option('rules', { type: 'string', describe: 'A file sipwall render wrote: its header says the RTP range it opens' })
     .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
     .example('$0 lint --domain abcd1234.sip.livekit.cloud --username agent1', 'LiveKit wants the DID in E.164: error, exit 1')
-    .example('$0 lint --platform elevenlabs --domain sip.rtc.elevenlabs.io --transport udp', 'ElevenLabs takes TLS only')
+    .example('$0 lint --platform elevenlabs --domain elevenlabs-sip.example.com --transport udp', 'ElevenLabs takes TLS only')
     .example('$0 lint --config forwardings.yaml --resolve --pbx asterisk --rules sipwall.nft', 'every forwarding in a file, DNS and the rendered rules too');
 }

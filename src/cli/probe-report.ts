@@ -54,6 +54,12 @@ export function describeSip(report: SipReport): string {
       lines.push(`       TLS ${r.tls.protocol ?? ''}: ${r.tls.subject} issued by ${r.tls.issuer}; expires in ${r.tls.daysToExpiry} days; ${verified}`);
     }
   }
+  if (report.forwarding) {
+    const f = report.forwarding;
+    lines.push(`as ${f.as}'s forwarding${f.platform ? ` to ${f.platform}` : ''}:`);
+    for (const [i, r] of report.results.entries()) lines.push(`  ${r.transport} ${r.target}: ${f.explanations[i] ?? ''}`);
+    for (const x of f.findings) lines.push(`  ${x.severity}: ${x.forwarding}: ${x.reason}`, `    fix: ${x.fix} [${x.code}]`);
+  }
   const parts = Object.entries(report.summary.outcomes).map(([o, n]) => `${n} ${o}`);
   lines.push(`${plural(report.summary.probes, 'probe')}: ${parts.join(', ')} (exit ${report.summary.exitCode})`);
   return `${lines.join('\n')}\n`;

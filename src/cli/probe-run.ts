@@ -10,7 +10,11 @@ import { rtpReport, sipReport } from '../probe/report.js';
 import { samplePorts } from '../probe/rtp-probe.js';
 import { runRtp, type RtpRun } from '../probe/rtp-run.js';
 import { exitCodeOf, probeSip, withConcurrency, type SipProbeResult } from '../probe/sip-probe.js';
-import { parseSipTarget, TRANSPORTS, type SipTarget, type Transport } from '../probe/target.js';
+import { defaultPort, parseSipTarget, TRANSPORTS, type SipTarget, type Transport } from '../probe/target.js';
+import type { SipReport } from '../probe/report.js';
+import { explainAnswer } from '../lint/explain.js';
+import { lint, platformOf, type Platform } from '../lint/rules.js';
+import { findBuiltinProvider } from '../providers/registry.js';
 import { readInput, type Context } from './context.js';
 import type { ProbeRtpArgs, ProbeSipArgs } from './probe.js';
 import { describeRtp, describeSip, progress, type Progress } from './probe-report.js';
@@ -53,12 +57,15 @@ function plan(args: ProbeSipArgs, ctx: Context): Array<{ target: SipTarget; tran
     if (wanted && target.transport && wanted !== target.transport) {
       throw commandError('E_TRANSPORT_CONFLICT', { name, text, theirs: target.transport, wanted });
     }
-    const transports = wanted ? [wanted] : target.transport ? [target.transport] : TRANSPORTS;
+    if (args.as !== undefined && target.user === undefined) throw commandError('E_AS_USER', { name, text });
+    // A forwarding uses one transport: the provider's panel defaults to UDP.
+    const transports = wanted ? [wanted] : target.transport ? [target.transport] : args.as !== undefined ? (['udp'] as const) : TRANSPORTS;
     return transports.map((transport) => ({ target, transport }));
   });
 }
 
 export async function runProbeSip(args: ProbeSipArgs, ctx: Context): Promise<number> {
+  if (args.as !== undefined) findBuiltinProvider(args.as);
   const probes = plan(args, ctx);
   const concurrency = positive(args.concurrency, '--concurrency', 10_000);
   const timeoutMs = positive(args.timeout, '--timeout', 600_000);
@@ -77,7 +84,7 @@ export async function runProbeSip(args: ProbeSipArgs, ctx: Context): Promise<num
     bar.stop();
   }
   const code = exitCodeOf(results.map((r) => r.outcome));
-  const report = sipReport(results, code);
+  const report = forwardingOf(args, probes, results, sipReport(results, code));
   ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(describeSip(report)));
   return code;
 }
@@ -113,4 +120,19 @@ export async function runProbeRtp(args: ProbeRtpArgs, ctx: Context): Promise<num
   const report = rtpReport({ target: args.host, address: run.address, mode: args.all ? 'sweep' : 'sample', directionKnown: run.directionKnown, ...(run.directionUnknown ? { directionUnknown: run.directionUnknown } : {}), ports: run.ports }, run.wallMs, code);
   ctx.io.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : terminalLines(describeRtp(report)));
   return code;
+}
+
+/**
+ * --as PROVIDER (issue 18.4): each target stands for a forwarding (its user the username, its host
+ * the domain, its port and transport those chosen): the forwarding is linted, and each answer
+ * explained in the destination's terms.
+ */
+function forwardingOf(args: ProbeSipArgs, probes: ReadonlyArray<{ target: SipTarget; transport: Transport }>, results: readonly SipProbeResult[], report: SipReport): SipReport {
+  if (args.as === undefined) return report;
+  const platform = (args.platform as Platform | undefined) ?? probes.map((p) => platformOf(p.target.host)).find((p) => p !== undefined);
+  const findings = probes.flatMap(({ target, transport }) =>
+    lint({ name: target.input, ...(platform ? { platform } : {}), ...(target.user !== undefined ? { username: target.user } : {}), domain: target.host, port: target.port ?? defaultPort(transport), transport, network: 'ipv4-only' }),
+  );
+  const explanations = results.map((r, i) => explainAnswer(platform, r, probes[i]!.target.user));
+  return { ...report, forwarding: { as: args.as, ...(platform ? { platform } : {}), findings: [...new Map(findings.map((f) => [`${f.forwarding} ${f.code}`, f])).values()], explanations } };
 }

@@ -3,6 +3,7 @@
  * loaded only when a probe runs (sockets and TLS cost every other command start-up time).
  */
 import type { Argv } from 'yargs';
+import { PLATFORMS } from '../lint/rules.js';
 
 export interface ProbeSipArgs {
   target: string[] | undefined;
@@ -14,6 +15,8 @@ export interface ProbeSipArgs {
   ca: string | undefined;
   'dns-server': string[] | undefined;
   json: boolean;
+  as: string | undefined;
+  platform: string | undefined;
 }
 
 export interface ProbeRtpArgs {
@@ -47,9 +50,12 @@ export function probeOptions(y: Argv): Argv {
         .option('concurrency', { type: 'number', default: 100, describe: 'Probes in flight at once' })
         .option('insecure', { type: 'boolean', default: false, describe: 'TLS: probe even when the certificate does not verify (reported as such)' })
         .option('ca', { type: 'string', describe: 'TLS: PEM file of the CA(s) to trust instead of the system\'s (a private CA)' })
+        .option('as', { type: 'string', describe: "Probe the way this provider's forwarding reaches the target (a sip:USER@DOMAIN URI): its settings linted, the answer explained in the destination's terms" })
+        .option('platform', { type: 'string', choices: PLATFORMS, describe: 'With --as: the destination platform (found from the domain for VAPI and LiveKit)' })
         .example('$0 probe sip pbx.example.com', 'OPTIONS over udp, tcp and tls in turn')
         .example('$0 probe sip sip:+13025551234@abc.sip.vapi.ai --transport tcp --json', 'one transport, JSON result')
-        .example('$0 probe sip --targets hosts.txt --concurrency 200', 'many targets at once'),
+        .example('$0 probe sip --targets hosts.txt --concurrency 200', 'many targets at once')
+        .example('$0 probe sip --as flynumber sip:+13025551234@abc.sip.vapi.ai', 'as the FlyNumber forwarding will call VAPI: 503 = not a BYO SIP trunk'),
     )
     .command('rtp <host>', 'Send RTP to a sipwall responder and report which ports echo', (s) =>
       common(s)

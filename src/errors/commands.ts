@@ -59,6 +59,12 @@ export const COMMAND_ERRORS = {
     fix: () => 'name the one the responder answers on, e.g. udp:5060',
     example: { value: 'udp:5060,tcp:5060', count: 2 },
   }),
+  E_AS_USER: entry<{ name: string; text: string }>({
+    input: (d) => d.name,
+    problem: (d) => `"${d.text}" has no user part: with --as it stands for a forwarding, whose username is the user`,
+    fix: () => 'write the forwarding as a SIP URI, e.g. sip:+13025551234@abc.sip.vapi.ai',
+    example: { name: 'target 1', text: 'abc.sip.vapi.ai' },
+  }),
   E_SAMPLE_WITH_ALL: entry<Record<string, never>>({
     input: () => '--sample',
     problem: () => 'cannot go with --all',

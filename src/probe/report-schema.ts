@@ -55,10 +55,20 @@ const stats = z.strictObject({
   jitterMs: z.number().min(0).describe('RFC 3550 interarrival jitter of the echoes'),
 });
 
+const finding = z.strictObject({ severity: z.enum(['error', 'warning']), code: z.string(), forwarding: z.string(), reason: z.string(), fix: z.string() });
+
 export const sipReportSchema = z.strictObject({
   $schema: z.literal(REPORT_SCHEMA),
   kind: z.literal('sip'),
   results: z.array(sipResult),
+  forwarding: z
+    .strictObject({
+      as: z.string().describe('The provider whose forwarding the probe stands for (--as)'),
+      platform: z.string().optional().describe('The destination platform, named or found from the domain'),
+      findings: z.array(finding).describe("sipwall lint's findings on the forwarding the URI stands for"),
+      explanations: z.array(z.string()).describe("Each result's answer in the destination's terms, in the order of results"),
+    })
+    .optional(),
   summary: z.strictObject({ probes: z.int().min(0), outcomes: z.partialRecord(outcome, z.int().min(0)), exitCode: z.int().describe('0 all answered, 3 timeout, 4 refused, 5 TLS failure, 6 DNS failure, 1 other (highest wins)') }),
 });
 

@@ -3,6 +3,7 @@
  * parse. Its JSON Schema is docs/probe-result.schema.json (generated from report-schema.ts and
  * kept equal by a test). Pure.
  */
+import type { Finding } from '../lint/rules.js';
 import { foldRanges, type PortRangeVerdict, type PortResult } from './rtp-probe.js';
 import type { SipOutcome, SipProbeResult } from './sip-probe.js';
 
@@ -12,6 +13,8 @@ export interface SipReport {
   readonly $schema: typeof REPORT_SCHEMA;
   readonly kind: 'sip';
   readonly results: ReadonlyArray<Omit<SipProbeResult, 'response'>>;
+  /** --as: the forwarding the targets stand for, linted, and each answer explained. */
+  readonly forwarding?: { readonly as: string; readonly platform?: string; readonly findings: readonly Finding[]; readonly explanations: readonly string[] };
   readonly summary: { readonly probes: number; readonly outcomes: Partial<Record<SipOutcome, number>>; readonly exitCode: number };
 }
 

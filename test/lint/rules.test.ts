@@ -18,7 +18,7 @@ const VAPI = 'a1b2c3d4-5678-90ab-cdef-1234567890ab.sip.vapi.ai';
 const ROWS: Array<{ code: string; bad: Partial<Forwarding>; good: Partial<Forwarding>; facts?: Parameters<typeof lint>[1] }> = [
   { code: 'L_USERNAME_E164', bad: { domain: 'abcd1234.sip.livekit.cloud', username: 'agent1' }, good: { domain: 'abcd1234.sip.livekit.cloud', username: '+17185301799' } },
   { code: 'L_USERNAME_E164', bad: { domain: VAPI, username: '3025551234' }, good: { domain: VAPI, username: '+13025551234' } },
-  { code: 'L_ELEVENLABS_TLS', bad: { platform: 'elevenlabs', domain: 'sip.rtc.elevenlabs.io', transport: 'tcp' }, good: { platform: 'elevenlabs', domain: 'sip.rtc.elevenlabs.io', transport: 'tls', port: 5061 } },
+  { code: 'L_ELEVENLABS_TLS', bad: { platform: 'elevenlabs', domain: 'elevenlabs-sip.example.com', transport: 'tcp' }, good: { platform: 'elevenlabs', domain: 'elevenlabs-sip.example.com', transport: 'tls', port: 5061 } },
   { code: 'L_TCP_OR_TLS', bad: { platform: 'retell', transport: 'udp' }, good: { platform: 'retell', transport: 'tcp' } },
   { code: 'L_TCP_OR_TLS', bad: { platform: 'bland', transport: 'udp' }, good: { platform: 'bland', transport: 'tls', port: 5061 } },
   { code: 'L_PORT_TRANSPORT', bad: { port: 5061, transport: 'udp' }, good: { port: 5060, transport: 'udp' } },
@@ -60,7 +60,7 @@ describe('sipwall lint', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipwall-lint-'));
     try {
       const file = join(dir, 'forwardings.yaml');
-      writeFileSync(file, `forwardings:\n  - name: vapi\n    domain: ${VAPI}\n    username: "+13025551234"\n  - name: eleven\n    platform: elevenlabs\n    domain: sip.rtc.elevenlabs.io\n    transport: udp\n`);
+      writeFileSync(file, `forwardings:\n  - name: vapi\n    domain: ${VAPI}\n    username: "+13025551234"\n  - name: eleven\n    platform: elevenlabs\n    domain: elevenlabs-sip.example.com\n    transport: udp\n`);
       const r = await runCli(['lint', '--config', file, '--json']);
       expect(r.code).toBe(1);
       expect(JSON.parse(r.stdout).findings.map((f: { forwarding: string; code: string }) => `${f.forwarding} ${f.code}`)).toEqual(['eleven L_ELEVENLABS_TLS']);
