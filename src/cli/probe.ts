@@ -55,7 +55,8 @@ export function probeOptions(y: Argv): Argv {
         .example('$0 probe sip pbx.example.com', 'OPTIONS over udp, tcp and tls in turn')
         .example('$0 probe sip sip:+13025551234@abc.sip.vapi.ai --transport tcp --json', 'one transport, JSON result')
         .example('$0 probe sip --targets hosts.txt --concurrency 200', 'many targets at once')
-        .example('$0 probe sip --as flynumber sip:+13025551234@abc.sip.vapi.ai', 'as the FlyNumber forwarding will call VAPI: 503 = not a BYO SIP trunk'),
+        .example('$0 probe sip --as flynumber sip:+13025551234@a1b2c3d4-5678-90ab-cdef-1234567890ab.sip.vapi.ai', 'as the FlyNumber forwarding calls VAPI: a 503 = not a BYO SIP trunk')
+        .example('$0 probe sip --as flynumber sip:+17185301799@abcd1234.sip.livekit.cloud', 'as it calls LiveKit: a 404 = the username is not a trunk number'),
     )
     .command('rtp <host>', 'Send RTP to a sipwall responder and report which ports echo', (s) =>
       common(s)

@@ -152,6 +152,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     direction: args.direction,
     families: parseFamilies(args.family),
     ...optional('ssh', parseSsh(args.ssh, args.sshPort, args.sshFrom)),
+    ...(targets.every((t) => t.meta.media === false) ? { media: false } : {}),
   });
   const options = (target: Target): RenderOptions => ({
     mode: args.into === undefined ? 'standalone' : 'into',

@@ -19,6 +19,11 @@ export interface PolicyInput {
   readonly host: HostProfile;
   /** `--rtp-ports`: overrides the preset's RTP range. */
   readonly rtpPorts?: PortRange[];
+  /**
+   * false: no output of this run says anything of RTP (an AI platform's own configuration): no
+   * host RTP range is resolved, no media term built, and no RTP note or warning given.
+   */
+  readonly media?: boolean;
   /** `--sip-ports`: overrides the preset's listening ports. */
   readonly sipPorts?: Partial<Record<Transport, number[]>>;
   readonly direction: 'in' | 'out' | 'both';
@@ -33,7 +38,7 @@ const formatRanges = (ranges: readonly PortRange[]) => ranges.map((r) => formatP
 export function buildPolicy(input: PolicyInput): Policy {
   checkProviders(input.providers);
   const sip = input.sipPorts ?? input.host.sip;
-  const rtp = resolveHostRtp(input);
+  const rtp = input.media === false ? { range: [], notes: [], warnings: [] } : resolveHostRtp(input);
   const host = { ...input.host, sip, rtp: rtp.range };
   const directions: Direction[] = input.direction === 'both' ? ['in', 'out'] : [input.direction];
   const sets = providerSets(input.providers, input.families);

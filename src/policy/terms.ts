@@ -88,6 +88,8 @@ function mediaFlows(provider: Provider, media: NonNullable<Provider['media']>, i
     }
   }
   const { rtp } = input.host;
+  // No host range resolved (PolicyInput.media false): no media flow to open.
+  if (rtp.length === 0) return [];
   return perFamily.map(([family, remote]) => ({
     provider: provider.id,
     role: 'media',

@@ -24,6 +24,7 @@ export const meta: TargetMeta = {
   id: 'livekit-trunk',
   title: 'LiveKit inbound SIP trunk and dispatch rule (JSON) with the lk commands',
   kind: 'receiver',
+  media: false,
   rangeSeparator: '-',
   forms: ['json'],
   modes: ['standalone'],

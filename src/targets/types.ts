@@ -109,6 +109,8 @@ export interface TargetMeta {
    * RTP may come from is the firewall's to say.
    */
   readonly kind: 'firewall' | 'receiver';
+  /** false: the output says nothing of RTP (an AI platform's own media): a run of such targets only resolves no RTP range. */
+  readonly media?: false;
   /** Separator between the two ends of a port range in this language. */
   readonly rangeSeparator: '-' | ':';
   readonly forms: readonly Form[];

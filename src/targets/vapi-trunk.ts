@@ -22,6 +22,7 @@ export const meta: TargetMeta = {
   id: 'vapi-trunk',
   title: "VAPI BYO SIP trunk credential (the provider's gateways) and the forwarding settings",
   kind: 'receiver',
+  media: false,
   rangeSeparator: '-',
   forms: ['json'],
   modes: ['standalone'],

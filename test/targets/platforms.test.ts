@@ -107,4 +107,13 @@ describe('livekit-trunk', () => {
     expect([r.code, r.written]).toEqual([2, []]);
     expect(r.stderr).toContain('wildcard trunk, which LiveKit rejects');
   });
+
+  it('an AI platform says nothing of RTP: no --pbx needed, no RTP warning, no media term read', async () => {
+    const r = await runCli(['render', '--target', 'livekit-trunk', '-p', 'vapi', '--number', '+17185301799', '--out', 'out']);
+    expect([r.code, r.stderr.match(/warning: .*RTP.*/g)]).toEqual([0, null]);
+    expect(r.written.find((f) => f.name === 'livekit.sh')!.content).toContain('; RTP none\n');
+    // A firewall in the same run still needs the PBX's range.
+    const both = await runCli(['render', '--target', 'nftables', '-p', 'vapi']);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('--rtp-ports: vapi state no RTP range')]);
+  });
 });

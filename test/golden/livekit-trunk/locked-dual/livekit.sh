@@ -4,13 +4,11 @@
 # Providers:
 #   flynumber (FlyNumber): retrieved 2026-11-23 from https://www.flynumber.com/ (help centre: Contact Methods > SIP Forwarding, "IP Whitelisting")
 #   test-trunk (Test Trunk): retrieved 2026-11-01 from https://example.com/test-trunk/firewall
-# Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP 16384-32767
+# Host: SIP server on the usual ports; SIP udp 5060, tcp 5060, tls 5061; RTP none
 # Apply: sh livekit.sh with LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET set (or lk cloud auth); an agent must then answer in the rooms the rule makes.
 # At the provider, for each number: Username the number in E.164 (the trunk has no numbers: any number is taken), Domain your project's SIP URI without sip: (e.g. abcd1234.sip.livekit.cloud), Port 5060
 #     (UDP).
 # A username that is not a number of the trunk gets 404 Not Found, and the call never shows in the LiveKit dashboard.
-# Note: no --pbx or --rtp-ports: RTP is opened on 16384-32767 as documented by FlyNumber and Test Trunk; the PBX's own RTP range must match (e.g. Asterisk rtp.conf rtpstart/rtpend) or calls get one-way
-#     audio
 # Note: 46.19.209.14/32, 46.19.210.14/32, 46.19.212.14/32, 46.19.213.14/32, 46.19.214.14/32 lie inside 46.19.208.0/21 (flynumber_sipmedia_v4): no rules of their own.
 # Note: 203.0.113.10/32 lies inside 203.0.113.8/29 (test_trunk_sipmedia_v4): no rules of their own.
 set -eu
