@@ -17,19 +17,13 @@ import { formatPrefix } from '../net/cidr.js';
 import type { Policy } from '../policy/types.js';
 import { headerLines } from './header.js';
 import { renderTemplate } from './templates.js';
-import { trunkNotes, trunksOf } from './trunks.js';
+import { AI_PLATFORM, trunkNotes, trunksOf } from './trunks.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
   id: 'livekit-trunk',
   title: 'LiveKit inbound SIP trunk and dispatch rule (JSON) with the lk commands',
-  kind: 'receiver',
-  media: false,
-  rangeSeparator: '-',
-  forms: ['json'],
-  modes: ['standalone'],
-  capabilities: { outbound: false, sourcePorts: false, dualFamilyRule: true, statefulReturn: true },
-  traits: { namedSets: false, deny: false },
+  ...AI_PLATFORM,
   limits: { commentBytes: 0, lineSource: 'none: JSON, and a shell script of two commands' },
   flags: {
     number: 'the numbers the provider forwards, in E.164 (+13025551234,...): the trunk\'s numbers',

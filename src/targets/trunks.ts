@@ -13,6 +13,7 @@ import type { Prefix } from '../net/cidr.js';
 import type { PortRange } from '../net/ports.js';
 import { coreError } from '../errors/catalogue.js';
 import type { Policy } from '../policy/types.js';
+import type { TargetMeta } from './types.js';
 
 export interface Trunk {
   /** The provider's id (kebab-case). */
@@ -56,3 +57,17 @@ export function rtpRangeOf(policy: Policy, target: string): PortRange | undefine
 export function trunkNotes(policy: Policy): string[] {
   return policy.directions.includes('out') ? ["Outbound: a PBX's configuration does not filter what the PBX sends; the firewall rules of the same command do."] : [];
 }
+
+/**
+ * What the AI platforms' targets declare alike: the platform's own configuration, JSON, no RTP
+ * of the host's; it takes SIP from addresses, whatever their ports (source ports widen, said).
+ */
+export const AI_PLATFORM = {
+  kind: 'receiver',
+  media: false,
+  rangeSeparator: '-',
+  forms: ['json'],
+  modes: ['standalone'],
+  capabilities: { outbound: false, sourcePorts: false, dualFamilyRule: true, statefulReturn: true },
+  traits: { namedSets: false, deny: false },
+} as const satisfies Partial<TargetMeta>;

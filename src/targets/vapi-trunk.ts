@@ -15,19 +15,13 @@ import { formatPrefix, type Prefix } from '../net/cidr.js';
 import type { Policy } from '../policy/types.js';
 import { headerLines } from './header.js';
 import { renderTemplate } from './templates.js';
-import { trunkNotes, trunksOf } from './trunks.js';
+import { AI_PLATFORM, trunkNotes, trunksOf } from './trunks.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
   id: 'vapi-trunk',
   title: "VAPI BYO SIP trunk credential (the provider's gateways) and the forwarding settings",
-  kind: 'receiver',
-  media: false,
-  rangeSeparator: '-',
-  forms: ['json'],
-  modes: ['standalone'],
-  capabilities: { outbound: false, sourcePorts: false, dualFamilyRule: true, statefulReturn: true },
-  traits: { namedSets: false, deny: false },
+  ...AI_PLATFORM,
   limits: { commentBytes: 0, lineSource: 'none: JSON, and a text file to read', other: ['inbound gateways: IPv4, netmask 24-32'] },
   flags: {
     number: 'the numbers the provider forwards, in E.164 (+13025551234,...): the username of each forwarding',
