@@ -14,6 +14,7 @@ import { coreError } from '../errors/catalogue.js';
 import { formatPrefix, type Prefix } from '../net/cidr.js';
 import type { Policy } from '../policy/types.js';
 import { headerLines } from './header.js';
+import { subsumedNotes } from '../policy/notes.js';
 import { renderTemplate } from './templates.js';
 import { AI_PLATFORM, trunkNotes, trunksOf } from './trunks.js';
 import type { RenderOptions, RenderResult, Target, TargetMeta } from './types.js';
@@ -73,8 +74,11 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     '2. Register each number in VAPI as a BYO phone number on that credential, and give it your assistant.',
     '3. Enter the forwarding below at the provider.',
   ];
+  // The firewall's note that listed gateways "lie inside" a prefix, with "no rules of their own",
+  // says the opposite of this file, which lists them: it is left out here.
+  const inside = new Set(subsumedNotes(policy.subsumed));
   const view = {
-    headerLines: headerLines(policy, options, how, trunkNotes(policy)),
+    headerLines: headerLines({ ...policy, notes: policy.notes.filter((n) => !inside.has(n)) }, options, how, trunkNotes(policy)),
     domain: `${options.vapiCredential ?? '<credential-id>'}.sip.vapi.ai`,
     placeholder: options.vapiCredential === undefined,
     numbers,

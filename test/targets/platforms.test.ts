@@ -74,6 +74,9 @@ describe('vapi-trunk', () => {
       expect(text).toContain(`Username: ${n}   Domain: a1b2c3d4-5678-90ab-cdef-1234567890ab.sip.vapi.ai   Port: 5060   Transport: UDP`);
     }
     expect(text).not.toContain('<credential-id>');
+    // The gateways are listed here: the firewall's note that they get "no rules of their own" is not.
+    expect(text).toContain('  46.19.209.14\n');
+    expect(text).not.toContain('no rules of their own');
   });
 
   it('a number not in E.164, or a credential id that is not a UUID, is refused', async () => {
