@@ -3,12 +3,12 @@
  * rules need (DNS with --resolve, the rendered RTP range with --rules), the findings printed.
  * Exit code 1 when any finding is an error, 0 otherwise (2: bad input).
  */
-import { Resolver } from 'node:dns/promises';
 import { z } from 'zod';
 import { commandError } from '../errors/commands.js';
 import { lint, NETWORKS, PLATFORMS, type Facts, type Finding, type Forwarding, type LintTransport, type Platform } from '../lint/rules.js';
 import { parsePortList, type PortRange } from '../net/ports.js';
 import { findPbxPreset } from '../providers/registry.js';
+import { resolverOf } from '../probe/resolve.js';
 import { readStructured } from '../text/structured.js';
 import { terminalText } from '../text/escape.js';
 import { shellWord } from '../text/shell-word.js';
@@ -47,10 +47,8 @@ function renderedRtp(text: string, file: string): PortRange[] {
 }
 
 async function hasAaaa(domain: string, servers: readonly string[] | undefined): Promise<boolean> {
-  const resolver = new Resolver({ timeout: 3000, tries: 2 });
-  if (servers && servers.length > 0) resolver.setServers([...servers]);
   try {
-    return (await resolver.resolve6(domain.replace(/\.$/, ''))).length > 0;
+    return (await resolverOf({ timeoutMs: 3000, ...(servers ? { servers } : {}) }).resolve6(domain.replace(/\.$/, ''))).length > 0;
   } catch {
     return false;
   }

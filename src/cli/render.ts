@@ -1,5 +1,5 @@
 /** `sipwall render`: providers + host → policy → one target's files. */
-import { E164 } from '../targets/vapi-trunk.js';
+import { E164, UUID } from '../text/names.js';
 import { PROVIDER_ID } from '../providers/id.js';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { Argv } from 'yargs';
@@ -337,7 +337,6 @@ function parseNumbers(value: string): string[] {
   return [...new Set(numbers)];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A LiveKit room name's start: words only, so nothing of it needs quoting anywhere. */
 const ROOM_PREFIX = /^[A-Za-z0-9_.-]{1,32}$/;
 

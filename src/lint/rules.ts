@@ -4,6 +4,7 @@
  * its fact comes from (../shared/reference/flynumber-sip-forwarding.txt unless said). Pure: the
  * DNS answer and the rendered RTP range come in as data.
  */
+import { E164, HOSTNAME, UUID_TEXT } from '../text/names.js';
 import { parseAddress } from '../net/address.js';
 import type { PortRange } from '../net/ports.js';
 
@@ -44,11 +45,7 @@ export interface Finding {
   readonly fix: string;
 }
 
-const E164 = /^\+[1-9]\d{1,14}$/;
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const VAPI_DOMAIN = new RegExp(`^${UUID}\\.sip\\.vapi\\.ai$`, 'i');
-/** RFC 1123 host name: labels of letters, digits and inner hyphens, at most 63 each, 253 in all. */
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const VAPI_DOMAIN = new RegExp(`^${UUID_TEXT}\\.sip\\.vapi\\.ai$`, 'i');
 
 /** The platform a domain belongs to, when its name says so. */
 export function platformOf(domain: string): Platform | undefined {

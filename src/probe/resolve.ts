@@ -28,7 +28,7 @@ export interface ResolveOptions {
 }
 
 /** A resolver per option set, so many targets share its cache of nothing but its settings. */
-function resolverOf(options: ResolveOptions): Resolver {
+export function resolverOf(options: ResolveOptions): Resolver {
   const resolver = new Resolver({ timeout: Math.max(100, Math.min(options.timeoutMs, 5000)), tries: 2 });
   if (options.servers && options.servers.length > 0) resolver.setServers([...options.servers]);
   return resolver;

@@ -3,6 +3,7 @@
  * `[2001:db8::1]:5060`, or a SIP URI such as `sip:+13025551234@abc.sip.vapi.ai;transport=tcp`.
  * Everything that goes into a header is checked here, so no input can add a header line. Pure.
  */
+import { HOSTNAME } from '../text/names.js';
 import { commandError } from '../errors/commands.js';
 import { parseAddress } from '../net/address.js';
 import { InputError } from '../net/errors.js';
@@ -23,7 +24,6 @@ export interface SipTarget {
   readonly transport: Transport | undefined;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 /** RFC 3261 user part: unreserved, escaped and user-unreserved characters. */
 const USER = /^[A-Za-z0-9\-_.!~*'()&=+$,?/%]{1,128}$/;
 

@@ -35,7 +35,6 @@ export const meta: TargetMeta = {
 
 /** VAPI's SIP ports per transport (shared/reference/vapi-sip-networking.txt: 5060, TLS 5061). */
 const VAPI_PORTS = { udp: 5060, tcp: 5060, tls: 5061 } as const;
-export const E164 = /^\+[1-9]\d{1,14}$/;
 
 /** The gateways of one provider: the ones its profile lists, else its SIP prefixes (IPv4, /24 or longer). */
 function gateways(provider: string, listed: readonly Prefix[], sip: readonly Prefix[]): Prefix[] {

@@ -26,15 +26,17 @@ beforeAll(async () => {
     try {
       request = parseSipMessage(raw);
     } catch {
-      return;
+      request = undefined; // not SIP: no answer
     }
-    if (request.kind !== 'request') return;
+    if (request?.kind === 'request') answer(request, from);
+  });
+  const answer = (request: ReturnType<typeof parseSipMessage>, from: { address: string; port: number }) => {
     seen.push(request.uri ?? '');
     // LiveKit: a trunk with the number +17185301799 only; VAPI: a standard credential.
     const [status, reason] = request.uri!.includes(VAPI) ? [503, 'Service Unavailable'] : request.uri!.startsWith('sip:+17185301799@') ? [200, 'OK'] : [404, 'Not Found'];
     const reply = formatSipMessage({ kind: 'response', status, reason, headers: [...copied(request, { address: from.address, port: from.port }), { name: 'content-length', value: '0' }], body: '' });
     uas.send(reply, from.port, from.address);
-  });
+  };
   await new Promise<void>((resolve) => uas.bind(0, '127.0.0.1', resolve));
   port = uas.address().port;
   dns = await startFakeDns([{ name: VAPI, type: 'A', data: '127.0.0.1' }, { name: LIVEKIT, type: 'A', data: '127.0.0.1' }] as never);
