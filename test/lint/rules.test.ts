@@ -72,6 +72,27 @@ describe('sipwall lint', () => {
     }
   });
 
+  it('bad input: --config with --domain, a --rules file sipwall did not write, a missing file: one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipwall-lint-'));
+    try {
+      const file = join(dir, 'rules.txt');
+      writeFileSync(file, '-A INPUT -j ACCEPT\n');
+      const cases: Array<[string[], string]> = [
+        [['--config', file, '--domain', 'pbx.example.com'], 'sipwall: --config: cannot go with --domain'],
+        [['--domain', 'pbx.example.com', '--pbx', 'asterisk', '--rules', file], 'has no sipwall header line'],
+        [['--domain', 'pbx.example.com', '--pbx', 'asterisk', '--rules', join(dir, 'missing')], 'cannot be read (ENOENT)'],
+        [['--domain', 'pbx.example.com', '--pbx', 'yate', '--rules', file], 'unknown PBX preset "yate"'],
+      ];
+      for (const [args, text] of cases) {
+        const r = await runCli(['lint', ...args]);
+        expect([args, r.code, r.stdout, r.stderr.split('\n').length]).toEqual([args, 2, '', 2]);
+        expect(r.stderr).toContain(text);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--resolve: IPv6 Only to a name without AAAA is an error, with one it is not', async () => {
     const dns = await startFakeDns([{ name: 'v6.pbx.test', type: 'AAAA', data: '2001:db8::5' }, { name: 'v4.pbx.test', type: 'A', data: '192.0.2.5' }] as never);
     try {

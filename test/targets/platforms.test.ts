@@ -103,6 +103,15 @@ describe('livekit-trunk', () => {
     expect(() => SIPDispatchRuleInfo.fromJson({ ...rule.dispatchRule, rule: { dispatchRuleSingle: { roomPrefix: 'x' } } } as never)).toThrow();
   });
 
+  it('a room prefix that is not a plain word, or a LiveKit flag given to another target, is refused, nothing written', async () => {
+    for (const args of [['--room-prefix', 'call me/'], ['--room-prefix', 'x'.repeat(33)]]) {
+      const r = await runCli(['render', '--target', 'livekit-trunk', '-p', 'flynumber', '--number', '+17185301799', ...args, '--out', 'out']);
+      expect([args, r.code, r.written, r.stderr]).toEqual([args, 2, [], expect.stringMatching(/^sipwall: --room-prefix: .* is not a room name prefix; /)]);
+    }
+    const other = await runCli(['render', '--target', 'vapi-trunk', '-p', 'flynumber', '--number', '+13025551234', '--lock-addresses', '--out', 'out']);
+    expect([other.code, other.written, other.stderr]).toEqual([2, [], expect.stringContaining('--lock-addresses: applies to target livekit-trunk, not vapi-trunk')]);
+  });
+
   it('without --number the trunk holds no numbers, so --lock-addresses is needed; neither is a named error', async () => {
     const out = await files(['--target', 'livekit-trunk', '-p', 'flynumber', '--lock-addresses']);
     expect(JSON.parse(out.get('livekit-inbound-trunk.json')!)).toEqual({ trunk: { name: 'sipwall flynumber', allowedAddresses: ['46.19.208.0/21'] } });
