@@ -20,6 +20,8 @@ export interface Io {
   onStop(stop: () => void): void;
   /** Calls `reload` on every SIGHUP (the watch rereads its config). */
   onReload(reload: () => void): void;
+  /** One line typed on stdin; undefined at its end or after `timeoutMs` (apply's confirmation). */
+  readLine?(timeoutMs: number): Promise<string | undefined>;
 }
 
 export const nodeIo: Io = {
@@ -42,5 +44,25 @@ export const nodeIo: Io = {
   },
   onReload(reload) {
     process.on('SIGHUP', reload);
+  },
+  readLine(timeoutMs) {
+    return new Promise((resolve) => {
+      let text = '';
+      const done = (line: string | undefined) => {
+        clearTimeout(timer);
+        process.stdin.off('data', data).off('end', end).off('error', end);
+        process.stdin.pause();
+        resolve(line);
+      };
+      const data = (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        const nl = text.indexOf('\n');
+        if (nl >= 0 || text.length > 1024) done(text.slice(0, nl >= 0 ? nl : 1024));
+      };
+      const end = () => done(undefined);
+      const timer = setTimeout(end, timeoutMs);
+      process.stdin.on('data', data).on('end', end).on('error', end);
+      process.stdin.resume();
+    });
   },
 };

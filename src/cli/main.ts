@@ -18,10 +18,11 @@ import { checkParsed, recorded, type FlagTable } from './flags.js';
 import { completer } from './completion.js';
 import { diagnoseOptions, type DiagnoseArgs } from './diagnose.js';
 import { lintOptions, type LintArgs } from './lint.js';
+import { applyOptions, removeOptions, type ApplyArgs, type RemoveArgs } from './apply.js';
 import { responderOptions, type ResponderArgs } from './responder.js';
 import { exporterOptions, historyOptions, watchOptions, type ExporterArgs, type HistoryArgs, type WatchArgs } from './watch.js';
 
-const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter', 'diagnose', 'completion'];
+const COMMANDS = ['render', 'providers', 'probe', 'responder', 'watch', 'history', 'exporter', 'diagnose', 'apply', 'remove', 'completion'];
 
 /**
  * yargs renders and caches a command's help after running it, to show on a later failure;
@@ -86,9 +87,11 @@ export async function main(argv: readonly string[], rawIo: Io, targets: readonly
       .command('exporter', 'Prometheus metrics: /metrics for a watch, /probe for Prometheus to schedule', recorded('exporter', exporterOptions, flags))
       .command('lint', 'Check the settings of a SIP forwarding before a call fails (username, domain, port, transport)', recorded('lint', lintOptions, flags))
       .command('diagnose [part] [capture..]', 'Say why calls never arrive or have one-way audio: the firewall replayed, the PBX config and a captured call read, the NAT measured', recorded('diagnose', diagnoseOptions, flags))
+      .command('apply', 'Put the rules on this host: checked, rehearsed on a copy, checked again live, restored unless you confirm', recorded('apply', applyOptions, flags))
+      .command('remove', 'Take out everything the last apply added, and nothing else', recorded('remove', removeOptions, flags))
       .completion('completion', 'Print a completion script for bash, or zsh when $SHELL is zsh: sipwall completion >> ~/.bashrc', completer(argv.slice(2)))
       .option('quiet', { alias: 'q', type: 'boolean', global: true, describe: 'No warnings or notes on stderr: only results and errors' })
-      .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter, diagnose or completion')
+      .demandCommand(1, 'name a command: render, providers, probe, responder, watch, history, exporter, lint, diagnose, apply, remove or completion')
       .strict()
       .version(VERSION)
       .help()
@@ -138,6 +141,8 @@ export async function main(argv: readonly string[], rawIo: Io, targets: readonly
       if (parsed._[0] === 'history') return await (await import('./history-run.js')).runHistory(parsed as unknown as HistoryArgs, ctx);
       if (parsed._[0] === 'lint') return await (await import('./lint-run.js')).runLint(parsed as unknown as LintArgs, ctx);
       if (parsed._[0] === 'diagnose') return await (await import('./diagnose-run.js')).runDiagnose(parsed as unknown as DiagnoseArgs, ctx);
+      if (parsed._[0] === 'apply') return await (await import('./apply-run.js')).runApply(parsed as unknown as ApplyArgs, ctx);
+      if (parsed._[0] === 'remove') return await (await import('./apply-run.js')).runRemove(parsed as unknown as RemoveArgs, ctx);
       if (parsed._[0] === 'exporter') return await (await import('./watch-run.js')).runExporter(parsed as unknown as ExporterArgs, ctx);
     }
   } catch (error) {

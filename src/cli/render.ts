@@ -60,11 +60,14 @@ export interface RenderArgs {
   templates?: string;
 }
 
-export function renderOptions(y: Argv): Argv<RenderArgs> {
+/**
+ * The flags that say what the policy is and where it hooks in: render's, and apply's (which
+ * puts the same rules on this host).
+ */
+export function policyOptions(y: Argv): Argv {
   return y
     .option('provider', { alias: 'p', type: 'string', array: true, describe: 'Built-in provider id (repeatable): flynumber, vapi' })
     .option('profile', { type: 'string', array: true, describe: 'Your own provider profile, YAML or JSON (repeatable); see docs/profiles.md' })
-    .option('target', { alias: 't', type: 'string', demandOption: true, describe: 'Output format; "all" writes every firewall target, "list" prints every target with its limits' })
     .option('pbx', { type: 'string', describe: 'PBX preset: asterisk, freepbx (RTP 10000-20000), freeswitch (16384-32768), 3cx (9000-10999)' })
     .option('rtp-ports', { type: 'string', describe: "The PBX's RTP range, e.g. 10000-20000 (overrides --pbx)" })
     .option('sip-ports', { type: 'string', describe: 'What the PBX listens on, e.g. udp:5060,tcp:5060,tls:5061 (overrides --pbx)' })
@@ -72,12 +75,22 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('family', { choices: ['ipv4', 'ipv6', 'dual'], default: 'dual', describe: 'Address families to write rules for' })
     .option('into', { type: 'string', describe: `Hook into your own firewall instead of a standalone one: ${intoHelp('input')}` })
     .option('into-output', { type: 'string', describe: `With --into and --direction out|both, the output chain to hook into: ${intoHelp('output')}` })
-    .option('form', { type: 'string', describe: `Which artifact: ${formsHelp()} (default: the target's first)` })
     .option('ipset', { type: 'boolean', default: false, describe: flagHelp('ipset') })
     .option('ssh', { type: 'boolean', default: true, describe: 'Standalone: keep SSH open (--no-ssh to close it)' })
     .option('ssh-port', { type: 'number', default: 22, describe: 'Standalone: SSH port kept open' })
     .option('ssh-from', { type: 'string', array: true, describe: 'Standalone: only these CIDRs may reach SSH (default: any)' })
     .option('strict', { type: 'boolean', default: false, describe: `Fail instead of widening a rule the target cannot narrow (source ports on ${targetsWith(METAS, 'sourcePorts', false)})` })
+    .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB (a regular file only)' })
+    .option('max-age', { type: 'number', default: 180, describe: 'Warn when a profile was retrieved more than this many days ago' })
+    .option('templates', { type: 'string', describe: 'A folder of your own NAME.hbs templates, each in place of the built-in one of that name (docs/templates.md)' });
+}
+
+export function renderOptions(y: Argv): Argv<RenderArgs> {
+  return policyOptions(
+    y
+      .option('target', { alias: 't', type: 'string', demandOption: true, describe: 'Output format; "all" writes every firewall target, "list" prints every target with its limits' })
+      .option('form', { type: 'string', describe: `Which artifact: ${formsHelp()} (default: the target's first)` }),
+  )
     .option('priority', { type: 'number', describe: flagHelp('priority') })
     .option('interface', { type: 'string', describe: flagHelp('interface') })
     .option('pfsense-config', { type: 'string', describe: flagHelp('pfsenseConfig') })
@@ -91,9 +104,6 @@ export function renderOptions(y: Argv): Argv<RenderArgs> {
     .option('pfsense-after', { type: 'string', describe: flagHelp('pfsenseAfter') })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the files into this folder instead of printing them' })
     .option('json', { type: 'boolean', default: false, describe: 'Print a JSON report (with file contents unless --out)' })
-    .option('max-profile-mib', { type: 'number', default: 64, describe: 'Largest profile file read, in MiB (a regular file only)' })
-    .option('max-age', { type: 'number', default: 180, describe: 'Warn when a profile was retrieved more than this many days ago' })
-    .option('templates', { type: 'string', describe: 'A folder of your own NAME.hbs templates, each in place of the built-in one of that name (docs/templates.md)' })
     .option('check', { type: 'boolean', default: false, describe: 'Run the real parser (nft -c, iptables-restore --test) on the output in a throw-away network namespace before writing' })
     .example('$0 render --provider flynumber --provider vapi --target nftables > sipwall.nft', 'standalone host firewall for FlyNumber + VAPI')
     .example('$0 render --provider flynumber --target iptables --pbx asterisk --out ./fw/', 'iptables-restore files for an Asterisk host')
@@ -134,49 +144,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     ctx.io.stdout(args.json ? `${JSON.stringify(metas, null, 2)}\n` : listText(metas));
     return 0;
   }
-  const all = args.target === 'all';
-  // "all" is every firewall: a receiver's configuration is for the one receiving side the user has.
-  const targets = all ? ctx.targets.filter((t) => t.meta.kind === 'firewall') : [findTarget(args.target, ctx.targets)];
-  checkFlags(args, targets, all, ctx.targets);
-  const templates = args.templates === undefined ? undefined : await loadTemplates(ctx, args.templates);
-  const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
-  const maxAge = parseWhole('--max-age', args.maxAge, 0, 36500, 180);
-  const providers = loadProviders(args, ctx);
-  for (const p of providers) checkNotFuture(p, ctx.io.now(), `provider ${p.id}`);
-  const staleness = providers.map((p) => stalenessWarning(p, ctx.io.now(), maxAge)).filter((w): w is string => w !== undefined);
-  const policy = buildPolicy({
-    providers,
-    host: hostFor(args.pbx),
-    ...(args.rtpPorts === undefined ? {} : { rtpPorts: parseRtpPorts(args.rtpPorts) }),
-    ...(args.sipPorts === undefined ? {} : { sipPorts: parseSipPorts(args.sipPorts) }),
-    direction: args.direction,
-    families: parseFamilies(args.family),
-    ...optional('ssh', parseSsh(args.ssh, args.sshPort, args.sshFrom)),
-    ...(targets.every((t) => t.meta.media === false) ? { media: false } : {}),
-  });
-  const options = (target: Target): RenderOptions => ({
-    mode: args.into === undefined ? 'standalone' : 'into',
-    ...optional('into', args.into),
-    ...optional('intoOutput', args.intoOutput),
-    form: args.form ?? target.meta.forms[0]!,
-    ipset: args.ipset,
-    strict: args.strict,
-    ...optional('priority', args.priority === undefined ? undefined : parsePriority(args.priority)),
-    ...optional('interface', args.interface === undefined ? undefined : parseInterface(args.interface)),
-    ...optional('baseConfig', baseConfig),
-    ...optional('pfsenseAfter', args.pfsenseAfter === undefined ? undefined : parseTracker(args.pfsenseAfter)),
-    ...optional('routerosChain', args.routerosChain),
-    ...optional('pbxAddresses', args.pbxAddress === undefined ? undefined : parsePbxAddresses(args.pbxAddress)),
-    ...optional('endpoints', args.endpoint === undefined ? undefined : parseEndpoints(args.endpoint)),
-    ...optional('numbers', args.number === undefined ? undefined : parseNumbers(args.number)),
-    ...optional('vapiCredential', args.vapiCredential === undefined ? undefined : parseWord(args.vapiCredential, UUID, () => cliError('E_VAPI_CREDENTIAL', { value: args.vapiCredential!.slice(0, 60) }))),
-    lockAddresses: args.lockAddresses,
-    ...optional('roomPrefix', args.roomPrefix === undefined ? undefined : parseWord(args.roomPrefix, ROOM_PREFIX, () => cliError('E_ROOM_PREFIX', { value: args.roomPrefix!.slice(0, 60) }))),
-    ...optional('templates', templates),
-    header: { version: VERSION, command: ctx.command },
-  });
-  // Every target renders before anything is written: one refusal writes nothing at all.
-  const rendered = renderAll(targets, policy, options);
+  const { all, templates, providers, staleness, policy, rendered } = await renderPlan(args, ctx);
   if (args.check) {
     // Loaded only here: it starts processes, and nothing else needs it.
     const { checkTarget, intoSetup } = await import('../validate/checks.js');
@@ -231,6 +199,54 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
       files: o.result.files.map((f, i) => ({ name: f.name, bytes: Buffer.byteLength(f.content), ...(args.out === undefined ? { content: f.content } : { path: o.written[i] }) })),
     };
   }
+}
+
+/** What a render run writes, before anything is checked or written (render and apply share it). */
+export async function renderPlan(args: RenderArgs, ctx: Context) {
+  const all = args.target === 'all';
+  // "all" is every firewall: a receiver's configuration is for the one receiving side the user has.
+  const targets = all ? ctx.targets.filter((t) => t.meta.kind === 'firewall') : [findTarget(args.target, ctx.targets)];
+  checkFlags(args, targets, all, ctx.targets);
+  const templates = args.templates === undefined ? undefined : await loadTemplates(ctx, args.templates);
+  const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
+  const maxAge = parseWhole('--max-age', args.maxAge, 0, 36500, 180);
+  const providers = loadProviders(args, ctx);
+  for (const p of providers) checkNotFuture(p, ctx.io.now(), `provider ${p.id}`);
+  const staleness = providers.map((p) => stalenessWarning(p, ctx.io.now(), maxAge)).filter((w): w is string => w !== undefined);
+  const policy = buildPolicy({
+    providers,
+    host: hostFor(args.pbx),
+    ...(args.rtpPorts === undefined ? {} : { rtpPorts: parseRtpPorts(args.rtpPorts) }),
+    ...(args.sipPorts === undefined ? {} : { sipPorts: parseSipPorts(args.sipPorts) }),
+    direction: args.direction,
+    families: parseFamilies(args.family),
+    ...optional('ssh', parseSsh(args.ssh, args.sshPort, args.sshFrom)),
+    ...(targets.every((t) => t.meta.media === false) ? { media: false } : {}),
+  });
+  const options = (target: Target): RenderOptions => ({
+    mode: args.into === undefined ? 'standalone' : 'into',
+    ...optional('into', args.into),
+    ...optional('intoOutput', args.intoOutput),
+    form: args.form ?? target.meta.forms[0]!,
+    ipset: args.ipset,
+    strict: args.strict,
+    ...optional('priority', args.priority === undefined ? undefined : parsePriority(args.priority)),
+    ...optional('interface', args.interface === undefined ? undefined : parseInterface(args.interface)),
+    ...optional('baseConfig', baseConfig),
+    ...optional('pfsenseAfter', args.pfsenseAfter === undefined ? undefined : parseTracker(args.pfsenseAfter)),
+    ...optional('routerosChain', args.routerosChain),
+    ...optional('pbxAddresses', args.pbxAddress === undefined ? undefined : parsePbxAddresses(args.pbxAddress)),
+    ...optional('endpoints', args.endpoint === undefined ? undefined : parseEndpoints(args.endpoint)),
+    ...optional('numbers', args.number === undefined ? undefined : parseNumbers(args.number)),
+    ...optional('vapiCredential', args.vapiCredential === undefined ? undefined : parseWord(args.vapiCredential, UUID, () => cliError('E_VAPI_CREDENTIAL', { value: args.vapiCredential!.slice(0, 60) }))),
+    lockAddresses: args.lockAddresses,
+    ...optional('roomPrefix', args.roomPrefix === undefined ? undefined : parseWord(args.roomPrefix, ROOM_PREFIX, () => cliError('E_ROOM_PREFIX', { value: args.roomPrefix!.slice(0, 60) }))),
+    ...optional('templates', templates),
+    header: { version: VERSION, command: ctx.command },
+  });
+  // Every target renders before anything is written: one refusal writes nothing at all.
+  const rendered = renderAll(targets, policy, options);
+  return { all, targets, templates, providers, staleness, policy, rendered };
 }
 
 const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress', 'endpoint', 'number', 'vapiCredential', 'lockAddresses', 'roomPrefix'];

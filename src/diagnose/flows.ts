@@ -20,7 +20,8 @@ export interface Flow {
   /** `accept`: a provider's flow that must pass; `refuse`: a stranger's that must not. */
   readonly expect: 'accept' | 'refuse';
   readonly provider: string;
-  readonly role: 'sip' | 'media';
+  /** `management`: access an apply must keep (SSH, --keep), src/apply/keep.ts. */
+  readonly role: 'sip' | 'media' | 'management';
   /** What the flow stands for, e.g. `FlyNumber SIP signalling udp from 46.19.210.14`. */
   readonly label: string;
 }

@@ -17,6 +17,13 @@ export interface ReplaySetup {
   readonly iface: string;
   /** The host's addresses the flows are sent to. */
   readonly addresses: { readonly 4: string; readonly 6: string };
+  /**
+   * A script run on the copy after it is loaded and before the flows (`sipwall apply`'s
+   * rehearsal): the flows then meet the ruleset as it will be.
+   */
+  readonly apply?: string;
+  /** A script whose output is returned (src/apply/scope.ts: the scope read after `apply`). */
+  readonly read?: string;
 }
 
 export interface FlowVerdict {
@@ -31,7 +38,7 @@ export interface FlowVerdict {
   readonly outcome: string;
 }
 
-export type ReplayResult = { ok: true; verdicts: FlowVerdict[] } | { ok: false; why: string };
+export type ReplayResult = { ok: true; verdicts: FlowVerdict[]; read: string } | { ok: false; why: string };
 
 export const TRACE_TABLE = 'sipwall_diagnose';
 const HOST_MAC = '02:73:77:00:00:01';
@@ -80,6 +87,8 @@ function script(setup: ReplaySetup, flows: readonly Flow[]): string {
     load('ruleset.nft', 'nft -f -', 'nft'),
     load('iptables.txt', 'iptables-restore', 'iptables'),
     load('ip6tables.txt', 'ip6tables-restore', 'ip6tables'),
+    // The script's own check for other tables' drops is the apply's (src/apply/detect.ts).
+    `if [ -f apply.sh ]; then if ! sh apply.sh --force > apply.err 2>&1; then echo '@@fail apply'; cat apply.err; exit 0; fi; fi`,
     `nft -f trace.nft > load.err 2>&1 || { echo '@@fail trace'; cat load.err; exit 0; }`,
     // Background jobs by PID: `kill %1` needs job control, which sh -c does not have (the
     // listener outlived every run). `timeout` bounds it even if this script is killed.
@@ -94,6 +103,7 @@ function script(setup: ReplaySetup, flows: readonly Flow[]): string {
     'sleep 0.5',
     'kill $MON $LISTEN 2>/dev/null; wait',
     'echo @@trace; cat trace.out; echo @@listen; cat listen.out; echo @@send; cat send.out',
+    `echo @@read; if [ -f read.sh ]; then nft delete table inet ${TRACE_TABLE} 2>/dev/null; sh read.sh; fi`,
     'echo @@nft; nft -a list ruleset; echo @@iptables; iptables-save 2>/dev/null; echo @@ip6tables; ip6tables-save 2>/dev/null; echo @@end',
   ].join('\n');
 }
@@ -170,6 +180,8 @@ export function replay(setup: ReplaySetup, flows: readonly Flow[]): ReplayResult
   if (r.iptables !== undefined) files['iptables.txt'] = r.iptables;
   if (r.ip6tables !== undefined) files['ip6tables.txt'] = r.ip6tables;
   if (r.ipset !== undefined) files['ipset.txt'] = r.ipset;
+  if (setup.apply !== undefined) files['apply.sh'] = setup.apply;
+  if (setup.read !== undefined) files['read.sh'] = setup.read;
   const run = inNetns(files, script(setup, flows), 600_000);
   const parts = sections(run.output);
   const failed = [...parts.keys()].find((k) => k.startsWith('fail '));
@@ -197,6 +209,7 @@ export function replay(setup: ReplaySetup, flows: readonly Flow[]): ReplayResult
   const outcomes = new Map(sent.map((s) => [s.id, s.outcome]));
   return {
     ok: true,
+    read: parts.get('read') ?? '',
     verdicts: flows.map((flow) => {
       const key = `${flow.source}|${flow.protocol}|${flow.sourcePort}|${flow.destinationPort}`;
       const decision = traced.get(key);

@@ -397,6 +397,79 @@ export const COMMAND_ERRORS = {
     fix: () => 'write e.g. --keepalive 60s, or 0 for none',
     example: { value: '1500ms' },
   }),
+  // apply and remove (src/cli/apply-run.ts, src/apply/).
+  E_APPLY_CANNOT: entry<{ command: string; why: string }>({
+    input: (d) => d.command,
+    problem: (d) => d.why,
+    fix: () => 'run it on the Linux host as root (sudo), with nftables, iptables and iproute2 installed',
+    example: { command: 'apply', why: 'it needs root' },
+  }),
+  E_APPLY_KEEP: entry<{ value: string }>({
+    input: () => '--keep',
+    problem: (d) => `"${d.value}" is not PROTOCOL/PORT[@ADDRESS]`,
+    fix: () => 'write e.g. --keep tcp/443 or --keep tcp/22@198.51.100.7',
+    example: { value: 'https' },
+  }),
+  E_APPLY_CONFIRM: entry<{ value: string }>({
+    input: () => '--confirm',
+    problem: (d) => `"${d.value}" is not a time from 10s to 1h`,
+    fix: () => 'write e.g. --confirm 60s (or --yes to keep the rules once the checks pass)',
+    example: { value: '2s' },
+  }),
+  E_APPLY_BUSY: entry<{ what: string }>({
+    input: () => 'apply',
+    problem: (d) => d.what,
+    fix: () => 'wait for it to end; an apply nobody confirms is restored by its watchdog when its time is up',
+    example: { what: 'another sipwall apply (pid 4242) is running' },
+  }),
+  E_APPLY_PARSER: entry<{ command: string; output: string }>({
+    input: () => 'apply',
+    problem: (d) => `${d.command} refused the rules (nothing was changed): ${d.output}`,
+    fix: () => 'check --templates and the profile; sipwall render with the same flags and --check shows the same refusal',
+    example: { command: 'nft -c -f nftables.nft', output: 'syntax error, unexpected accept' },
+  }),
+  E_APPLY_REHEARSAL: entry<{ why: string }>({
+    input: () => 'apply',
+    problem: (d) => `the rules did not load onto a copy of this host's ruleset (nothing was changed): ${d.why}`,
+    fix: () => 'see the message of the tool that refused; sudo sipwall diagnose firewall shows what is loaded',
+    example: { why: 'the apply ruleset does not load: Error: No such file or directory; did you mean table ‘filter’ in family inet?' },
+  }),
+  E_APPLY_MANAGER: entry<{ name: string; evidence: string; instead: string }>({
+    input: () => 'apply',
+    problem: (d) => `${d.name} manages this host's firewall (${d.evidence}): a standalone apply would fight it (nothing was changed)`,
+    fix: (d) => `${d.instead}; or --force to apply anyway`,
+    example: { name: 'ufw', evidence: 'iptables chain ufw-before-input', instead: 'let ufw own the firewall: sipwall render --target ufw' },
+  }),
+  E_APPLY_WIPES: entry<{ count: number; first: string }>({
+    input: () => 'apply',
+    problem: (d) => `it would remove ${d.count} rule${d.count > 1 ? 's' : ''} sipwall did not write, e.g. ${d.first} (nothing was changed)`,
+    fix: () => 'hook into your own firewall instead: --into INPUT (iptables) or --into FAMILY/TABLE/CHAIN (nftables); or --force to replace them',
+    example: { count: 3, first: 'iptables -A INPUT -p tcp -m tcp --dport 8443 -j ACCEPT' },
+  }),
+  E_APPLY_OPENS_NOTHING: entry<{ count: number; what: string; rule: string; instead: string }>({
+    input: () => 'apply',
+    problem: (d) => `${d.count} provider flow${d.count > 1 ? 's' : ''} (${d.what}) would still be blocked, by ${d.rule} (nothing was changed)`,
+    fix: (d) => d.instead,
+    example: { count: 6, what: 'FlyNumber SIP udp from 46.19.212.0', rule: 'the policy drop of chain input (table inet filter)', instead: 'hook into that firewall: --into inet/filter/input' },
+  }),
+  E_APPLY_LOCKOUT: entry<{ what: string; rule: string }>({
+    input: () => 'apply',
+    problem: (d) => `the new rules would close ${d.what}, by ${d.rule} (nothing was changed)`,
+    fix: () => 'keep it open (--ssh-port, --ssh-from, or your own rule before sipwall\'s), or --allow-lockout if you have another way in',
+    example: { what: 'your SSH session from 198.51.100.7 (SSH_CONNECTION): tcp/2222', rule: 'the policy drop of chain input (table inet sipwall)' },
+  }),
+  E_REMOVE_NOTHING: entry<{ path: string }>({
+    input: () => 'remove',
+    problem: (d) => `sipwall has applied nothing on this host (no ${d.path})`,
+    fix: () => 'nothing to remove; rules loaded by hand (nft -f, a render script) are removed by hand',
+    example: { path: '/var/lib/sipwall/applied.json' },
+  }),
+  E_REMOVE_RECORD: entry<{ path: string; why: string }>({
+    input: () => 'remove',
+    problem: (d) => `${d.path} is not a record sipwall wrote (${d.why})`,
+    fix: () => 'remove the rules by hand (sipwall render shows them) and delete the file',
+    example: { path: '/var/lib/sipwall/applied.json', why: 'not JSON' },
+  }),
 } as const;
 
 export type CommandCode = keyof typeof COMMAND_ERRORS;
