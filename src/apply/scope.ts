@@ -114,7 +114,7 @@ function ruleLines(s: Snapshot): Set<string> {
     for (const line of text.replace(/ counter packets \d+ bytes \d+/g, ' counter').split('\n')) {
       const c = /^\tchain (\S+) \{/.exec(line);
       if (c) chain = c[1]!;
-      else if (/^\t\t\S/.test(line) && !/^\t\t(type|policy) /.test(line) && !own(chain) && !/ (jump|goto) sipwall_(in|out)\b/.test(line)) out.add(`${name} ${chain}: ${line.trim()}`);
+      else if (/^\t\t\S/.test(line) && !/^\t\t(type|policy) /.test(line) && !own(chain) && !/(^|\s)(jump|goto) sipwall_(in|out)\b/.test(line)) out.add(`${name} ${chain}: ${line.trim()}`);
     }
   }
   for (const v of ['4', '6'] as const) {

@@ -444,7 +444,7 @@ export const COMMAND_ERRORS = {
     input: () => 'apply',
     problem: (d) => `it would remove ${d.count} rule${d.count > 1 ? 's' : ''} sipwall did not write, e.g. ${d.first} (nothing was changed)`,
     fix: () => 'hook into your own firewall instead: --into INPUT (iptables) or --into FAMILY/TABLE/CHAIN (nftables); or --force to replace them',
-    example: { count: 3, first: 'iptables -A INPUT -p tcp -m tcp --dport 8443 -j ACCEPT' },
+    example: { count: 3, first: 'inet filter input: tcp dport 8443 accept' },
   }),
   E_APPLY_OPENS_NOTHING: entry<{ count: number; what: string; rule: string; instead: string }>({
     input: () => 'apply',

@@ -27,7 +27,7 @@ const files = (dir: string) =>
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => ({ path: join(e.parentPath, e.name), text: readFileSync(join(e.parentPath, e.name), 'utf8') }));
 /** Every command's help, where a flag named in an error must appear. */
-const HELP = ['render', 'providers', 'probe sip', 'probe rtp', 'responder', 'watch', 'history', 'diagnose', 'exporter', 'lint'];
+const HELP = ['render', 'providers', 'probe sip', 'probe rtp', 'responder', 'watch', 'history', 'diagnose', 'exporter', 'lint', 'apply', 'remove'];
 
 describe('the error catalogue', () => {
   it.each(ENTRIES.map(([code, e]) => [code, e] as const))('%s renders from its example: input, problem and fix on one line', (_code, e) => {
