@@ -31,8 +31,8 @@ export function applyOptions(y: Argv): Argv {
     .option('keep', { type: 'string', array: true, describe: 'Access the new rules must not close, besides your SSH session: tcp/443, tcp/22@198.51.100.7 (repeatable)' })
     .option('force', { type: 'boolean', default: false, describe: 'Apply standalone rules although another tool (ufw, firewalld, Docker, fail2ban) manages the firewall, or replacing rules sipwall did not write' })
     .option('allow-lockout', { type: 'boolean', default: false, describe: 'Apply although the rules close your SSH session or a --keep port' })
-    .example('sudo $0 apply -p flynumber --pbx asterisk', 'check, rehearse on a copy, apply, check again, and restore unless you type yes within 60 s')
-    .example('sudo $0 apply -p flynumber -p vapi --pbx asterisk --target iptables --into INPUT --persist', 'one sipwall chain hooked into your INPUT chain, loaded at boot once kept')
+    .example('sudo $0 apply -p flynumber --pbx asterisk', 'standalone nftables: check, rehearse on a copy, apply, check again, and restore unless you type yes within 60 s')
+    .example('sudo $0 apply -p flynumber -p vapi --pbx asterisk -t iptables --into INPUT --persist', 'one sipwall chain hooked into your INPUT chain, loaded at boot once kept')
     .example('sudo $0 apply -p flynumber --pbx asterisk --into inet/filter/input --dry-run', 'what would change in your own nftables table')
     .example('sudo $0 remove', 'take out everything the last apply added');
 }

@@ -144,10 +144,10 @@ describe('render', () => {
     }
   });
 
-  it('probe, responder and diagnose --help show every README command of theirs as an example', async () => {
+  it('probe, responder, diagnose, apply and remove --help show every README command of theirs as an example', async () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(/ \\\n\s*/g, ' ');
-    const commands = [...readme.matchAll(/^(?:sudo )?npx (sipwall (probe sip|probe rtp|responder|diagnose) [^#\n]*?)\s*(#.*)?$/gm)].map((m) => [m[1]!.trim(), m[2]!] as const);
-    expect(commands.length).toBeGreaterThanOrEqual(9);
+    const commands = [...readme.matchAll(/^(?:sudo )?npx (sipwall (probe sip|probe rtp|responder|diagnose|apply|remove)\b[^#\n]*?)\s*(#.*)?$/gm)].map((m) => [m[1]!.trim(), m[2]!] as const);
+    expect(commands.length).toBeGreaterThanOrEqual(13);
     for (const [command, which] of commands) {
       const help = await runCli([...which.split(' '), '--help']);
       expect(help.code).toBe(0);

@@ -80,7 +80,7 @@ describe('the packed package, installed offline in an empty folder', () => {
   });
 
   it('every command answers --help, and completion prints its script', () => {
-    for (const command of ['render', 'providers', 'probe sip', 'probe rtp', 'responder', 'watch', 'history', 'exporter', 'diagnose', 'completion']) {
+    for (const command of ['render', 'providers', 'probe sip', 'probe rtp', 'responder', 'watch', 'history', 'exporter', 'diagnose', 'apply', 'remove', 'completion']) {
       const run = sh(sipwall, [...command.split(' '), '--help'], app);
       expect([command, run.status, run.stdout]).toEqual([command, 0, expect.stringContaining(`sipwall ${command}`)]);
     }
