@@ -143,8 +143,12 @@ mark after; S`);
     }
   }, 480_000);
 
-  it('iptables --into INPUT with ipsets: applies, re-applies without change, and remove leaves the other rules untouched', () => {
+  it('iptables --into INPUT with ipsets: unconfirmed it is restored, confirmed a re-apply changes nothing, and remove leaves the other rules untouched', () => {
     const r = host(`iptables -N DOCKER; iptables -A INPUT -p tcp --dport 8443 -j ACCEPT; ip6tables -A INPUT -p tcp --dport 8443 -j ACCEPT
+I() { { iptables-save -c | grep -v '^#'; ip6tables-save -c | grep -v '^#'; ipset save | sed 's/ initval 0x[0-9a-f]*//'; } >&3; }
+mark saved; I
+$SW apply -p flynumber -p vapi --pbx asterisk -t iptables --into INPUT --ipset < /dev/null; echo "rc=$?"
+mark unconfirmed; I
 mark before; S
 $SW apply -p flynumber -p vapi --pbx asterisk -t iptables --into INPUT --ipset --yes; echo "rc=$?"
 mark applied; { iptables-save -c | grep -v '^#'; ipset list -n; } >&3
@@ -153,6 +157,10 @@ mark again; { iptables-save -c | grep -v '^#'; ipset list -n; } >&3
 $SW remove; echo "rc=$?"
 mark after; S`);
     expect(r.output.match(/rc=0/g)).toHaveLength(3);
+    // Not confirmed: what iptables-save and ipset save print is back byte for byte, counters too.
+    expect(r.output).toMatch(/rc=1/);
+    expect(r.parts.get('saved')).toMatch(/--dport 8443/);
+    expect(r.parts.get('unconfirmed')).toBe(r.parts.get('saved'));
     expect(r.parts.get('applied')).toMatch(/^\[\d+:\d+\] -A INPUT -j SIPWALL-IN$/m);
     expect(r.parts.get('applied')).toMatch(/--match-set sipwall-flynumber\S* src/);
     expect(r.parts.get('again')).toBe(r.parts.get('applied'));
