@@ -6,7 +6,7 @@
 import { shellWord } from '../text/shell-word.js';
 import { OWN_CHAINS, type Snapshot } from './scope.js';
 
-export interface Record {
+export interface AppliedRecord {
   readonly sipwall: string;
   readonly applied: string;
   readonly command: string;
@@ -29,10 +29,10 @@ export interface Record {
 const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** A record read back: every name it holds is checked, as it goes into a shell script. */
-export function parseRecord(text: string): Record | string {
-  let r: Partial<Record>;
+export function parseRecord(text: string): AppliedRecord | string {
+  let r: Partial<AppliedRecord>;
   try {
-    r = JSON.parse(text) as Partial<Record>;
+    r = JSON.parse(text) as Partial<AppliedRecord>;
   } catch {
     return 'not JSON';
   }
@@ -44,11 +44,11 @@ export function parseRecord(text: string): Record | string {
   if (r.created !== undefined && !(Array.isArray(r.created) && r.created.every((v) => v === '4' || v === '6'))) return 'a created table that is not 4 or 6';
   const policies = r.policies ?? {};
   for (const v of Object.values(policies)) for (const [c, p] of Object.entries(v)) if (!/^(INPUT|FORWARD|OUTPUT)$/.test(c) || !/^(ACCEPT|DROP)$/.test(p)) return 'a policy that is not ACCEPT or DROP';
-  return r as Record;
+  return r as AppliedRecord;
 }
 
 /** Built-in chains' policies of each filter table in a snapshot. */
-export function policiesOf(s: Snapshot): Record['policies'] {
+export function policiesOf(s: Snapshot): AppliedRecord['policies'] {
   const out: { [v: string]: { [chain: string]: string } } = {};
   for (const v of ['4', '6'] as const) {
     out[v] = Object.fromEntries([...(s.filter[v] ?? '*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n').matchAll(/^:(INPUT|FORWARD|OUTPUT) (ACCEPT|DROP)/gm)].map((m) => [m[1]!, m[2]!]));
@@ -63,7 +63,7 @@ function restoreFiles(script: string): { 4?: string; 6?: string } {
   return out;
 }
 
-export function removeScript(r: Record): string {
+export function removeScript(r: AppliedRecord): string {
   const out = ['status=0'];
   const own = OWN_CHAINS.filter((c) => (r.target === 'nftables' ? c.startsWith('sipwall') : c.startsWith('SIPWALL')));
   if (r.target === 'nftables') {

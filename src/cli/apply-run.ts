@@ -10,8 +10,9 @@ import { commandError } from '../errors/commands.js';
 import { accessFlows, parseKeep, sshSession } from '../apply/keep.js';
 import { droppingChains, managersOf } from '../apply/detect.js';
 import { lock, openWindow, readScope, RECORD, replaceFile, sh } from '../apply/host.js';
-import { parseRecord, policiesOf, removeScript, type Record } from '../apply/record.js';
-import { normalize, parseSnapshot, revertScript, scopeOf, snapshotScript, wiped } from '../apply/scope.js';
+import { parseRecord, policiesOf, removeScript, type AppliedRecord } from '../apply/record.js';
+import { normalize, parseSnapshot, revertScript, scopeOf, snapshotScript, wiped, type Scope, type Snapshot } from '../apply/scope.js';
+import { flowSummary, intoOf } from '../diagnose/firewall.js';
 import { flowsOf, type Flow } from '../diagnose/flows.js';
 import { defaultInterface, hostRuleset, interfaceAddresses } from '../diagnose/host.js';
 import { cannotReplay, replay, type FlowVerdict } from '../diagnose/replay.js';
@@ -19,6 +20,7 @@ import { parseDuration } from '../text/duration.js';
 import { VERSION } from '../version.js';
 import type { Context } from './context.js';
 import type { ApplyArgs, RemoveArgs } from './apply.js';
+import { readBounded } from './read.js';
 import { renderPlan } from './render.js';
 
 const NFT_FILE = '/etc/nftables.d/sipwall.nft';
@@ -26,10 +28,12 @@ const NFT_CONF = '/etc/nftables.conf';
 const IPT_FILES = { 4: '/etc/iptables/rules.v4', 6: '/etc/iptables/rules.v6' } as const;
 /** Seconds the watchdog allows for applying and the check on the live rules, before the window. */
 const APPLY_BUDGET = 600;
+/** A record holds one rendered script: a 100,000-prefix ipset script is about 4 MB. */
+const RECORD_BYTES = 64 << 20;
 
-function cannotApply(command: string): void {
-  const why = cannotReplay();
-  if (why !== undefined) throw commandError('E_APPLY_CANNOT', { command, why: why.replace(/^the replay/, `${command}`) });
+function cannotApply(command: 'apply' | 'remove'): void {
+  const why = cannotReplay(command);
+  if (why !== undefined) throw commandError('E_APPLY_CANNOT', { command, why });
 }
 
 export async function runApply(args: ApplyArgs, ctx: Context): Promise<number> {
@@ -69,7 +73,7 @@ export async function runApply(args: ApplyArgs, ctx: Context): Promise<number> {
     judge(rehearsal.verdicts, args);
     const lost = wiped(before, after);
     if (lost.length > 0 && !args.force) throw commandError('E_APPLY_WIPES', { count: lost.length, first: lost[0]!.slice(0, 200) });
-    ctx.note(`rehearsed on a copy of this host's rules (${iface}): ${summary(rehearsal.verdicts)}`);
+    ctx.note(`rehearsed on a copy of this host's rules (${iface}): ${flowSummary(rehearsal.verdicts)}`);
 
     const was = normalize(before);
     const will = normalize(after);
@@ -92,9 +96,9 @@ interface Applying {
   args: ApplyArgs;
   ctx: Context;
   script: string;
-  scope: ReturnType<typeof scopeOf>;
-  before: ReturnType<typeof readScope>;
-  after: ReturnType<typeof readScope>;
+  scope: Scope;
+  before: Snapshot;
+  after: Snapshot;
   flows: Flow[];
   iface: string;
   addresses: { 4: string; 6: string };
@@ -124,7 +128,7 @@ async function applyAndConfirm(a: Applying): Promise<number> {
   } catch (error) {
     return restore(`the live rules failed the check: ${(error as Error).message}`);
   }
-  ctx.note(`applied; the live rules pass: ${summary(post.verdicts)}`);
+  ctx.note(`applied; the live rules pass: ${flowSummary(post.verdicts)}`);
   const seconds = Math.round(a.confirm / 1000);
   if (!args.yes) {
     window.setDeadline(seconds + 5);
@@ -152,23 +156,14 @@ function judge(verdicts: readonly FlowVerdict[], args: Pick<ApplyArgs, 'allowLoc
   if (blocked.length > 0) {
     const v = blocked[0]!;
     const by = v.decision?.by;
-    const instead = by && !(by.family === 'inet' && by.table === 'sipwall') ? (by.family === 'ip' || by.family === 'ip6' ? `hook into that chain: --target iptables --into ${by.chain}` : `hook into that firewall: --into ${by.family}/${by.table}/${by.chain}`) : 'check the profile and --sip-ports/--rtp-ports; sudo sipwall diagnose firewall shows each flow';
+    const { target, into } = intoOf(v);
+    const instead = by && !(by.family === 'inet' && by.table === 'sipwall') ? `hook into that firewall: --target ${target} --into ${into}` : 'check the profile and --sip-ports/--rtp-ports; sudo sipwall diagnose firewall shows each flow';
     throw commandError('E_APPLY_OPENS_NOTHING', { count: blocked.length, what: v.flow.label.slice(0, 120), rule: v.rule ?? 'a rule the trace did not name', instead });
   }
 }
 
-function summary(verdicts: readonly FlowVerdict[]): string {
-  const count = (role: (r: Flow['role']) => boolean, ok: (v: FlowVerdict) => boolean) => verdicts.filter((v) => role(v.flow.role) && ok(v)).length;
-  const provider = (r: Flow['role']) => r !== 'management';
-  const accepted = (v: FlowVerdict) => v.decision?.verdict === 'accept';
-  const wanted = count(provider, (v) => v.flow.expect === 'accept');
-  const strangers = count(provider, (v) => v.flow.expect === 'refuse');
-  const management = count((r) => r === 'management', () => true);
-  return `${count(provider, (v) => v.flow.expect === 'accept' && accepted(v))} of ${wanted} provider flows accepted, ${count(provider, (v) => v.flow.expect === 'refuse' && !accepted(v))} of ${strangers} strangers on SIP refused${management > 0 ? `, ${count((r) => r === 'management', accepted)} of ${management} management flows kept` : ''}`;
-}
-
 function record(a: Applying): void {
-  const r: Record = {
+  const r: AppliedRecord = {
     sipwall: VERSION,
     applied: new Date().toISOString(),
     command: a.ctx.command,
@@ -193,7 +188,7 @@ const INCLUDE = `include "${NFT_FILE}"`;
 const INCLUDE_NOTE = '# sipwall apply --persist; sipwall remove takes these two lines out';
 
 /** The nft text of the shell script, with the jump the script adds only when it is missing. */
-export function persistedNft(script: string, into: readonly (string | undefined)[]): string {
+function persistedNft(script: string, into: readonly (string | undefined)[]): string {
   const body = /<<'SIPWALL_NFT'\n([\s\S]*?)^SIPWALL_NFT$/m.exec(script)?.[1] ?? '';
   const jumps = into.flatMap((ref, i) => {
     if (ref === undefined) return [];
@@ -204,14 +199,15 @@ export function persistedNft(script: string, into: readonly (string | undefined)
 }
 
 function persist(target: 'nftables' | 'iptables', script: string, into: string | undefined, intoOutput: string | undefined, ctx: Context): void {
-  if (target === 'nftables') {
-    replaceFile(NFT_FILE, persistedNft(script, [into, intoOutput]));
-    const conf = existsSync(NFT_CONF) ? readFileSync(NFT_CONF, 'utf8') : '#!/usr/sbin/nft -f\n';
-    if (!conf.split('\n').includes(INCLUDE)) replaceFile(NFT_CONF, `${conf}${conf.endsWith('\n') ? '' : '\n'}${INCLUDE_NOTE}\n${INCLUDE}\n`, 0o755);
-    ctx.note(`persisted: ${NFT_FILE}, included from ${NFT_CONF}; it loads at boot when the nftables service is enabled (systemctl enable nftables)`);
-    return;
-  }
-  // What netfilter-persistent save writes: the whole tables, loaded at boot by its service.
+  if (target === 'iptables') return saveIptables(ctx);
+  replaceFile(NFT_FILE, persistedNft(script, [into, intoOutput]));
+  const conf = existsSync(NFT_CONF) ? readFileSync(NFT_CONF, 'utf8') : '#!/usr/sbin/nft -f\n';
+  if (!conf.split('\n').includes(INCLUDE)) replaceFile(NFT_CONF, `${conf}${conf.endsWith('\n') ? '' : '\n'}${INCLUDE_NOTE}\n${INCLUDE}\n`, 0o755);
+  ctx.note(`persisted: ${NFT_FILE}, included from ${NFT_CONF}; it loads at boot when the nftables service is enabled (systemctl enable nftables)`);
+}
+
+/** What netfilter-persistent save writes: the whole tables as they are, loaded at boot by its service. */
+function saveIptables(ctx: Context): void {
   for (const [v, file] of Object.entries(IPT_FILES)) {
     const save = sh(`${v === '6' ? 'ip6tables' : 'iptables'}-save`);
     if (save.ok) replaceFile(file, save.output, 0o640);
@@ -222,7 +218,13 @@ function persist(target: 'nftables' | 'iptables', script: string, into: string |
 export async function runRemove(args: RemoveArgs, ctx: Context): Promise<number> {
   cannotApply('remove');
   if (!existsSync(RECORD)) throw commandError('E_REMOVE_NOTHING', { path: RECORD });
-  const record = parseRecord(readFileSync(RECORD, 'utf8').slice(0, 64 << 20));
+  let text: string;
+  try {
+    text = readBounded(RECORD, RECORD_BYTES);
+  } catch (error) {
+    throw commandError('E_REMOVE_RECORD', { path: RECORD, why: (error as Error).message });
+  }
+  const record = parseRecord(text);
   if (typeof record === 'string') throw commandError('E_REMOVE_RECORD', { path: RECORD, why: record });
   const script = removeScript(record);
   if (args.dryRun) {
@@ -245,7 +247,7 @@ export async function runRemove(args: RemoveArgs, ctx: Context): Promise<number>
   }
 }
 
-function unpersist(record: Record, ctx: Context): void {
+function unpersist(record: AppliedRecord, ctx: Context): void {
   if (record.persisted.length === 0) return;
   if (record.target === 'nftables') {
     for (const f of record.persisted) rmSync(f, { force: true });
@@ -258,5 +260,5 @@ function unpersist(record: Record, ctx: Context): void {
     return;
   }
   // The tables as they are now, without sipwall's rules: what boot loads from here on.
-  persist('iptables', record.script, undefined, undefined, ctx);
+  saveIptables(ctx);
 }

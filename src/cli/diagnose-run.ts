@@ -6,7 +6,7 @@ import { parseAddress } from '../net/address.js';
 import { InputError } from '../net/errors.js';
 import { buildPolicy } from '../policy/build.js';
 import { anyWrong, ranked, type Finding } from '../diagnose/findings.js';
-import { firewallFindings } from '../diagnose/firewall.js';
+import { firewallFindings, flowSummary } from '../diagnose/firewall.js';
 import { flowsOf } from '../diagnose/flows.js';
 import { defaultInterface, hostRuleset, interfaceAddresses } from '../diagnose/host.js';
 import { asteriskFindings, freeswitchFindings, type PbxConfig } from '../diagnose/pbx-config.js';
@@ -123,10 +123,7 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
       } else {
         verdicts = result.verdicts;
         findings.push(...firewallFindings(verdicts, { flags }));
-        const accepted = verdicts.filter((v) => v.flow.expect === 'accept' && v.decision?.verdict === 'accept').length;
-        const wanted = verdicts.filter((v) => v.flow.expect === 'accept').length;
-        const strangers = verdicts.filter((v) => v.flow.expect === 'refuse');
-        parts.push({ part: 'firewall', ran: true, summary: `${rules} replayed on ${iface} (${target[4]}, ${target[6]}): ${accepted} of ${wanted} provider flows accepted, ${strangers.filter((v) => v.decision?.verdict !== 'accept').length} of ${strangers.length} strangers on SIP refused` });
+        parts.push({ part: 'firewall', ran: true, summary: `${rules} replayed on ${iface} (${target[4]}, ${target[6]}): ${flowSummary(verdicts)}` });
       }
     }
   }

@@ -25,13 +25,32 @@ function what(f: Flow): string {
   return f.role === 'sip' ? `SIP over ${f.protocol}` : 'RTP (udp)';
 }
 
+/**
+ * `21 of 21 provider flows accepted, 3 of 3 strangers on SIP refused` (and, when there are any,
+ * `1 of 1 management flows kept`): what a replay found, in one line.
+ */
+export function flowSummary(verdicts: readonly FlowVerdict[]): string {
+  const accepted = (v: FlowVerdict) => v.decision?.verdict === 'accept';
+  const provider = verdicts.filter((v) => v.flow.role !== 'management');
+  const wanted = provider.filter((v) => v.flow.expect === 'accept');
+  const strangers = provider.filter((v) => v.flow.expect === 'refuse');
+  const management = verdicts.filter((v) => v.flow.role === 'management');
+  const kept = management.length > 0 ? `, ${management.filter(accepted).length} of ${management.length} management flows kept` : '';
+  return `${wanted.filter(accepted).length} of ${wanted.length} provider flows accepted, ${strangers.filter((v) => !accepted(v)).length} of ${strangers.length} strangers on SIP refused${kept}`;
+}
+
+/** The target and `--into` chain for sipwall's rules: the chain where the deciding rule sits. */
+export function intoOf(v: FlowVerdict): { target: 'nftables' | 'iptables'; into: string } {
+  const by = v.decision?.by;
+  if (by?.family === 'ip' || by?.family === 'ip6') return { target: 'iptables', into: by.table === 'filter' && /^[A-Z]/.test(by.chain) ? by.chain : 'INPUT' };
+  if (by) return { target: 'nftables', into: `${by.family}/${by.table}/${by.chain}` };
+  return { target: 'nftables', into: 'inet/filter/input' };
+}
+
 /** The render command that writes sipwall's rules into the chain where the deciding rule sits. */
 export function renderFix(v: FlowVerdict, ctx: FixContext): string {
-  const by = v.decision?.by;
-  const render = (target: string, into: string) => `sipwall render ${ctx.flags} --target ${target} --into ${into} --form shell`;
-  if (by?.family === 'ip' || by?.family === 'ip6') return render('iptables', by.table === 'filter' && /^[A-Z]/.test(by.chain) ? by.chain : 'INPUT');
-  if (by) return render('nftables', `${by.family}/${by.table}/${by.chain}`);
-  return render('nftables', 'inet/filter/input');
+  const { target, into } = intoOf(v);
+  return `sipwall render ${ctx.flags} --target ${target} --into ${into} --form shell`;
 }
 
 /** For a provider flow a rule or policy refuses: sipwall's accept rules go first in that chain. */

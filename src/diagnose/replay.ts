@@ -44,11 +44,11 @@ export const TRACE_TABLE = 'sipwall_diagnose';
 const HOST_MAC = '02:73:77:00:00:01';
 const PEER_MAC = '02:73:77:00:00:02';
 
-/** Why the replay cannot run here, or undefined when it can. */
-export function cannotReplay(): string | undefined {
-  if (process.platform !== 'linux') return 'the replay needs Linux network namespaces';
-  if (process.getuid?.() !== 0) return 'the replay needs root (it loads a copy of the ruleset into a throw-away network namespace); run it with sudo';
-  for (const tool of ['ip', 'nft', 'unshare']) if (!hasTool(tool)) return `the replay needs ${tool} (Debian: apt install ${tool === 'ip' ? 'iproute2' : tool === 'nft' ? 'nftables' : 'util-linux'})`;
+/** Why the replay cannot run here, or undefined when it can; `who` names the caller in the text. */
+export function cannotReplay(who = 'the replay'): string | undefined {
+  if (process.platform !== 'linux') return `${who} needs Linux network namespaces`;
+  if (process.getuid?.() !== 0) return `${who} needs root (it loads a copy of the ruleset into a throw-away network namespace); run it with sudo`;
+  for (const tool of ['ip', 'nft', 'unshare']) if (!hasTool(tool)) return `${who} needs ${tool} (Debian: apt install ${tool === 'ip' ? 'iproute2' : tool === 'nft' ? 'nftables' : 'util-linux'})`;
   return undefined;
 }
 

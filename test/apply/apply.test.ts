@@ -66,6 +66,8 @@ mark again; S
 $SW remove; echo "rc=$?"
 mark after; S; ls /var/lib/sipwall >&3 2>/dev/null`);
     expect(r.output).toMatch(/Kept: nftables inet sipwall/);
+    // Nothing lost and nothing widened, on the live rules: every provider flow in, every stranger out.
+    expect(r.output).toMatch(/applied; the live rules pass: (\d+) of \1 provider flows accepted, (\d+) of \2 strangers on SIP refused/);
     expect(r.output).toMatch(/No change: the live rules are already these/);
     expect(r.output.match(/rc=0/g)).toHaveLength(3);
     expect(r.parts.get('applied')).toMatch(/table inet sipwall \{[\s\S]*ip saddr @flynumber_sipmedia_v4 udp dport 5060 counter/);
@@ -180,6 +182,21 @@ mark after; S`);
     expect(r.parts.get('applied')).toBe('-P INPUT DROP\n');
     expect(r.parts.get('removed')).toBe(r.parts.get('bare'));
     expect(r.output).toMatch(/it would remove 1 rule sipwall did not write, e\.g\. iptables -A INPUT -p tcp -m tcp --dport 8443 -j ACCEPT/);
+    expect(r.parts.get('after')).toBe(r.parts.get('before'));
+  }, 240_000);
+
+  it('remove: nothing applied, or a record sipwall did not write, is one line, exit 2, nothing changed', () => {
+    const r = host(`${OWN_NFT}
+mark before; S
+$SW remove; echo "rc=$?"
+mkdir -p /var/lib/sipwall
+echo '{"target":"nftables","into":["inet/filter/input;nft flush ruleset"],"tables":[],"ipsets":[],"script":"","persisted":[]}' > /var/lib/sipwall/applied.json
+$SW remove; echo "rc=$?"
+mark after; S`);
+    expect(r.output).toMatch(/^sipwall: remove: sipwall has applied nothing on this host \(no \/var\/lib\/sipwall\/applied\.json\); nothing to remove/m);
+    expect(r.output).toMatch(/^sipwall: remove: \/var\/lib\/sipwall\/applied\.json is not a record sipwall wrote \(a name that is not a word\)/m);
+    expect(r.output.match(/rc=2/g)).toHaveLength(2);
+    expect(r.output).not.toMatch(/\n\s+at /);
     expect(r.parts.get('after')).toBe(r.parts.get('before'));
   }, 240_000);
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { droppingChains, managersOf } from '../../src/apply/detect.js';
 import { accessFlows, parseKeep, sshSession } from '../../src/apply/keep.js';
-import { parseRecord, removeScript, type Record } from '../../src/apply/record.js';
+import { parseRecord, removeScript, type AppliedRecord } from '../../src/apply/record.js';
 import { normalize, parseSnapshot, revertScript, scopeOf, snapshotScript, wiped } from '../../src/apply/scope.js';
 import { liveRuleset } from '../../src/diagnose/ruleset.js';
 import { InputError } from '../../src/net/errors.js';
@@ -134,7 +134,7 @@ describe('--keep and the SSH session', () => {
 });
 
 describe('the record remove reads', () => {
-  const record: Record = {
+  const record: AppliedRecord = {
     sipwall: '0.1.0',
     applied: '2026-12-03T10:00:00.000Z',
     command: 'sipwall apply',

@@ -18,6 +18,8 @@ const BASE: Record<string, string[]> = {
   exporter: ['exporter', '--listen', '127.0.0.1:19877', '--config', 'no-such-config.yaml'],
   // A folder that does not exist: were a bad flag let through, the error would name --config-dir.
   diagnose: ['diagnose', 'config', '--config-dir', '/nonexistent/pbx-config'],
+  // --dry-run: were a bad flag let through, it would print a diff and exit 0, changing nothing.
+  apply: ['apply', '-p', 'flynumber', '--pbx', 'asterisk', '--dry-run'],
 };
 
 /** Each option of a command, from its --help: name, kind, and its choices if it has them. */
