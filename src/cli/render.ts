@@ -246,7 +246,7 @@ export async function renderPlan(args: RenderArgs, ctx: Context) {
   });
   // Every target renders before anything is written: one refusal writes nothing at all.
   const rendered = renderAll(targets, policy, options);
-  return { all, targets, templates, providers, staleness, policy, rendered };
+  return { all, templates, providers, staleness, policy, rendered };
 }
 
 const TARGET_FLAGS: readonly TargetFlag[] = ['priority', 'interface', 'pfsenseConfig', 'pfsenseAfter', 'ipset', 'routerosChain', 'pbxAddress', 'endpoint', 'number', 'vapiCredential', 'lockAddresses', 'roomPrefix'];
