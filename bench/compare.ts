@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { cell, measured, renderArgs, startup, writeProfiles } from './process.js';
 
 const root = join(import.meta.dirname, '..');
+const RUNS = 5;
 const old = process.argv[2];
 if (!old) throw new Error('give the path of an older, built checkout');
 const clis = { before: join(old, 'bin', 'sipwall.cjs'), after: join(root, 'bin', 'sipwall.cjs') };
@@ -22,14 +23,14 @@ for (const row of cold.rows) lines.push(`| \`${row.label}\` | ${fmt(row.ms.befor
 const dir = mkdtempSync(join(tmpdir(), 'sipwall-compare-'));
 try {
   const files = writeProfiles(dir, 100_000);
-  lines.push('', '| 100,000 prefixes (80 % IPv4), median of 3: wall / peak RSS | before | after |', '|---|---:|---:|');
+  lines.push('', `| 100,000 prefixes (80 % IPv4), median of ${RUNS} alternating runs: wall / peak RSS | before | after |`, '|---|---:|---:|');
   let out = 0;
   for (const [format, file] of Object.entries(files)) {
     for (const target of ['nftables', 'iptables', 'gcp']) {
-      const cells = Object.values(clis).map((cli) => {
-        return cell([0, 1, 2].map(() => measured(cli, renderArgs(file, target, join(dir, `out-${out++}`)))), 'n/a');
-      });
-      lines.push(`| ${format} → ${target} | ${cells.join(' | ')} |`);
+      // Run by run, before and after in turn: this machine's speed drifts by half within minutes.
+      const runs = Object.values(clis).map(() => [] as Array<ReturnType<typeof measured>>);
+      for (let i = 0; i < RUNS; i++) Object.values(clis).forEach((cli, k) => runs[k]!.push(measured(cli, renderArgs(file, target, join(dir, `out-${out++}`)))));
+      lines.push(`| ${format} → ${target} | ${runs.map((r) => cell(r, 'n/a')).join(' | ')} |`);
     }
   }
 } finally {

@@ -99,11 +99,21 @@ function profileBench(): string[] {
   let out = 0;
   const run = (profile: string, target: string) => measured(cli, renderArgs(profile, target, join(dir, `out-${out++}`)));
   try {
-    const rows = ['| profile (100,000 prefixes, 80 % IPv4) | nftables | iptables | gcp |', '|---|---:|---:|---:|'];
+    const rows = ['| profile (100,000 prefixes, 80 % IPv4), median of 5 | nftables | iptables | gcp |', '|---|---:|---:|---:|'];
     const files = writeProfiles(dir, 100_000);
+    // This machine's speed drifts by half within minutes: bare node start-up, timed between the
+    // runs, says how fast it was.
+    const bare: number[] = [];
+    const timed = (profile: string, target: string) => {
+      const t = performance.now();
+      spawnSync(process.execPath, ['-e', '0']);
+      bare.push(performance.now() - t);
+      return run(profile, target);
+    };
     for (const [format, file] of Object.entries(files)) {
-      rows.push(`| ${format} | ${['nftables', 'iptables', 'gcp'].map((t) => cell([0, 1, 2].map(() => run(file, t)))).join(' | ')} |`);
+      rows.push(`| ${format} | ${['nftables', 'iptables', 'gcp'].map((t) => cell([0, 1, 2, 3, 4].map(() => timed(file, t)))).join(' | ')} |`);
     }
+    rows.push('', `\`node -e 0\` between those runs: median ${median(bare).toFixed(0)} ms (${Math.min(...bare).toFixed(0)}-${Math.max(...bare).toFixed(0)}).`);
     const million = writeProfiles(dir, 1_000_000);
     rows.push('', '| profile (1,000,000 prefixes, one run) | nftables | iptables |', '|---|---:|---:|');
     for (const [format, file] of Object.entries(million)) rows.push(`| ${format} | ${cell([run(file, 'nftables')])} | ${cell([run(file, 'iptables')])} |`);

@@ -31,7 +31,7 @@ let special: Array<{ prefix: Prefix; what: string }> | undefined;
 export function addressCount(prefixes: readonly Prefix[]): bigint {
   // Tallied per prefix length in plain numbers, then summed once: 100,000 BigInt shifts are slow.
   const perLength = new Array<number>(129).fill(0);
-  for (const p of prefixes) perLength[FAMILY_BITS[p.family] - p.length]!++;
+  for (const p of prefixes) perLength[(p.family === 4 ? 32 : 128) - p.length]!++;
   let n = 0n;
   perLength.forEach((count, hostBits) => {
     if (count > 0) n += BigInt(count) << BigInt(hostBits);

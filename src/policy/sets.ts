@@ -82,5 +82,5 @@ function withGateways(base: Collapsed, gateways: readonly Prefix[]): Collapsed {
 }
 
 function samePrefixes(a: readonly Prefix[], b: readonly Prefix[]): boolean {
-  return a.length === b.length && a.every((p, i) => p.network === b[i]!.network && p.length === b[i]!.length);
+  return a === b || (a.length === b.length && a.every((p, i) => p.network === b[i]!.network && p.length === b[i]!.length));
 }

@@ -246,11 +246,11 @@ function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLine
   const dst = addressMatches(term.destinations, '-d', useIpset);
   if (src.items.length >= dst.items.length) {
     for (const d of dst.items) {
-      for (const suffix of suffixes) rules.push(eachLine(head + src.pre, src.items, src.post + dst.pre + d + dst.post + suffix));
+      for (const suffix of suffixes) rules.block(eachLine(head + src.pre, src.items, src.post + dst.pre + d + dst.post + suffix));
     }
   } else {
     for (const s of src.items) {
-      for (const suffix of suffixes) rules.push(eachLine(head + src.pre + s + src.post + dst.pre, dst.items, dst.post + suffix));
+      for (const suffix of suffixes) rules.block(eachLine(head + src.pre + s + src.post + dst.pre, dst.items, dst.post + suffix));
     }
   }
 }

@@ -97,7 +97,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const out = new Lines();
   for (const g of groups) {
     const comment = ` comment ${ufwComment(tag, g.description)}`;
-    for (const l of g.layouts) out.push(eachLine(l.before, g.addresses, l.after + comment));
+    for (const l of g.layouts) out.block(eachLine(l.before, g.addresses, l.after + comment));
   }
   const how = [
     'Apply: sh ufw.sh (as root). It only adds rules: ufw must be enabled (with SSH allowed) to enforce them.',

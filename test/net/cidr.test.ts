@@ -53,6 +53,39 @@ describe('parseCidr', () => {
     expect(() => parseCidr(text, 'roles.sip.addresses[0]')).toThrow(InputError);
     expect(() => parseCidr(text, 'roles.sip.addresses[0]')).toThrow(message);
   });
+
+  // IPv4 texts take a one-scan fast path; a leading space sends the same text the general way.
+  const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('256', '00', '01', '1a', '', ' ', '999'));
+  const length = fc.oneof(fc.integer({ min: 0, max: 32 }).map((n) => `/${n}`), fc.constantFrom('', '/', '/33', '/032', '/08', '/1234', '/-1', '/ 8', '/8 ', '/x', '//8', '/0x8'));
+  const v4cidr = fc.oneof(
+    fc.tuple(fc.array(octet, { minLength: 3, maxLength: 5 }), length).map(([o, l]) => o.join('.') + l),
+    // Mostly valid: a random network with its host bits cleared, or not.
+    fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 }), fc.boolean()).map(([v, len, clear]) => {
+      const n = clear ? v - (v % 2 ** (32 - len)) : v;
+      return `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.')}/${len}`;
+    }),
+    fc.stringMatching(/^[0-9./]{0,20}$/),
+  );
+  it('reads IPv4 the fast way exactly as the general way: the same prefix, or an error both times', () => {
+    const outcome = (text: string) => {
+      try {
+        const { family, network, length, text: address } = parseCidr(text, 'test');
+        return { family, network, length, address };
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        return 'refused';
+      }
+    };
+    fc.assert(
+      fc.property(v4cidr, (text) => {
+        expect(outcome(text), text).toEqual(outcome(` ${text}`));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Both ways were taken: valid prefixes and refusals.
+    expect(outcome('192.0.2.0/24')).toEqual({ family: 4, network: 3221225984n, length: 24, address: '192.0.2.0' });
+    expect(outcome('192.0.2.1/24')).toBe('refused');
+  });
 });
 
 describe('collapse', () => {

@@ -34,6 +34,21 @@ describe('writeAll', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('.sipwall-'))).toEqual([]);
   });
 
+  it('writes long texts as their exact UTF-8 bytes, also where a piece ends inside a surrogate pair', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sipwall-out-'));
+    // Pieces are 2^18 UTF-16 units: a 4-byte character (two units) across each boundary, the
+    // largest (3 bytes a unit) filling a piece, and an ASCII tail; then a text of many pieces.
+    const piece = 2 ** 18;
+    const texts = [
+      `${'a'.repeat(piece - 1)}😀${'b'.repeat(piece - 2)}😀tail`,
+      '€'.repeat(piece * 2 + 1),
+      `${'x'.repeat(1000)}\n`.repeat(1500),
+      '',
+    ];
+    const written = writeAll(dir, texts.map((content, i) => ({ name: `f${i}`, content, mode: 0o644 })));
+    written.forEach((path, i) => expect(readFileSync(path).equals(Buffer.from(texts[i]!, 'utf8')), `f${i}`).toBe(true));
+  });
+
   it('writes files in sub-folders (--target all) and keeps their modes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sipwall-out-'));
     const [script] = writeAll(dir, [{ name: 'nftables/nftables.sh', content: '#!/bin/sh\n', mode: 0o755 }]);
