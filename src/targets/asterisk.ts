@@ -19,7 +19,6 @@
  * of these rules (test/targets/semantics.ts).
  */
 import { coreError } from '../errors/catalogue.js';
-import { formatPrefix } from '../net/cidr.js';
 import type { Policy } from '../policy/types.js';
 import { headerLines } from './header.js';
 import { lineComment } from './quote.js';
@@ -62,7 +61,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   }
   const rtp = rtpRangeOf(policy, meta.id);
   const header = (how: readonly string[]) => headerLines(policy, options, how, trunkNotes(policy));
-  const identify = trunks.map((t) => ({ section: `sipwall-${t.provider}`, endpoint: endpointOf(t, options.endpoints), name: lineComment(t.name), matches: t.prefixes.map(formatPrefix) }));
+  const identify = trunks.map((t) => ({ section: `sipwall-${t.provider}`, endpoint: endpointOf(t, options.endpoints), name: lineComment(t.name), matches: t.cidrs }));
   const files = [
     {
       name: 'pjsip_sipwall.conf',
@@ -84,7 +83,7 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
           'To refuse SIP from every other address, add to pjsip.conf a section [sipwall-acl] with type=acl and acl=sipwall.',
           "Careful: a type=acl section applies to all SIP the PBX receives, your phones' included. Use it on a PBX that takes SIP from these providers only, or permit your phones' networks in acl.conf too.",
         ]),
-        permits: trunks.map((t) => ({ name: lineComment(t.name), cidrs: t.prefixes.map(formatPrefix) })),
+        permits: trunks.map((t) => ({ name: lineComment(t.name), cidrs: t.cidrs })),
       }, options.templates),
       mode: 0o644,
     },

@@ -10,7 +10,6 @@
  * default>, <node type cidr>); developer.signalwire.com, "Access Control Lists". Checked by
  * xmllint; the tests read each list back.
  */
-import { formatPrefix } from '../net/cidr.js';
 import type { Policy } from '../policy/types.js';
 import { headerLines } from './header.js';
 import { xmlComment } from './quote.js';
@@ -36,7 +35,7 @@ export const meta: TargetMeta = {
 };
 
 export function render(policy: Policy, options: RenderOptions): RenderResult {
-  const lists = trunksOf(policy, meta.id).map((t) => ({ name: `sipwall-${t.provider}`, cidrs: t.prefixes.map(formatPrefix) }));
+  const lists = trunksOf(policy, meta.id).map((t) => ({ name: `sipwall-${t.provider}`, cidrs: t.cidrs }));
   const rtp = policy.host.rtp.map((r) => `${r.from}-${r.to}`).join(',');
   const how = [
     'Apply: copy sipwall-acl.xml into the FreeSWITCH configuration folder (e.g. /etc/freeswitch/), add <X-PRE-PROCESS cmd="include" data="../sipwall-acl.xml"/> inside <network-lists> of autoload_configs/acl.conf.xml, then run reloadacl in fs_cli.',

@@ -13,7 +13,6 @@
  * own fromJson, which refuses an unknown field.
  */
 import { coreError } from '../errors/catalogue.js';
-import { formatPrefix } from '../net/cidr.js';
 import type { Policy } from '../policy/types.js';
 import { headerLines } from './header.js';
 import { renderTemplate } from './templates.js';
@@ -38,7 +37,7 @@ export const meta: TargetMeta = {
 export function render(policy: Policy, options: RenderOptions): RenderResult {
   const numbers = options.numbers ?? [];
   const trunks = trunksOf(policy, meta.id);
-  const allowed = options.lockAddresses === true ? trunks.flatMap((t) => t.prefixes.map(formatPrefix)) : [];
+  const allowed = options.lockAddresses === true ? trunks.flatMap((t) => t.cidrs) : [];
   if (numbers.length === 0 && allowed.length === 0) throw coreError('E_LIVEKIT_WILDCARD', {});
   const name = `sipwall ${trunks.map((t) => t.provider).join(' ')}`;
   const trunk = { trunk: { name, ...(numbers.length > 0 ? { numbers } : {}), ...(allowed.length > 0 ? { allowedAddresses: allowed } : {}) } };

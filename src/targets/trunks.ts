@@ -12,7 +12,8 @@ import type { Family } from '../net/address.js';
 import type { Prefix } from '../net/cidr.js';
 import type { PortRange } from '../net/ports.js';
 import { coreError } from '../errors/catalogue.js';
-import type { Policy } from '../policy/types.js';
+import type { AddressSet, Policy } from '../policy/types.js';
+import { setCidrs } from './lower.js';
 import type { TargetMeta } from './types.js';
 
 export interface Trunk {
@@ -21,24 +22,29 @@ export interface Trunk {
   readonly name: string;
   /** Its SIP addresses, IPv4 first, each family sorted as the policy's sets hold them. */
   readonly prefixes: readonly Prefix[];
+  /** The same as CIDR texts (formatted once per set: lower.ts setCidrs). */
+  readonly cidrs: readonly string[];
   readonly families: readonly Family[];
 }
 
 /** Every provider with inbound SIP, in the policy's order, with the prefixes of its SIP sets. */
 export function trunksOf(policy: Policy, target: string): Trunk[] {
-  const sets = new Map<string, Map<string, readonly Prefix[]>>();
+  const sets = new Map<string, Map<string, AddressSet>>();
   for (const term of policy.terms) {
     if (term.role !== 'sip' || term.direction !== 'in') continue;
     if (term.sources.kind === 'any') throw coreError('E_TRUNK_ANY_SIP', { provider: term.provider, target });
-    const own = sets.get(term.provider) ?? new Map<string, readonly Prefix[]>();
-    own.set(term.sources.set.name, term.sources.set.prefixes);
+    const own = sets.get(term.provider) ?? new Map<string, AddressSet>();
+    own.set(term.sources.set.name, term.sources.set);
     sets.set(term.provider, own);
   }
   const trunks = policy.providers.flatMap((p) => {
     const own = sets.get(p.id);
     if (own === undefined) return [];
-    const prefixes = [...own.values()].flat().sort((a, b) => a.family - b.family);
-    return [{ provider: p.id, name: p.name, prefixes, families: [...new Set(prefixes.map((x) => x.family))] }];
+    // A set holds one family: the sets in family order (a stable sort) put the prefixes in it.
+    const ordered = [...own.values()].sort((a, b) => a.family - b.family);
+    const prefixes = ([] as Prefix[]).concat(...ordered.map((s) => s.prefixes));
+    const cidrs = ([] as string[]).concat(...ordered.map(setCidrs));
+    return [{ provider: p.id, name: p.name, prefixes, cidrs, families: [...new Set(ordered.map((s) => s.family))] }];
   });
   // An ACL of deny lines alone would refuse every call: nothing to write is an error.
   if (trunks.length === 0) throw coreError('E_TRUNK_NO_SIP', { target, providers: policy.providers.map((p) => p.id) });

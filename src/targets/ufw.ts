@@ -79,8 +79,11 @@ function layoutsOf(rule: LoweredRule): Layout[] {
  * string is built for it.
  */
 function tagOf(groups: ReadonlyArray<{ addresses: readonly string[]; layouts: Layout[] }>): string {
+  // The rules of one role share their address list (lower.ts setCidrs): hashed once.
+  const hashed = new Map<readonly string[], number[]>();
   const parts = groups.flatMap((g) => {
-    const addressHashes = g.addresses.map(fnv1a);
+    let addressHashes = hashed.get(g.addresses);
+    if (!addressHashes) hashed.set(g.addresses, (addressHashes = g.addresses.map(fnv1a)));
     return g.layouts.flatMap((l) => {
       const shape = fnv1a(`${l.before}\0${l.after}`);
       return addressHashes.map((a) => mix32(a, shape));
