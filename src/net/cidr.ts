@@ -9,6 +9,8 @@ export interface Prefix {
   readonly length: number;
   /** Canonical text of `network`, kept from parsing so that long lists are not formatted again. */
   readonly text?: string;
+  /** The text the prefix was parsed from, when it already was `formatPrefix`'s (`a.b.c.d/n`). */
+  readonly cidr?: string | undefined;
 }
 
 /** HOST_MASK[family][length]: the host bits of a prefix of that length (a table: BigInt is slow). */
@@ -27,13 +29,13 @@ function networkText(p: Prefix): string {
 }
 
 export function formatPrefix(p: Prefix): string {
-  return `${networkText(p)}/${p.length}`;
+  return p.cidr ?? `${networkText(p)}/${p.length}`;
 }
 
 /** Formats a prefix, leaving out `/32` and `/128` (how nft and most humans write hosts). */
 export function formatPrefixShort(p: Prefix): string {
   const address = networkText(p);
-  return p.length === FAMILY_BITS[p.family] ? address : `${address}/${p.length}`;
+  return p.length === FAMILY_BITS[p.family] ? address : (p.cidr ?? `${address}/${p.length}`);
 }
 
 /** `input` may be a function: naming the field costs a string per element of a long list. */
@@ -57,6 +59,7 @@ export function parseCidr(text: string, input: string | (() => string)): Prefix 
  * same prefixes and every error (a property test holds the two equal).
  */
 function parseCidrV4(text: string): Prefix | undefined {
+  let canonical = true;
   let value = 0;
   let part = 0;
   let digits = 0;
@@ -85,6 +88,8 @@ function parseCidrV4(text: string): Prefix | undefined {
   let length = 32;
   if (i < text.length) {
     if (text.charCodeAt(i) !== 47 || text.length - i < 2 || text.length - i > 4) return undefined;
+    // `/08` is read as 8 but is not how formatPrefix writes it: the text is kept only without.
+    if (text.charCodeAt(i + 1) === 48 && text.length - i > 2) canonical = false;
     length = 0;
     for (i++; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -94,7 +99,8 @@ function parseCidrV4(text: string): Prefix | undefined {
     if (length > 32) return undefined;
   }
   if (value % 2 ** (32 - length) !== 0) return undefined;
-  return { family: 4, network: BigInt(value), length, text: end === text.length ? text : text.slice(0, end) };
+  const slash = end < text.length;
+  return { family: 4, network: BigInt(value), length, text: slash ? text.slice(0, end) : text, cidr: slash && canonical ? text : undefined };
 }
 
 function parseCidrAny(text: string, input: string | (() => string)): Prefix {
@@ -119,7 +125,8 @@ function parseCidrAny(text: string, input: string | (() => string)): Prefix {
     const network = formatPrefix({ family: address.family, network: address.value & ~hostMask, length });
     throw inputError('E_CIDR_HOST_BITS', { input: nameOf(input), text, network });
   }
-  return { family: address.family, network: address.value, length, text: address.text };
+  const cidr = trimmed === text && address.text === addressText && lengthText === String(length) ? text : undefined;
+  return { family: address.family, network: address.value, length, text: address.text, cidr };
 }
 
 /** One input prefix that another input prefix already covers. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatAddress, parseAddress } from '../../src/net/address.js';
-import { collapse, formatPrefix, lastAddress, parseCidr, RADIX_FROM, type Prefix } from '../../src/net/cidr.js';
+import { collapse, formatPrefix, formatPrefixShort, lastAddress, parseCidr, RADIX_FROM, type Prefix } from '../../src/net/cidr.js';
 import { InputError } from '../../src/net/errors.js';
 
 const p = (s: string) => parseCidr(s, 'test');
@@ -79,6 +79,28 @@ describe('parseCidr', () => {
     fc.assert(
       fc.property(v4cidr, (text) => {
         expect(outcome(text), text).toEqual(outcome(` ${text}`));
+      }),
+      { numRuns: 20_000 },
+    );
+    // The text a prefix keeps from parsing formats it exactly as its value does.
+    const v6cidr = fc
+      .tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.integer({ min: 0, max: 128 }), fc.constantFrom('', '0', '00'), fc.boolean())
+      .map(([v, len, pad, upper]) => {
+        const text = `${formatAddress(6, v & ~((1n << BigInt(128 - len)) - 1n))}/${pad}${len}`;
+        return upper ? text.toUpperCase() : text;
+      });
+    fc.assert(
+      fc.property(fc.oneof(v4cidr, v6cidr), (text) => {
+        let prefix: Prefix;
+        try {
+          prefix = parseCidr(text, 'test');
+        } catch {
+          return;
+        }
+        const { family, network, length } = prefix;
+        const address = formatAddress(family, network);
+        expect(formatPrefix(prefix), text).toBe(`${address}/${length}`);
+        expect(formatPrefixShort(prefix), text).toBe(length === (family === 4 ? 32 : 128) ? address : `${address}/${length}`);
       }),
       { numRuns: 20_000 },
     );
