@@ -73,7 +73,7 @@ export function writeAll(dir: string, files: readonly FileToWrite[]): string[] {
   }
 }
 
-/** UTF-16 units encoded per write: at most 3 UTF-8 bytes each, so a piece always fits BUFFER. */
+/** UTF-16 units encoded per write: at most 3 UTF-8 bytes each, so a piece always fits the buffer. */
 const PIECE = 1 << 18;
 let buffer: Buffer | undefined;
 

@@ -11,30 +11,40 @@ export function parseIPv4(text: string): bigint | undefined {
   return n === undefined ? undefined : BigInt(n);
 }
 
-/** The same as a plain number; a char scanner, because regex captures cost an array per address. */
+/** The same as a plain number. */
 function parseIPv4Number(text: string): number | undefined {
+  const n = ipv4Value(text, text.length);
+  return n < 0 ? undefined : n;
+}
+
+/**
+ * The dotted quad `text[0, end)` as a number, or -1 when it is not one (no leading zeros). A char
+ * scanner, because regex captures cost an array per address; cidr.ts reads a prefix's address
+ * with it too.
+ */
+export function ipv4Value(text: string, end: number): number {
   let value = 0;
   let part = 0;
   let digits = 0;
   let dots = 0;
   let first = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (digits === 0) first = c;
-      else if (first === 48) return undefined; // leading zero
+      else if (first === 48) return -1; // leading zero
       part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return undefined;
+      if (++digits > 3 || part > 255) return -1;
     } else if (c === 46 && digits > 0 && dots < 3) {
       value = value * 256 + part;
       part = 0;
       digits = 0;
       dots++;
     } else {
-      return undefined;
+      return -1;
     }
   }
-  if (dots !== 3 || digits === 0) return undefined;
+  if (dots !== 3 || digits === 0) return -1;
   return value * 256 + part;
 }
 

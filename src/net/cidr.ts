@@ -1,5 +1,5 @@
 /** CIDR prefixes: parsing, formatting and collapse (merge adjacent, drop subsumed). Pure. */
-import { FAMILY_BITS, formatAddress, parseAddress, unmapIPv4, type Family } from './address.js';
+import { FAMILY_BITS, formatAddress, ipv4Value, parseAddress, unmapIPv4, type Family } from './address.js';
 import { inputError } from '../errors/input.js';
 
 export interface Prefix {
@@ -9,7 +9,7 @@ export interface Prefix {
   readonly length: number;
   /** Canonical text of `network`, kept from parsing so that long lists are not formatted again. */
   readonly text?: string;
-  /** The text the prefix was parsed from, when it already was `formatPrefix`'s (`a.b.c.d/n`). */
+  /** The text the prefix was parsed from, when it already was `formatPrefix`'s (`192.0.2.0/24`, `2001:db8::/32`). */
   readonly cidr?: string | undefined;
 }
 
@@ -59,39 +59,19 @@ export function parseCidr(text: string, input: string | (() => string)): Prefix 
  * same prefixes and every error (a property test holds the two equal).
  */
 function parseCidrV4(text: string): Prefix | undefined {
-  let canonical = true;
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  let first = 0;
-  let i = 0;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits === 0) first = c;
-      else if (first === 48) return undefined;
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return undefined;
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else {
-      break;
-    }
-  }
-  if (dots !== 3 || digits === 0) return undefined;
-  value = value * 256 + part;
-  const end = i;
+  const slash = text.indexOf('/');
+  const end = slash < 0 ? text.length : slash;
+  const value = ipv4Value(text, end);
+  if (value < 0) return undefined;
   let length = 32;
-  if (i < text.length) {
-    if (text.charCodeAt(i) !== 47 || text.length - i < 2 || text.length - i > 4) return undefined;
+  let canonical = true;
+  if (slash >= 0) {
+    const digits = text.length - slash - 1;
+    if (digits < 1 || digits > 3) return undefined;
     // `/08` is read as 8 but is not how formatPrefix writes it: the text is kept only without.
-    if (text.charCodeAt(i + 1) === 48 && text.length - i > 2) canonical = false;
+    canonical = digits === 1 || text.charCodeAt(slash + 1) !== 48;
     length = 0;
-    for (i++; i < text.length; i++) {
+    for (let i = slash + 1; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c < 48 || c > 57) return undefined;
       length = length * 10 + (c - 48);
@@ -99,8 +79,7 @@ function parseCidrV4(text: string): Prefix | undefined {
     if (length > 32) return undefined;
   }
   if (value % 2 ** (32 - length) !== 0) return undefined;
-  const slash = end < text.length;
-  return { family: 4, network: BigInt(value), length, text: slash ? text.slice(0, end) : text, cidr: slash && canonical ? text : undefined };
+  return { family: 4, network: BigInt(value), length, text: slash >= 0 ? text.slice(0, end) : text, cidr: slash >= 0 && canonical ? text : undefined };
 }
 
 function parseCidrAny(text: string, input: string | (() => string)): Prefix {

@@ -41,10 +41,11 @@ const MARK = '\u0000sipwall-item\u0000';
 /**
  * `{{#eachLine list}}permit={{this}}\n{{/eachLine}}`: the block once per item of a list of
  * strings, as `#each` writes it, for long lists: the block is run once, with a marker for the
- * item, and the items are joined into the text around it (lines.ts eachLine). 100,000 items of
- * `#each` took 170 ms, and the join 10 ms (BENCHMARKS.md). A block that does not hold its item
- * exactly once (or an item that is not a string) is run item by item, as `#each` would; a block
- * that reads `@index`, `@first`, `@last` or `@key` is an error, since the one run cannot know them.
+ * item, and the items are joined into the text around it (lines.ts eachLine). 100,000 items:
+ * `#each` 45-54 ms (83-114 ms the first time), eachLine 11-13 ms (BENCHMARKS.md). A block that
+ * does not hold its item exactly once (or an item that is not a string) is run item by item, as
+ * `#each` would; a block that reads `@index`, `@first`, `@last` or `@key` is an error, since the
+ * one run cannot know them.
  */
 function eachLineHelper(this: unknown, items: unknown, options: Handlebars.HelperOptions): string {
   if (!Array.isArray(items)) throw new Error(`eachLine needs a list, not ${typeof items}`);
