@@ -1,7 +1,8 @@
 /**
  * What `sipwall apply` and `sipwall remove` do to this host: run a script, read the scope, hold
- * the one-apply-at-a-time lock, start the watchdog that restores the saved rules when nobody
- * confirms (even after a kill -9 of sipwall), keep the record `remove` reads, and persist.
+ * the one-apply-at-a-time lock, and start the watchdog that restores the saved rules when nobody
+ * confirms (even after a kill -9 of sipwall). Files it writes (the record, --persist) go through
+ * src/cli/write.ts replaceFile.
  *
  * The watchdog: a shell loop in its own session (setsid), started before anything changes, that
  * runs revert.sh unless `pending` was renamed away by a confirmation first. Chosen over a
@@ -13,8 +14,8 @@
  * (to `kept` by a confirmation, to `reverting` by a revert) is atomic: exactly one side wins.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { commandError } from '../errors/commands.js';
 import { parseSnapshot, snapshotScript, type Scope, type Snapshot } from './scope.js';
 
@@ -131,18 +132,4 @@ export function openWindow(revert: string, seconds: number): Window {
       return { ran: true, ...r };
     },
   };
-}
-
-/** Writes a file whole or not at all: a fresh temporary name beside it, fsync, rename. */
-export function replaceFile(path: string, content: string, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const tmp = `${path}.sipwall-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'wx', mode);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }

@@ -4,7 +4,7 @@
  * ports `--keep` names. Each becomes a new connection the rehearsal sends: a ruleset that
  * refuses one would lock the admin out. Pure.
  */
-import { parseAddress, type Family } from '../net/address.js';
+import { parseAddress, unmapIPv4, type Family } from '../net/address.js';
 import { commandError } from '../errors/commands.js';
 import type { Flow } from '../diagnose/flows.js';
 
@@ -34,7 +34,7 @@ export function parseKeep(values: readonly string[]): Access[] {
 /** The SSH session this runs in, unless it comes over loopback (which no ruleset here closes). */
 export function sshSession(value: string | undefined): Access | undefined {
   const [client, , , port] = (value ?? '').trim().split(/\s+/);
-  const from = parseAddress((client ?? '').replace(/^::ffff:(?=\d+\.)/, ''));
+  const from = parseAddress(unmapIPv4(client ?? ''));
   const p = Number(port);
   if (!from || !Number.isInteger(p) || p < 1 || p > 65535) return undefined;
   if (/^(127\.|::1$)/.test(from.text)) return undefined;

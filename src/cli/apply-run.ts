@@ -9,7 +9,7 @@ import { createTwoFilesPatch } from 'diff';
 import { commandError } from '../errors/commands.js';
 import { accessFlows, parseKeep, sshSession } from '../apply/keep.js';
 import { droppingChains, managersOf } from '../apply/detect.js';
-import { lock, openWindow, readScope, RECORD, replaceFile, sh } from '../apply/host.js';
+import { lock, openWindow, readScope, RECORD, sh } from '../apply/host.js';
 import { parseRecord, policiesOf, removeScript, type AppliedRecord } from '../apply/record.js';
 import { normalize, parseSnapshot, revertScript, scopeOf, snapshotScript, wiped, type Scope, type Snapshot } from '../apply/scope.js';
 import { flowSummary, intoOf } from '../diagnose/firewall.js';
@@ -21,6 +21,7 @@ import { VERSION } from '../version.js';
 import type { Context } from './context.js';
 import type { ApplyArgs, RemoveArgs } from './apply.js';
 import { readBounded } from './read.js';
+import { replaceFile } from './write.js';
 import { renderPlan } from './render.js';
 
 const NFT_FILE = '/etc/nftables.d/sipwall.nft';
@@ -30,6 +31,9 @@ const IPT_FILES = { 4: '/etc/iptables/rules.v4', 6: '/etc/iptables/rules.v6' } a
 const APPLY_BUDGET = 600;
 /** A record holds one rendered script: a 100,000-prefix ipset script is about 4 MB. */
 const RECORD_BYTES = 64 << 20;
+
+/** The last two lines of a tool's output, on one line: what a refusal quotes of it. */
+const lastLines = (output: string) => output.trim().split('\n').slice(-2).join(' / ');
 
 function cannotApply(command: 'apply' | 'remove'): void {
   const why = cannotReplay(command);
@@ -110,17 +114,17 @@ async function applyAndConfirm(a: Applying): Promise<number> {
   const window = openWindow(revertScript(a.scope, a.before, a.after), APPLY_BUDGET);
   const restore = (why: string): number => {
     const r = window.revert();
-    if (r.ran) ctx.io.stderr(r.ok ? `sipwall: ${why}: the previous rules are restored.\n` : `sipwall: ${why}; restoring the previous rules failed (${window.dir}/revert.log): ${r.output.trim().split('\n').slice(-2).join(' / ')}\n`);
+    if (r.ran) ctx.io.stderr(r.ok ? `sipwall: ${why}: the previous rules are restored.\n` : `sipwall: ${why}; restoring the previous rules failed (${window.dir}/revert.log): ${lastLines(r.output)}\n`);
     else ctx.io.stderr(`sipwall: ${why}; the watchdog has restored the previous rules (${window.dir}/revert.log).\n`);
     return 1;
   };
   let stop: ((why: string) => void) | undefined;
-  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  const stopped = new Promise<{ stop: string }>((resolve) => (stop = (why) => resolve({ stop: why })));
   ctx.io.onStop(() => stop!('interrupted'));
   ctx.io.onReload(() => stop!('the terminal hung up'));
 
   const applied = sh(a.script, ['--force']);
-  if (!applied.ok) return restore(`the rules did not apply: ${applied.output.trim().split('\n').slice(-2).join(' / ').slice(0, 300)}`);
+  if (!applied.ok) return restore(`the rules did not apply: ${lastLines(applied.output).slice(0, 300)}`);
   const post = replay({ ruleset: hostRuleset(), iface: a.iface, addresses: a.addresses }, a.flows);
   if (!post.ok) return restore(`the live rules cannot be checked: ${post.why}`);
   try {
@@ -134,7 +138,8 @@ async function applyAndConfirm(a: Applying): Promise<number> {
     window.setDeadline(seconds + 5);
     ctx.io.stderr(`sipwall: type yes and Enter within ${seconds} s to keep these rules; anything else, no answer or a lost terminal restores the previous ones.\n`);
     const answer = await Promise.race([ctx.io.readLine?.(a.confirm) ?? Promise.resolve(undefined), stopped]);
-    if (answer?.trim() !== 'yes') return restore(answer === undefined ? `no confirmation within ${seconds} s (no answer, or stdin closed)` : answer === 'interrupted' || answer === 'the terminal hung up' ? answer : 'not confirmed');
+    if (typeof answer === 'object') return restore(answer.stop);
+    if (answer?.trim() !== 'yes') return restore(answer === undefined ? `no confirmation within ${seconds} s (no answer, or stdin closed)` : 'not confirmed');
   }
   if (!window.keep()) return restore('too late');
   record(a);
@@ -235,7 +240,7 @@ export async function runRemove(args: RemoveArgs, ctx: Context): Promise<number>
   try {
     const r = sh(script);
     if (!r.ok) {
-      ctx.io.stderr(`sipwall: remove did not finish (the record is kept; run it again): ${r.output.trim().split('\n').slice(-2).join(' / ')}\n`);
+      ctx.io.stderr(`sipwall: remove did not finish (the record is kept; run it again): ${lastLines(r.output)}\n`);
       return 1;
     }
     unpersist(record, ctx);

@@ -93,3 +93,20 @@ function writeText(fd: number, text: string): void {
     start = end;
   }
 }
+
+/**
+ * Writes one file whole or not at all (apply's record and --persist files): a fresh temporary
+ * name beside it, the text through writeText, fsync, rename over the old file.
+ */
+export function replaceFile(path: string, content: string, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  const tmp = `${path}.sipwall-${process.pid}-${Date.now()}`;
+  const fd = openSync(tmp, 'wx', mode);
+  try {
+    writeText(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
