@@ -118,8 +118,11 @@ async function applyAndConfirm(a: Applying): Promise<number> {
     else ctx.io.stderr(`sipwall: ${why}; the watchdog has restored the previous rules (${window.dir}/revert.log).\n`);
     return 1;
   };
+  // Ctrl-C, SIGTERM or a hang-up end the wait at once, then the reading of stdin, which would
+  // otherwise keep the process alive until the window closed (first: the race takes the stop).
+  const reading = new AbortController();
   let stop: ((why: string) => void) | undefined;
-  const stopped = new Promise<{ stop: string }>((resolve) => (stop = (why) => resolve({ stop: why })));
+  const stopped = new Promise<{ stop: string }>((resolve) => (stop = (why) => (resolve({ stop: why }), reading.abort())));
   ctx.io.onStop(() => stop!('interrupted'));
   ctx.io.onReload(() => stop!('the terminal hung up'));
 
@@ -137,7 +140,7 @@ async function applyAndConfirm(a: Applying): Promise<number> {
   if (!args.yes) {
     window.setDeadline(seconds + 5);
     ctx.io.stderr(`sipwall: type yes and Enter within ${seconds} s to keep these rules; anything else, no answer or a lost terminal restores the previous ones.\n`);
-    const answer = await Promise.race([ctx.io.readLine?.(a.confirm) ?? Promise.resolve(undefined), stopped]);
+    const answer = await Promise.race([ctx.io.readLine?.(a.confirm, reading.signal) ?? Promise.resolve(undefined), stopped]);
     if (typeof answer === 'object') return restore(answer.stop);
     if (answer?.trim() !== 'yes') return restore(answer === undefined ? `no confirmation within ${seconds} s (no answer, or stdin closed)` : 'not confirmed');
   }

@@ -20,8 +20,11 @@ export interface Io {
   onStop(stop: () => void): void;
   /** Calls `reload` on every SIGHUP (the watch rereads its config). */
   onReload(reload: () => void): void;
-  /** One line typed on stdin; undefined at its end or after `timeoutMs` (apply's confirmation). */
-  readLine?(timeoutMs: number): Promise<string | undefined>;
+  /**
+   * One line typed on stdin; undefined at its end, after `timeoutMs`, or once `signal` aborts
+   * (apply's confirmation). It stops reading stdin then, so that the process can exit.
+   */
+  readLine?(timeoutMs: number, signal?: AbortSignal): Promise<string | undefined>;
 }
 
 export const nodeIo: Io = {
@@ -45,11 +48,12 @@ export const nodeIo: Io = {
   onReload(reload) {
     process.on('SIGHUP', reload);
   },
-  readLine(timeoutMs) {
+  readLine(timeoutMs, signal) {
     return new Promise((resolve) => {
       let text = '';
       const done = (line: string | undefined) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', end);
         process.stdin.off('data', data).off('end', end).off('error', end);
         process.stdin.pause();
         resolve(line);
@@ -61,6 +65,8 @@ export const nodeIo: Io = {
       };
       const end = () => done(undefined);
       const timer = setTimeout(end, timeoutMs);
+      if (signal?.aborted) return done(undefined);
+      signal?.addEventListener('abort', end, { once: true });
       process.stdin.on('data', data).on('end', end).on('error', end);
       process.stdin.resume();
     });

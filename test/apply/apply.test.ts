@@ -108,6 +108,31 @@ mark after; S`);
     expect(r.parts.get('after')).toBe(r.parts.get('before'));
   }, 240_000);
 
+  it('SIGTERM or a hang-up (SIGHUP) in the confirmation window: sipwall restores the previous ruleset itself and exits 1 at once', () => {
+    const r = host(`${OWN_NFT}
+mark before; S
+mkfifo in; (sleep 120 > in 2>/dev/null < /dev/null 3>&- &)
+for sig in TERM HUP; do
+  : > err
+  $SW apply ${FLY} --into inet/filter/input --confirm 60s < in 2> err &
+  P=$!
+  i=0; until grep -q 'type yes' err; do i=$((i+1)); [ $i -gt 600 ] && break; sleep 0.1; done
+  kill -$sig $P
+  # Bounded well under the 60 s window: the exit comes from the signal, not the timeout.
+  i=0; while kill -0 $P 2>/dev/null; do i=$((i+1)); [ $i -gt 150 ] && break; sleep 0.1; done
+  kill -0 $P 2>/dev/null && echo "$sig: still running"
+  wait $P; echo "$sig rc=$?"
+  cat err
+  mark "after-$sig"; S
+done`);
+    expect(r.output).toMatch(/interrupted: the previous rules are restored/);
+    expect(r.output).toMatch(/the terminal hung up: the previous rules are restored/);
+    expect(r.output).not.toMatch(/still running/);
+    expect(r.output).toMatch(/TERM rc=1[\s\S]*HUP rc=1/);
+    expect(r.parts.get('after-TERM')).toBe(r.parts.get('before'));
+    expect(r.parts.get('after-HUP')).toBe(r.parts.get('before'));
+  }, 240_000);
+
   it('the lock-out guard: a ruleset that closes the SSH session or a --keep port is refused, and nothing changes', () => {
     const r = host(`mark bare; S
 SSH_CONNECTION='198.51.100.7 50022 192.0.2.10 2222' $SW apply ${FLY} --yes; echo "rc=$?"
