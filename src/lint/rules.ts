@@ -6,7 +6,7 @@
  */
 import { E164, HOSTNAME, UUID_TEXT } from '../text/names.js';
 import { parseAddress } from '../net/address.js';
-import type { PortRange } from '../net/ports.js';
+import { formatPortRange, type PortRange } from '../net/ports.js';
 
 export const PLATFORMS = ['vapi', 'livekit', 'elevenlabs', 'retell', 'bland', 'asterisk', 'freepbx', '3cx', 'freeswitch', 'other'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -56,7 +56,7 @@ export function platformOf(domain: string): Platform | undefined {
 
 const isHost = (domain: string) => HOSTNAME.test(domain) || parseAddress(domain.replace(/^\[|\]$/g, '')) !== undefined;
 const covered = (inner: readonly PortRange[], outer: readonly PortRange[]) => inner.every((r) => outer.some((o) => o.from <= r.from && r.to <= o.to));
-const ranges = (rs: readonly PortRange[]) => rs.map((r) => `${r.from}-${r.to}`).join(',');
+const ranges = (rs: readonly PortRange[]) => rs.map((r) => formatPortRange(r, '-')).join(',');
 
 type Rule = (f: Forwarding, facts: Facts, platform: Platform | undefined) => Omit<Finding, 'forwarding'> | undefined;
 
