@@ -1,7 +1,7 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
 import { readdirSync } from 'node:fs';
 import { readBounded } from './read.js';
-import { writeAll } from './write.js';
+import { writeAll, type FileToWrite } from './write.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -11,7 +11,7 @@ export interface Io {
   /** The names in a folder (`--templates DIR`); throws with the fs error code (ENOTDIR, ENOENT). */
   listFolder(path: string): string[];
   /** Writes one run's files into a folder, all or nothing (src/cli/write.ts); returns their paths. */
-  writeFiles(dir: string, files: ReadonlyArray<{ name: string; content: string; mode: number }>): string[];
+  writeFiles(dir: string, files: readonly FileToWrite[]): string[];
   now(): Date;
   /** Whether stderr is a terminal (spinners and progress bars only then). */
   readonly stderrIsTTY: boolean;

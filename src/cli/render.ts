@@ -16,6 +16,7 @@ import { loadTemplates, unusedTemplates } from './templates.js';
 import { hostFor, parseFamilies, parseRtpPorts, parseSipPorts, parseSsh, parseWhole } from './options.js';
 import { checkOptions, targetsWith } from '../targets/contract.js';
 import { listText } from '../targets/describe.js';
+import { byteLength, renamed } from '../targets/pieces.js';
 import { findTarget, TARGETS } from '../targets/registry.js';
 import type { Form, RenderOptions, RenderResult, Target, TargetFlag } from '../targets/types.js';
 import type { Policy } from '../policy/types.js';
@@ -163,7 +164,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
   }
   const warnings = [...new Set([...staleness, ...policy.warnings, ...rendered.flatMap((r) => r.result.warnings), ...unusedTemplates(templates)])];
   // One write for the whole run (every target of --target all): all files or none.
-  const paths = args.out === undefined ? [] : ctx.io.writeFiles(args.out, rendered.flatMap(({ target, result }) => result.files.map((f) => ({ ...f, name: all ? `${target.meta.id}/${f.name}` : f.name }))));
+  const paths = args.out === undefined ? [] : ctx.io.writeFiles(args.out, rendered.flatMap(({ target, result }) => result.files.map((f) => (all ? renamed(f, `${target.meta.id}/${f.name}`) : f))));
   let next = 0;
   const outputs = rendered.map(({ target, result }) => ({
     target,
@@ -196,7 +197,7 @@ export async function runRender(args: RenderArgs, ctx: Context): Promise<number>
     return {
       ...(all ? { target: o.target.meta.id } : {}),
       budget: o.result.budget ?? [],
-      files: o.result.files.map((f, i) => ({ name: f.name, bytes: Buffer.byteLength(f.content), ...(args.out === undefined ? { content: f.content } : { path: o.written[i] }) })),
+      files: o.result.files.map((f, i) => ({ name: f.name, bytes: byteLength(f), ...(args.out === undefined ? { content: f.content } : { path: o.written[i] }) })),
     };
   }
 }

@@ -8,14 +8,13 @@
 import { closeSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { cliError } from '../errors/cli.js';
+import { InputError } from '../net/errors.js';
+import { piecesOf } from '../targets/pieces.js';
+import { type OutputFile } from '../targets/types.js';
 import { shellWord } from '../text/shell-word.js';
 
-export interface FileToWrite {
-  /** Relative to the folder; may hold `/` (one sub-folder per target with --target all). */
-  readonly name: string;
-  readonly content: string;
-  readonly mode: number;
-}
+/** `name` is relative to the folder; it may hold `/` (one sub-folder per target with --target all). */
+export type FileToWrite = Pick<OutputFile, 'name' | 'content' | 'pieces' | 'mode'>;
 
 export function writeAll(dir: string, files: readonly FileToWrite[]): string[] {
   const fail = (error: unknown, path: string): never => {
@@ -38,12 +37,14 @@ export function writeAll(dir: string, files: readonly FileToWrite[]): string[] {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         const fd = openSync(path, 'wx', f.mode);
         try {
-          writeText(fd, f.content);
+          writeText(fd, piecesOf(f));
           fsyncSync(fd);
         } finally {
           closeSync(fd);
         }
       } catch (error) {
+        // A file made in pieces is checked as it is made (line-limit.ts): its refusal stands.
+        if (error instanceof InputError) throw error;
         fail(error, join(dir, f.name));
       }
       return path;
@@ -78,10 +79,15 @@ const PIECE = 1 << 18;
 let buffer: Buffer | undefined;
 
 /**
- * Writes a text as UTF-8 through one reused 768 KiB buffer: a 35 MB file (100,000 prefixes to
- * iptables) was otherwise encoded into a 35 MB buffer of its own, touched page by page.
+ * Writes a text, given in pieces, as UTF-8 through one reused 768 KiB buffer: a 35 MB file
+ * (100,000 prefixes to iptables) was otherwise encoded into a 35 MB buffer of its own, touched
+ * page by page. A piece must not end between the two halves of a surrogate pair.
  */
-function writeText(fd: number, text: string): void {
+function writeText(fd: number, pieces: Iterable<string>): void {
+  for (const text of pieces) writePiece(fd, text);
+}
+
+function writePiece(fd: number, text: string): void {
   buffer ??= Buffer.allocUnsafe(PIECE * 3);
   for (let start = 0; start < text.length; ) {
     let end = Math.min(start + PIECE, text.length);
@@ -103,7 +109,7 @@ export function replaceFile(path: string, content: string, mode = 0o644): void {
   const tmp = `${path}.sipwall-${process.pid}-${Date.now()}`;
   const fd = openSync(tmp, 'wx', mode);
   try {
-    writeText(fd, content);
+    writeText(fd, [content]);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

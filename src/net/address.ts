@@ -57,7 +57,8 @@ export function parseIPv6(text: string): bigint | undefined {
   return groups && groupsToBigInt(groups);
 }
 
-function groupsToBigInt(g: readonly number[]): bigint {
+/** Eight 16-bit groups as one 128-bit value. */
+export function groupsToBigInt(g: ArrayLike<number>): bigint {
   // Three BigInts of 48, 48 and 32 bits (exact in a double) joined by two shifts: 1.5× faster
   // than one BigInt parsed from 32 hex digits (20,000 addresses: 13 against 19 ms, warm).
   const high = (g[0]! * 65536 + g[1]!) * 65536 + g[2]!;

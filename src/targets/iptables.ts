@@ -13,9 +13,9 @@ import { warning } from '../errors/warnings.js';
 import { packPorts, portMatch } from './multiport.js';
 import { setCidrs } from './lower.js';
 import { NameBook, shortHash } from './names.js';
-import { eachLine, Lines } from './lines.js';
+import { Lines } from './lines.js';
 import { iptablesComment } from './quote.js';
-import { renderTemplate } from './templates.js';
+import { linesFile } from './templates.js';
 import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
@@ -144,12 +144,13 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
     ...apply,
   ];
   const header = headerLines(policy, options, how);
-  const view = { headerLines: header, families: restore, ipsets, cleanup: useIpset };
-  if (shell) {
-    return { files: [{ name: 'iptables.sh', content: renderTemplate('iptables-shell', view, options.templates), mode: 0o755 }], warnings };
-  }
-  const files = restore.map((r) => ({ name: fileOf(r.family), content: renderTemplate('iptables', { headerLines: header, ...r }, options.templates), mode: 0o644 }));
-  if (ipsets.length > 0) files.unshift({ name: 'iptables.ipset', content: renderTemplate('ipset', view, options.templates), mode: 0o644 });
+  // The rules and the ipset members go into the templates as Lines: made in pieces when written.
+  type Put = (lines: Lines) => string;
+  const familyOf = (put: Put) => (r: (typeof restore)[number]) => ({ ...r, rules: put(r.rules) });
+  const view = (put: Put) => ({ headerLines: header, families: restore.map(familyOf(put)), ipsets: ipsets.map((s) => ({ ...s, adds: put(s.adds) })), cleanup: useIpset });
+  if (shell) return { files: [linesFile('iptables.sh', 0o755, 'iptables-shell', view, options.templates)], warnings };
+  const files = restore.map((r) => linesFile(fileOf(r.family), 0o644, 'iptables', (put) => ({ headerLines: header, ...familyOf(put)(r) }), options.templates));
+  if (ipsets.length > 0) files.unshift(linesFile('iptables.ipset', 0o644, 'ipset', view, options.templates));
   return { files, warnings };
 }
 
@@ -181,9 +182,9 @@ function familyView(policy: Policy, family: Family, into: boolean, useIpset: boo
     restoreCommand: `${command}-restore${into ? ' --noflush' : ''}`,
     builtins,
     chains: policy.directions.map((d) => CHAIN_OF[d]),
-    // One string, not an object per rule: 100,000 prefixes make ~300,000 rules, and a template
-    // call per rule cost most of the render time (BENCHMARKS.md). The line layout is ruleLine().
-    rules: rules.text(),
+    // Lines, not an object per rule: 100,000 prefixes make ~300,000 rules, and a template call per
+    // rule cost most of the render time (BENCHMARKS.md). The line layout is ruleLine().
+    rules,
     hooks: Object.entries(hookChains).map(([d, chain]) => ({
       check: `${command} -C ${chain} -j ${CHAIN_OF[d as Direction]} 2>/dev/null`,
       insert: `${command} -I ${chain} 1 -j ${CHAIN_OF[d as Direction]}`,
@@ -246,23 +247,25 @@ function termRules(term: Term, chain: string, useIpset: boolean, rules: RuleLine
   const dst = addressMatches(term.destinations, '-d', useIpset);
   if (src.items.length >= dst.items.length) {
     for (const d of dst.items) {
-      for (const suffix of suffixes) rules.block(eachLine(head + src.pre, src.items, src.post + dst.pre + d + dst.post + suffix));
+      for (const suffix of suffixes) rules.block(head + src.pre, src.items, src.post + dst.pre + d + dst.post + suffix);
     }
   } else {
     for (const s of src.items) {
-      for (const suffix of suffixes) rules.block(eachLine(head + src.pre + s + src.post + dst.pre, dst.items, dst.post + suffix));
+      for (const suffix of suffixes) rules.block(head + src.pre + s + src.post + dst.pre, dst.items, dst.post + suffix);
     }
   }
 }
 
 function ipsetView(set: AddressSet, name: string) {
   const tmp = `${name}-tmp`;
+  const adds = new Lines();
+  adds.block(`add ${tmp} `, setCidrs(set), '');
   return {
     name,
     tmp,
     family: set.family === 4 ? 'inet' : 'inet6',
     maxelem: IPSET_MAXELEM,
-    adds: eachLine(`add ${tmp} `, setCidrs(set), ''),
+    adds,
   };
 }
 

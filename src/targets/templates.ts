@@ -6,6 +6,8 @@
  */
 import { coreError } from '../errors/catalogue.js';
 import Handlebars from 'handlebars/runtime';
+import { type Lines } from './lines.js';
+import { piecedFile } from './pieces.js';
 import { TEMPLATE_SPECS } from './templates.gen.js';
 import { type OutputFile } from './types.js';
 
@@ -130,4 +132,45 @@ export function renderTemplate(name: string, view: object, set?: TemplateSet): s
   while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
   // Already so: returned as it is, since a slice and a newline would be one more copy of 35 MB.
   return end === text.length - 1 ? text : `${text.slice(0, end)}\n`;
+}
+
+/** Marks where a Lines goes in a template's text (a NUL-framed number; see linesFile). */
+// eslint-disable-next-line no-control-regex -- NUL frames the mark, as in eachLine's MARK
+const SLOT = /\u0000sipwall-lines-(\d+)\u0000/;
+const slotMark = (k: number) => `\u0000sipwall-lines-${k}\u0000`;
+
+/**
+ * File `name` from template `template`, whose view holds long runs of lines (Lines): `view` puts
+ * each into the view through `put`. With the built-in templates, the template runs once with a
+ * mark in place of each Lines, and the file is made in pieces: the text between the marks, and
+ * each Lines' own pieces (pieces.ts). A user's templates get the whole texts (they may read a text,
+ * its length say, and not only write it), as does a text whose marks slotsOf cannot place.
+ */
+export function linesFile(name: string, mode: number, template: string, view: (put: (lines: Lines) => string) => object, set?: TemplateSet): OutputFile {
+  if (set === undefined) {
+    const slots: Lines[] = [];
+    const parts = slotsOf(renderTemplate(template, view((lines) => slotMark(slots.push(lines) - 1))), slots.length);
+    if (parts !== undefined) {
+      return piecedFile(name, mode, function* () {
+        for (const part of parts) {
+          if (typeof part === 'number') yield* slots[part]!.pieces();
+          else if (part !== '') yield part;
+        }
+      });
+    }
+  }
+  return { name, mode, content: renderTemplate(template, view((lines) => lines.text()), set) };
+}
+
+/**
+ * A text with `count` slot marks cut into its texts and slot numbers, in order; undefined unless
+ * each slot is marked exactly once (a view value could hold a mark too) and something but newlines
+ * follows the last (renderTemplate's one newline at the end would otherwise depend on the slot).
+ */
+export function slotsOf(text: string, count: number): Array<string | number> | undefined {
+  // split with a group: text, slot, text, slot, ..., text.
+  const parts: Array<string | number> = text.split(SLOT).map((part, i) => (i % 2 === 1 ? Number(part) : part));
+  const slots = parts.filter((part) => typeof part === 'number');
+  const each = slots.length === count && new Set(slots).size === count && slots.every((k) => k < count);
+  return each && /[^\n]/.test(parts.at(-1) as string) ? parts : undefined;
 }

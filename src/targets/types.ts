@@ -59,7 +59,13 @@ export interface HeaderInfo {
 export interface OutputFile {
   /** File name, relative to --out. */
   readonly name: string;
+  /** The whole text. A file made in pieces joins them the first time this is read. */
   readonly content: string;
+  /**
+   * For a long text (iptables rules of a long list), the same text in pieces, each made when it is
+   * asked for: a writer that takes them never holds the whole text (src/targets/pieces.ts).
+   */
+  readonly pieces?: () => Iterable<string>;
   /** 0o755 for scripts. */
   readonly mode: number;
 }

@@ -12,10 +12,10 @@ import type { Policy } from '../policy/types.js';
 import { formatPorts, lower, remoteCidrs, type LoweredRule } from './lower.js';
 import { fnv1a, mix32, unorderedHash } from './names.js';
 import { headerLines } from './header.js';
-import { eachLine, Lines } from './lines.js';
+import { Lines } from './lines.js';
 import { packPorts } from './multiport.js';
 import { lineComment, shellWord } from './quote.js';
-import { renderTemplate } from './templates.js';
+import { linesFile, renderTemplate } from './templates.js';
 import { type RenderOptions, type RenderResult, type Target, type TargetMeta } from './types.js';
 
 export const meta: TargetMeta = {
@@ -100,14 +100,14 @@ export function render(policy: Policy, options: RenderOptions): RenderResult {
   const out = new Lines();
   for (const g of groups) {
     const comment = ` comment ${ufwComment(tag, g.description)}`;
-    for (const l of g.layouts) out.block(eachLine(l.before, g.addresses, l.after + comment));
+    for (const l of g.layouts) out.block(l.before, g.addresses, l.after + comment);
   }
   const how = [
     'Apply: sh ufw.sh (as root). It only adds rules: ufw must be enabled (with SSH allowed) to enforce them.',
     'Re-running adds what is new and deletes the sipwall rules of earlier runs (their comments carry another tag).',
   ];
-  const content = renderTemplate('ufw', { headerLines: headerLines(policy, options, how), tag, rules: out.text() }, options.templates);
-  return { files: [{ name: 'ufw.sh', content, mode: 0o755 }], warnings: [] };
+  const header = headerLines(policy, options, how);
+  return { files: [linesFile('ufw.sh', 0o755, 'ufw', (put) => ({ headerLines: header, tag, rules: put(out) }), options.templates)], warnings: [] };
 }
 
 /**

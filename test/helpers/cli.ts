@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { readBounded } from '../../src/cli/read.js';
 import { basename, dirname, join } from 'node:path';
+import { piecesOf } from '../../src/targets/pieces.js';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import type { Target } from '../../src/targets/types.js';
@@ -28,7 +29,8 @@ export async function runCli(argv: string[], now = new Date('2026-11-23T12:00:00
     listFolder: (path) => readdirSync(path.startsWith('/') ? path : join(FIXTURES, path)),
     writeFiles: (dir, files) => {
       // A name with a folder (--target all: `aws/aws.tf`) is recorded as that folder and the file.
-      run.written.push(...files.map((f) => ({ ...f, dir: join(dir, dirname(f.name)).replace(/\/\.$/, ''), name: basename(f.name) })));
+      // The text as the real writer takes it: in pieces where a file has them (the goldens hold them).
+      run.written.push(...files.map((f) => ({ dir: join(dir, dirname(f.name)).replace(/\/\.$/, ''), name: basename(f.name), content: [...piecesOf(f)].join(''), mode: f.mode })));
       return files.map((f) => join(dir, f.name));
     },
     now: () => now,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatAddress, parseAddress } from '../../src/net/address.js';
-import { collapse, formatPrefix, formatPrefixShort, lastAddress, parseCidr, RADIX_FROM, type Prefix } from '../../src/net/cidr.js';
+import { formatAddress, formatGroups, parseAddress } from '../../src/net/address.js';
+import { collapse, formatPrefix, formatPrefixShort, lastAddress, parseCidr, parseCidrV6, RADIX_FROM, type Prefix } from '../../src/net/cidr.js';
 import { InputError } from '../../src/net/errors.js';
 
 const p = (s: string) => parseCidr(s, 'test');
@@ -107,6 +107,87 @@ describe('parseCidr', () => {
     // Both ways were taken: valid prefixes and refusals.
     expect(outcome('192.0.2.0/24')).toEqual({ family: 4, network: 3221225984n, length: 24, address: '192.0.2.0' });
     expect(outcome('192.0.2.1/24')).toBe('refused');
+  });
+
+  // IPv6 as formatPrefix writes it takes a fast path too. Groups with runs of zeros, written in
+  // every way an address can be: canonical, and near it (upper case, leading zeros, `::` for one
+  // group, for the shorter run, or for a run whose neighbours are written zeros, a dotted tail).
+  const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(1, 0xf, 0x10, 0x100, 0xfff, 0x1000));
+  const hex = (g: number, pad: boolean) => (pad ? g.toString(16).padStart(4, '0') : g.toString(16));
+  /** The groups with the bits past `length` cleared. */
+  const masked = (g: number[], length: number) => g.map((x, k) => x - (x % 2 ** Math.min(16, Math.max(0, 16 * (k + 1) - length))));
+  const v6cidr = fc.oneof(
+    fc
+      .tuple(
+        fc.array(group, { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 0, max: 128 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 8 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom('canonical', 'canonical', 'full', 'padded', 'upper', 'any-gap', 'dotted'),
+        fc.constantFrom('', '', '', '/', '/129', '/0', '/00', '/1234', '/x', '/ 64', ' '),
+      )
+      .map(([raw, length, clear, from, to, how, odd]) => {
+        const g = clear ? masked(raw, length) : raw;
+        const canonical = formatGroups(g);
+        const [a, b] = from <= to ? [from, to] : [to, from];
+        const address =
+          how === 'canonical' ? canonical
+          : how === 'full' || how === 'padded' ? g.map((x) => hex(x, how === 'padded')).join(':')
+          : how === 'upper' ? canonical.toUpperCase()
+          : how === 'dotted' ? `${g.slice(0, 6).map((x) => hex(x, false)).join(':')}:${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`
+          // `::` over groups a..b (written zero or not), wherever that is.
+          : `${g.slice(0, a).map((x) => hex(x, false)).join(':')}::${g.slice(b).map((x) => hex(x, false)).join(':')}`;
+        return odd === '' ? `${address}/${length}` : odd === ' ' ? address : `${address}${odd}`;
+      }),
+    fc.stringMatching(/^[0-9a-fA-F:./]{0,24}$/),
+  );
+  it('reads IPv6 the fast way exactly as the general way: the same prefix and kept text, or an error both times', () => {
+    const outcome = (text: string) => {
+      try {
+        const { family, network, length, text: address, cidr } = parseCidr(text, 'test');
+        return { family, network, length, address, cidr };
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        return 'refused';
+      }
+    };
+    const seen = { kept: 0, refused: 0 };
+    fc.assert(
+      fc.property(v6cidr, (text) => {
+        const fast = outcome(text);
+        const general = outcome(` ${text}`);
+        if (fast === 'refused' || general === 'refused') {
+          expect(fast, text).toBe(general);
+          seen.refused++;
+          return;
+        }
+        // The general way keeps no text for ` …`; the text is kept exactly when it is formatPrefix's.
+        expect({ ...fast, cidr: undefined }, text).toEqual(general);
+        expect(fast.cidr, text).toBe(text === `${fast.address}/${fast.length}` ? text : undefined);
+        if (fast.cidr !== undefined) seen.kept++;
+      }),
+      { numRuns: 30_000 },
+    );
+    // Both outcomes came often, and these texts take each way.
+    expect(seen.kept).toBeGreaterThan(500);
+    expect(seen.refused).toBeGreaterThan(1000);
+    expect(outcome('2001:db8::/32')).toEqual({ family: 6, network: 0x20010db8n << 96n, length: 32, address: '2001:db8::', cidr: '2001:db8::/32' });
+    expect(outcome('2001:DB8::/32')).toEqual({ family: 6, network: 0x20010db8n << 96n, length: 32, address: '2001:db8::', cidr: undefined });
+    expect(outcome('2001:db8::1/64')).toBe('refused');
+  });
+
+  it('takes the fast way for every IPv6 prefix written as formatPrefix writes it', () => {
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }), (g, length) => {
+        const value = g.reduce((v, x) => (v << 16n) | BigInt(x), 0n);
+        const text = formatPrefix({ family: 6, network: value & ~((1n << BigInt(128 - length)) - 1n), length });
+        expect(parseCidrV6(text), text).toMatchObject({ length, cidr: text });
+        const bare = text.slice(0, text.indexOf('/'));
+        expect(parseCidrV6(bare), bare).toMatchObject({ length: 128, text: bare, cidr: undefined });
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
 
