@@ -74,30 +74,35 @@ export function writeAll(dir: string, files: readonly FileToWrite[]): string[] {
   }
 }
 
-/** UTF-16 units encoded per write: at most 3 UTF-8 bytes each, so a piece always fits the buffer. */
+/** UTF-16 units encoded at once: at most 3 UTF-8 bytes each, so they always fit the buffer. */
 const PIECE = 1 << 18;
 let buffer: Buffer | undefined;
 
 /**
- * Writes a text, given in pieces, as UTF-8 through one reused 768 KiB buffer: a 35 MB file
- * (100,000 prefixes to iptables) was otherwise encoded into a 35 MB buffer of its own, touched
- * page by page. A piece must not end between the two halves of a surrogate pair.
+ * Writes a text, given in pieces, as UTF-8 through one reused 768 KiB buffer, filled before each
+ * write: a 35 MB file (100,000 prefixes to iptables) was otherwise encoded into a 35 MB buffer of
+ * its own, touched page by page, and its pieces would cost a system call each. A piece must not
+ * end between the two halves of a surrogate pair.
  */
 function writeText(fd: number, pieces: Iterable<string>): void {
-  for (const text of pieces) writePiece(fd, text);
-}
-
-function writePiece(fd: number, text: string): void {
-  buffer ??= Buffer.allocUnsafe(PIECE * 3);
-  for (let start = 0; start < text.length; ) {
-    let end = Math.min(start + PIECE, text.length);
-    // A piece never ends between the two halves of a surrogate pair.
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    const bytes = buffer.write(text.slice(start, end), 0, 'utf8');
-    for (let done = 0; done < bytes; ) done += writeSync(fd, buffer, done, bytes - done);
-    start = end;
+  const out = (buffer ??= Buffer.allocUnsafe(PIECE * 3));
+  let used = 0;
+  const flush = () => {
+    for (let done = 0; done < used; ) done += writeSync(fd, out, done, used - done);
+    used = 0;
+  };
+  for (const text of pieces) {
+    for (let start = 0; start < text.length; ) {
+      let end = Math.min(start + PIECE, text.length);
+      // A long piece is cut, but never between the two halves of a surrogate pair.
+      const last = text.charCodeAt(end - 1);
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+      if (used + (end - start) * 3 > out.length) flush();
+      used += out.write(end - start === text.length ? text : text.slice(start, end), used, 'utf8');
+      start = end;
+    }
   }
+  flush();
 }
 
 /**

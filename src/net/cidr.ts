@@ -223,35 +223,43 @@ function collapseV4(input: readonly Prefix[]): Collapsed {
   const order = orderV4(starts, lengths);
   const subsumed: Subsumed[] = [];
   const prefixes: Prefix[] = [];
+  // The current run of touching prefixes: kept as it is when it holds one, re-covered otherwise.
+  // (Plain locals, no closure over them: a closure would keep them in a heap context, which the
+  // loop below then reads and writes 100,000 times.)
   let top: Prefix | undefined;
   let topEnd = -1;
-  // The current run of touching prefixes: kept as it is when it holds one, re-covered otherwise.
   let runStart = 0;
   let runLength = 0;
-  const closeRun = () => {
-    if (runLength > 1) prefixes.push(...rangeToPrefixes(4, BigInt(runStart), BigInt(topEnd)));
-    else if (top) prefixes.push(top);
-  };
-  for (const i of order) {
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     const p = input[i]!;
     const start = starts[i]!;
-    if (top && start <= topEnd) {
+    if (top !== undefined && start <= topEnd) {
       // Prefixes either nest or are disjoint, so starting inside `top` means lying inside it.
       subsumed.push({ prefix: p, by: top });
       continue;
     }
-    if (top && start === topEnd + 1) {
+    if (top !== undefined && start === topEnd + 1) {
       runLength++;
     } else {
-      closeRun();
+      if (top !== undefined) closeRunV4(prefixes, top, runStart, runLength, topEnd);
       runStart = start;
       runLength = 1;
     }
     top = p;
-    topEnd = start + 2 ** (32 - p.length) - 1;
+    topEnd = start + V4_SIZE[lengths[i]!]! - 1;
   }
-  closeRun();
+  if (top !== undefined) closeRunV4(prefixes, top, runStart, runLength, topEnd);
   return { prefixes, subsumed };
+}
+
+/** V4_SIZE[length]: the addresses in an IPv4 prefix of that length. */
+const V4_SIZE = Float64Array.from({ length: 33 }, (_, length) => 2 ** (32 - length));
+
+/** A run of touching prefixes ending at `end`: its one prefix as it is, or re-covered. */
+function closeRunV4(prefixes: Prefix[], last: Prefix, start: number, count: number, end: number): void {
+  if (count > 1) prefixes.push(...rangeToPrefixes(4, BigInt(start), BigInt(end)));
+  else prefixes.push(last);
 }
 
 /** From this many prefixes on, orderV4 sorts by radix. */

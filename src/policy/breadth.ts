@@ -54,9 +54,13 @@ function firstOverlap(prefixes: readonly Prefix[], range: Prefix): Prefix | unde
   return p !== undefined && p.network <= end ? p : undefined;
 }
 
-/** True when disjoint prefixes of `family` cover every address of it (one /0, two /1, …). */
+/**
+ * True when a collapsed list covers every address of `family`: collapse merges any such cover
+ * (two /1, four /2, …) into the one /0, so nothing is counted (that was a second pass over a
+ * 100,000-prefix list).
+ */
 export function coversEveryAddress(prefixes: readonly Prefix[], family: Family): boolean {
-  return addressCount(prefixes) === 1n << BigInt(FAMILY_BITS[family]);
+  return prefixes.length === 1 && prefixes[0]!.length === 0 && prefixes[0]!.family === family;
 }
 
 /** What is wrong with a collapsed (sorted, disjoint) address list of one family, as warnings about `label`. */

@@ -13,7 +13,8 @@ export const SUBSUMED_SHOWN = 8;
 export function subsumedNotes(subsumed: Policy['subsumed']): string[] {
   const groups = new Map<string, Array<Policy['subsumed'][number]>>();
   for (const s of subsumed) {
-    const key = `${s.set} ${s.by.family} ${String(s.by.network)}/${s.by.length}`;
+    // formatPrefix is canonical, and mostly the text the prefix was read from (no BigInt to text).
+    const key = `${s.set} ${formatPrefix(s.by)}`;
     const group = groups.get(key);
     if (group) group.push(s);
     else groups.set(key, [s]);

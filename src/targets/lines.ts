@@ -41,8 +41,9 @@ export class Lines {
   }
 
   /**
-   * The same text as `text()`, in pieces of whole lines (at most PIECE_LINES of a block each),
-   * each made when it is asked for. The lines must not change while the pieces are read.
+   * The same text as `text()`, in pieces, each made when it is asked for: at most PIECE_LINES
+   * lines of a block in one, and never a cut inside a character. The lines must not change while
+   * the pieces are read.
    */
   *pieces(): Generator<string, void, undefined> {
     this.flush();
@@ -53,9 +54,14 @@ export class Lines {
         yield lead + part;
         continue;
       }
+      // The lines of a piece in one join, with the text around it as pieces of their own: a
+      // concatenation would be copied once more by whatever reads the piece first.
       const { before, items, after } = part;
+      const between = separator(after, before);
       for (let at = 0; at < items.length; at += PIECE_LINES) {
-        yield (at === 0 ? lead : '\n') + eachLine(before, items.slice(at, at + PIECE_LINES), after);
+        yield (at === 0 ? lead : '\n') + before;
+        yield items.slice(at, at + PIECE_LINES).join(between);
+        yield after;
       }
     }
   }
@@ -75,5 +81,14 @@ interface Run {
  * prefixes no string per line is made, which is most of a long render's time otherwise.
  */
 export function eachLine(before: string, items: readonly string[], after: string): string {
-  return items.length === 0 ? '' : before + items.join(`${after}\n${before}`) + after;
+  return items.length === 0 ? '' : before + items.join(separator(after, before)) + after;
+}
+
+/**
+ * `after + '\n' + before` as one flat string. Made by `+`, it is a tree of the parts (and `after`
+ * is often one itself: an iptables rule's tail is built of five), which `join` walks again for
+ * every item: 100,000 prefixes to iptables joined in 118 ms instead of 47 (BENCHMARKS.md).
+ */
+export function separator(after: string, before: string, between = '\n'): string {
+  return [after, before].join(between);
 }

@@ -6,7 +6,7 @@
  */
 import { coreError } from '../errors/catalogue.js';
 import Handlebars from 'handlebars/runtime';
-import { type Lines } from './lines.js';
+import { separator, type Lines } from './lines.js';
 import { piecedFile } from './pieces.js';
 import { TEMPLATE_SPECS } from './templates.gen.js';
 import { type OutputFile } from './types.js';
@@ -63,7 +63,7 @@ function eachLineHelper(this: unknown, items: unknown, options: Handlebars.Helpe
   }
   const before = once.slice(0, at);
   const after = once.slice(at + MARK.length);
-  return before + items.join(after + before) + after;
+  return before + items.join(separator(after, before, '')) + after;
 }
 
 const builtin = install(Handlebars.create());

@@ -40,7 +40,7 @@ describe('Lines', () => {
     expect([...lines.pieces()].join('')).toBe('one\n<two>\n<three>');
   });
 
-  it('its pieces are its text, cut only before a newline, with at most PIECE_LINES lines of a block each', () => {
+  it('its pieces are its text, never cut inside a character, with at most PIECE_LINES lines of a block in one', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'é', '\u{1F600}', ' '), maxLength: 6 });
     const call: fc.Arbitrary<Call> = fc.oneof(
       text.map((line) => ({ line })),
@@ -52,21 +52,21 @@ describe('Lines', () => {
         const pieces = [...lines.pieces()];
         expect(pieces.join('')).toBe(lines.text());
         expect(lines.text()).toBe(expected.join('\n'));
-        pieces.forEach((p, i) => {
-          if (i > 0) expect(p.startsWith('\n')).toBe(true);
-        });
-        // A block's piece holds at most PIECE_LINES lines (a folded chunk of pushed lines: 1,024).
-        for (const p of pieces) expect(p.split('\n').length - (p.startsWith('\n') ? 1 : 0)).toBeLessThanOrEqual(1024);
+        for (const p of pieces) {
+          expect(p).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+          // A block's piece holds at most PIECE_LINES lines (a folded chunk of pushed lines: 1,024).
+          expect(p.split('\n').length - 1).toBeLessThanOrEqual(1024);
+        }
       }),
       { numRuns: 150 },
     );
   });
 
-  it('a long block comes in pieces of PIECE_LINES lines', () => {
+  it('a long block comes in pieces of PIECE_LINES lines, each joined once', () => {
     const lines = new Lines();
     lines.block('[', Array.from({ length: 2 * PIECE_LINES + 1 }, (_, i) => String(i)), ']');
-    const pieces = [...lines.pieces()];
-    expect(pieces.map((p) => p.split('\n').filter((l) => l !== '').length)).toEqual([PIECE_LINES, PIECE_LINES, 1]);
+    const joined = [...lines.pieces()].filter((p) => p.length > 2);
+    expect(joined.map((p) => p.split(']\n[').length)).toEqual([PIECE_LINES, PIECE_LINES, 1]);
   });
 });
 
