@@ -1,6 +1,6 @@
 /** Turns a raw profile (built-in data or a user's file) into a checked Provider. Pure. */
 import { warning } from '../errors/warnings.js';
-import { parseCidr, type Prefix } from '../net/cidr.js';
+import { parseCidrs, type Prefix } from '../net/cidr.js';
 import { inputError } from '../errors/input.js';
 import { parsePort, parsePortRange } from '../net/ports.js';
 import type { AddressList } from './address-list.js';
@@ -19,10 +19,10 @@ const isFile = (list: readonly string[] | AddressFileRef): list is AddressFileRe
 export function toProvider(raw: RawProfile, where: string, readList?: ListReader): Provider {
   const field = (path: string) => `${where}: ${path}`;
   const prefixes = (list: readonly string[] | AddressFileRef, path: string): Prefix[] => {
-    if (!isFile(list)) return list.map((text, i) => parseCidr(text, () => field(`${path}[${i}]`)));
+    if (!isFile(list)) return parseCidrs(list, (i) => field(`${path}[${i}]`));
     if (!readList) throw inputError('E_LIST_FILE_NOT_HERE', { field: field(path) });
     const read = readList(list, field(path));
-    return read.entries.map((text, i) => parseCidr(text, () => `${field(path)}: ${read.file} line ${read.lines[i]}`));
+    return parseCidrs(read.entries, (i) => `${field(path)}: ${read.file} line ${read.lines[i]}`);
   };
   const { sip, media } = raw.roles;
   const sipAddresses = sip && prefixes(sip.addresses, 'roles.sip.addresses');

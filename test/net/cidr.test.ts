@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatAddress, formatGroups, parseAddress } from '../../src/net/address.js';
-import { collapse, formatPrefix, formatPrefixShort, lastAddress, parseCidr, parseCidrV6, RADIX_FROM, type Prefix } from '../../src/net/cidr.js';
+import { collapse, formatPrefix, formatPrefixShort, lastAddress, parseCidr, parseCidrs, parseCidrV6, RADIX_FROM, type Prefix } from '../../src/net/cidr.js';
 import { InputError } from '../../src/net/errors.js';
 
 const p = (s: string) => parseCidr(s, 'test');
@@ -69,8 +69,12 @@ describe('parseCidr', () => {
   it('reads IPv4 the fast way exactly as the general way: the same prefix, or an error both times', () => {
     const outcome = (text: string) => {
       try {
-        const { family, network, length, text: address } = parseCidr(text, 'test');
-        return { family, network, length, address };
+        const prefix = parseCidr(text, 'test');
+        const { family, network, length } = prefix;
+        // The texts a prefix writes (its kept texts, or formatted from its value).
+        const address = formatPrefixShort({ ...prefix, length: family === 4 ? 32 : 128 });
+        const short = formatPrefixShort(prefix);
+        return { family, network, length, address, short };
       } catch (error) {
         expect(error).toBeInstanceOf(InputError);
         return 'refused';
@@ -105,7 +109,7 @@ describe('parseCidr', () => {
       { numRuns: 20_000 },
     );
     // Both ways were taken: valid prefixes and refusals.
-    expect(outcome('192.0.2.0/24')).toEqual({ family: 4, network: 3221225984n, length: 24, address: '192.0.2.0' });
+    expect(outcome('192.0.2.0/24')).toEqual({ family: 4, network: 3221225984n, length: 24, address: '192.0.2.0', short: '192.0.2.0/24' });
     expect(outcome('192.0.2.1/24')).toBe('refused');
   });
 
@@ -145,8 +149,9 @@ describe('parseCidr', () => {
   it('reads IPv6 the fast way exactly as the general way: the same prefix and kept text, or an error both times', () => {
     const outcome = (text: string) => {
       try {
-        const { family, network, length, text: address, cidr } = parseCidr(text, 'test');
-        return { family, network, length, address, cidr };
+        const prefix = parseCidr(text, 'test');
+        const { family, network, length, cidr } = prefix;
+        return { family, network, length, address: formatPrefixShort({ ...prefix, length: 128 }), cidr };
       } catch (error) {
         expect(error).toBeInstanceOf(InputError);
         return 'refused';
@@ -173,6 +178,7 @@ describe('parseCidr', () => {
     expect(seen.kept).toBeGreaterThan(500);
     expect(seen.refused).toBeGreaterThan(1000);
     expect(outcome('2001:db8::/32')).toEqual({ family: 6, network: 0x20010db8n << 96n, length: 32, address: '2001:db8::', cidr: '2001:db8::/32' });
+    expect(outcome('2001:db8::')).toEqual({ family: 6, network: 0x20010db8n << 96n, length: 128, address: '2001:db8::', cidr: undefined });
     expect(outcome('2001:DB8::/32')).toEqual({ family: 6, network: 0x20010db8n << 96n, length: 32, address: '2001:db8::', cidr: undefined });
     expect(outcome('2001:db8::1/64')).toBe('refused');
   });
@@ -188,6 +194,13 @@ describe('parseCidr', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+});
+
+describe('parseCidrs', () => {
+  it('parses a list in order, and names the element an error is about', () => {
+    expect(parseCidrs(['192.0.2.0/24', '2001:db8::/32'], (i) => `a[${i}]`).map(formatPrefix)).toEqual(['192.0.2.0/24', '2001:db8::/32']);
+    expect(() => parseCidrs(['192.0.2.0/24', '198.51.100.0/24', '203.0.113.7/24', 'x'], (i) => `a[${i}]`)).toThrow(/^a\[2\]: "203\.0\.113\.7\/24" has host bits set/);
   });
 });
 
