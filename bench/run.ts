@@ -15,7 +15,8 @@ import { buildPolicy } from '../src/policy/build.js';
 import { PBX_PRESETS } from '../src/providers/pbx.js';
 import { toProvider } from '../src/providers/parse.js';
 import { findTarget, TARGETS } from '../src/targets/registry.js';
-import type { RenderOptions } from '../src/targets/types.js';
+import { piecesOf } from '../src/targets/pieces.js';
+import type { OutputFile, RenderOptions } from '../src/targets/types.js';
 import { cell, measured, median, prefixes, renderArgs, startup, writeProfiles } from './process.js';
 
 const root = join(import.meta.dirname, '..');
@@ -41,7 +42,14 @@ function policyFor(list: string[]) {
   return buildPolicy({ providers: [provider], host: PBX_PRESETS.asterisk!, direction: 'in', families: [4, 6] });
 }
 
-const bytes = (files: Array<{ content: string }>) => files.reduce((n, f) => n + f.content.length, 0);
+/**
+ * Makes every file's text as the writer takes it (in pieces where a file has them: iptables and
+ * ufw make their rules only then) and gives its length in UTF-16 units. Timed with the render.
+ */
+const made = (files: readonly OutputFile[]) => files.reduce((n, f) => {
+  for (const piece of piecesOf(f)) n += piece.length;
+  return n;
+}, 0);
 
 const rows: string[] = [
   '| prefixes | parse + policy | nftables | iptables | iptables --ipset | **total: policy + nftables + iptables** | output nft / ipt |',
@@ -51,11 +59,11 @@ for (const n of [10, 1_000, 100_000]) {
   const list = prefixes(n);
   const runs = n >= 100_000 ? 9 : 30;
   const policy = policyFor(list);
-  const sizes = [bytes(findTarget('nftables').render(policy, options(false)).files), bytes(findTarget('iptables').render(policy, options(false)).files)];
+  const sizes = [made(findTarget('nftables').render(policy, options(false)).files), made(findTarget('iptables').render(policy, options(false)).files)];
   const build = time(() => policyFor(list), runs);
-  const nft = time(() => findTarget('nftables').render(policy, options(false)), runs);
-  const ipt = time(() => findTarget('iptables').render(policy, options(false)), runs);
-  const ips = time(() => findTarget('iptables').render(policy, options(true)), runs);
+  const nft = time(() => made(findTarget('nftables').render(policy, options(false)).files), runs);
+  const ipt = time(() => made(findTarget('iptables').render(policy, options(false)).files), runs);
+  const ips = time(() => made(findTarget('iptables').render(policy, options(true)).files), runs);
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   rows.push(`| ${n.toLocaleString('en')} | ${ms(build)} | ${ms(nft)} | ${ms(ipt)} | ${ms(ips)} | **${ms(build + nft + ipt)}** | ${(sizes[0]! / 1e6).toFixed(2)} MB / ${(sizes[1]! / 1e6).toFixed(2)} MB |`);
 }
@@ -71,7 +79,7 @@ let everyTotal = 0;
     const ms = time(() => {
       try {
         const out = target.render(policy, opts);
-        result = `${(bytes(out.files) / 1e6).toFixed(2)} MB`;
+        result = `${(made(out.files) / 1e6).toFixed(2)} MB`;
       } catch (error) {
         result = `refused: ${(error as Error).message.slice(0, 90)}…`;
       }

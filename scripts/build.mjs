@@ -27,7 +27,18 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
  * character, as string-width counts it: all of sipwall's help text), so that --help never loads
  * it; otherwise the named exports to forward.
  */
-const LAZY = { 'string-width': 'string-width', '@xmldom/xmldom': Object.keys(createRequire(import.meta.url)('@xmldom/xmldom')) };
+const LAZY = { 'string-width': 'string-width', '@xmldom/xmldom': Object.keys(createRequire(import.meta.url)('@xmldom/xmldom')), assert: 'assert' };
+/**
+ * yargs' Node shim imports strictEqual and notStrictEqual from node:assert and calls them on every
+ * run; node:assert loads its error class, which reads the terminal's colours and so makes
+ * process.stderr (3-4 ms of `--version`). The two answer a passing check themselves, with
+ * Object.is as node:assert does, and leave a failing one (and every other name) to node:assert.
+ */
+const ASSERT = `
+for (const name of ${JSON.stringify(Object.keys(createRequire(import.meta.url)('node:assert')))}) Object.defineProperty(exports, name, { enumerable: true, configurable: true, get: () => load()[name] });
+Object.defineProperty(exports, 'strictEqual', { enumerable: true, value: (a, b, message) => { if (!Object.is(a, b)) load().strictEqual(a, b, message); } });
+Object.defineProperty(exports, 'notStrictEqual', { enumerable: true, value: (a, b, message) => { if (Object.is(a, b)) load().notStrictEqual(a, b, message); } });
+`;
 const lazy = {
   name: 'lazy',
   setup(b) {
@@ -41,7 +52,9 @@ const lazy = {
       const body =
         kind === 'string-width'
           ? "module.exports = function (text, options) { return typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text) ? text.length : load().default(text, options); };"
-          : `for (const name of ${JSON.stringify(kind)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`;
+          : kind === 'assert'
+            ? ASSERT
+            : `for (const name of ${JSON.stringify(kind)}) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });`;
       return { contents: `${load}\n${body}\n`, loader: 'js', resolveDir: dirname(path) };
     });
   },

@@ -34,7 +34,11 @@ export const nodeIo: Io = {
   listFolder: (path) => readdirSync(path),
   writeFiles: writeAll,
   now: () => new Date(),
-  stderrIsTTY: process.stderr.isTTY === true,
+  // Read when asked: process.stderr is made on first use (3-4 ms with the stream modules), and
+  // a run that writes nothing to it (--version, providers --json) need not make it.
+  get stderrIsTTY() {
+    return process.stderr.isTTY === true;
+  },
   env: process.env,
   onStop(stop) {
     const once = () => {

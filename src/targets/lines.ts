@@ -3,7 +3,7 @@
  * (`pieces`). Lines are folded into chunks of ~1,000 as they come, so the short strings die young;
  * a run of lines that differ only in one item (`block`: 100,000 prefixes) is kept as its parts and
  * joined only when the text is made. In pieces, 35 MB of iptables rules never exist as one string:
- * each piece is written and dropped, which saved ~100 ms and 60 MB of a 100,000-prefix render
+ * each piece is written and dropped, which saved ~100 ms and ~50 MB of a 100,000-prefix render
  * (BENCHMARKS.md).
  */
 export class Lines {
