@@ -18,8 +18,15 @@ try {
 const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
 const cli = { exports: {} };
 script.runInThisContext().call(cli.exports, cli.exports, Module.createRequire(file), cli, file, path.dirname(file));
-cli.exports.run(process.argv.slice(2)).finally(() => {
+cli.exports.run(process.argv.slice(2)).finally(async () => {
   if (cachedData === undefined || script.cachedDataRejected) {
+    // No cache, or one V8 rejected (a Node upgrade): a warm-up render first, so that the new cache
+    // holds what a render compiles, whatever this command was (src/cli/entry.ts warm).
+    try {
+      await cli.exports.warm();
+    } catch {
+      // The cache is written all the same, with what this run compiled.
+    }
     try {
       fs.writeFileSync(cacheFile, script.createCachedData());
     } catch {

@@ -73,6 +73,7 @@ await build({
   define: { 'import.meta.url': '__sipwallUrl' },
   banner: { js: "var __sipwallUrl=require('url').pathToFileURL(__filename).href;" },
 });
-// One real run writes dist/sipwall.cjs.cache; with a profile file, so that the profile reader
-// (JSON, js-yaml, zod, list files) is in the cache too.
-execFileSync(process.execPath, [join(root, 'bin/sipwall.cjs'), 'render', '-p', 'flynumber', '-p', 'vapi', '--profile', join(root, 'examples/profiles/my-trunk.yaml'), '--target', 'nftables', '--pbx', 'asterisk'], { stdio: 'ignore' });
+// One run writes dist/sipwall.cjs.cache: finding none, bin/sipwall.cjs runs the warm-up render
+// (src/cli/entry.ts warm: a profile file with a list file too, so that the profile reader, js-yaml
+// and zod are in the cache) before it writes it, as it does for a user after a Node upgrade.
+execFileSync(process.execPath, [join(root, 'bin/sipwall.cjs'), '--version'], { stdio: 'ignore' });
