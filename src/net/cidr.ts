@@ -84,9 +84,9 @@ function canonicalLength(text: string, slash: number, max: number): number {
 const V4_HOST_BITS = Int32Array.from({ length: 33 }, (_, length) => 2 ** (32 - length) - 1);
 
 /**
- * The common case of a long feed, `a.b.c.d/n` or `a.b.c.d` as it stands, in one scan of char
- * codes: no trim, slice, regular expression or BigInt mask. Anything else (IPv6, spaces, a host
- * bit set, a bad length, any invalid text) is undefined and goes the general way, which gives the
+ * The common case of a long feed, `a.b.c.d/n` or `a.b.c.d` as formatPrefix writes it, in one scan
+ * of char codes: no trim, slice, regular expression or BigInt mask. Anything else (IPv6, spaces, a
+ * host bit set, a bad length or one with a leading zero, any invalid text) is undefined and goes the general way, which gives the
  * same prefixes and every error (a property test holds the two equal).
  */
 function parseCidrV4(text: string): Prefix | undefined {
@@ -94,23 +94,10 @@ function parseCidrV4(text: string): Prefix | undefined {
   const end = slash < 0 ? text.length : slash;
   const value = ipv4Value(text, end);
   if (value < 0) return undefined;
-  let length = 32;
-  let canonical = true;
-  if (slash >= 0) {
-    const digits = text.length - slash - 1;
-    if (digits < 1 || digits > 3) return undefined;
-    // `/08` is read as 8 but is not how formatPrefix writes it: the text is kept only without.
-    canonical = digits === 1 || text.charCodeAt(slash + 1) !== 48;
-    length = 0;
-    for (let i = slash + 1; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 48 || c > 57) return undefined;
-      length = length * 10 + (c - 48);
-    }
-    if (length > 32) return undefined;
-  }
-  if ((value & V4_HOST_BITS[length]!) !== 0) return undefined;
-  return { family: 4, network: BigInt(value), length, text: slash < 0 ? text : canonical ? undefined : text.slice(0, end), cidr: slash >= 0 && canonical ? text : undefined };
+  // A length written otherwise (`/08`) goes the general way too.
+  const length = slash < 0 ? 32 : canonicalLength(text, slash, 32);
+  if (length < 0 || (value & V4_HOST_BITS[length]!) !== 0) return undefined;
+  return { family: 4, network: BigInt(value), length, text: slash < 0 ? text : undefined, cidr: slash < 0 ? undefined : text };
 }
 
 /** The written groups of parseCidrV6 (one parse at a time: nothing in it is re-entered). */
@@ -139,14 +126,15 @@ export function parseCidrV6(text: string): Prefix | undefined {
   while (i < end) {
     const first = i;
     let value = 0;
-    for (; i < end && i - first < 5; i++) {
+    for (; i < end && i - first < 4; i++) {
       const c = text.charCodeAt(i);
       const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
       if (d < 0) break;
       value = value * 16 + d;
     }
     const digits = i - first;
-    if (digits === 0 || digits > 4 || (digits > 1 && text.charCodeAt(first) === 48) || n === 8) return undefined;
+    // (A fifth digit is then not a `:` below: refused there.)
+    if (digits === 0 || (digits > 1 && text.charCodeAt(first) === 48) || n === 8) return undefined;
     written[n++] = value;
     if (i === end) break;
     if (text.charCodeAt(i) !== 58) return undefined;

@@ -29,21 +29,14 @@ export class Lines {
     }
   }
 
-  /** The lines joined by newlines (no newline after the last). */
+  /** The lines joined by newlines (no newline after the last): its pieces, joined once. */
   text(): string {
-    this.flush();
-    // Concatenated, not joined: V8 links the parts instead of copying them into one more string.
-    let text = '';
-    this.parts.forEach((part, i) => {
-      text += `${i === 0 ? '' : '\n'}${typeof part === 'string' ? part : eachLine(part.before, part.items, part.after)}`;
-    });
-    return text;
+    return [...this.pieces()].join('');
   }
 
   /**
-   * The same text as `text()`, in pieces, each made when it is asked for: at most PIECE_LINES
-   * lines of a block in one, and never a cut inside a character. The lines must not change while
-   * the pieces are read.
+   * The text in pieces, each made when it is asked for: at most PIECE_LINES lines of a block in
+   * one, and never a cut inside a character. The lines must not change while they are read.
    */
   *pieces(): Generator<string, void, undefined> {
     this.flush();

@@ -37,8 +37,11 @@ function install(env: Env, own: ReadonlyMap<string, Compiled> = new Map(), used?
   return compiled;
 }
 
+/** A mark in a template's text for what goes there later: NUL, which no view value holds, framed. */
+const mark = (what: string) => `\u0000sipwall-${what}\u0000`;
+
 /** What the block of an eachLine is run with once, in place of the items. */
-const MARK = '\u0000sipwall-item\u0000';
+const MARK = mark('item');
 
 /**
  * `{{#eachLine list}}permit={{this}}\n{{/eachLine}}`: the block once per item of a list of
@@ -137,7 +140,7 @@ export function renderTemplate(name: string, view: object, set?: TemplateSet): s
 /** Marks where a Lines goes in a template's text (a NUL-framed number; see linesFile). */
 // eslint-disable-next-line no-control-regex -- NUL frames the mark, as in eachLine's MARK
 const SLOT = /\u0000sipwall-lines-(\d+)\u0000/;
-const slotMark = (k: number) => `\u0000sipwall-lines-${k}\u0000`;
+const slotMark = (k: number) => mark(`lines-${k}`);
 
 /**
  * File `name` from template `template`, whose view holds long runs of lines (Lines): `view` puts
