@@ -15,7 +15,9 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+// The bundle is ASCII (esbuild escapes the rest; scripts/build.mjs checks), and latin1 decodes
+// ASCII to the same text as UTF-8 does, in a third less time (1 ms of start-up).
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'latin1')), { filename: file, cachedData });
 const cli = { exports: {} };
 script.runInThisContext().call(cli.exports, cli.exports, Module.createRequire(file), cli, file, path.dirname(file));
 cli.exports.run(process.argv.slice(2)).finally(async () => {

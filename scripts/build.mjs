@@ -3,12 +3,14 @@
 // Why CommonJS and a code cache: `npm run bench` holds start-up to 1.5× bare `node -e 0`. Node 20
 // has no module.enableCompileCache (22.1+), so bin/sipwall.cjs loads the bundle through
 // vm.Script with cachedData (what v8-compile-cache does). Every library is bundled (issue 15: a
-// user's install is sipwall alone); the ones only some commands need (js-yaml and zod for
-// --profile and watch, ora for a probe on a terminal, croner for watch and exporter) sit in
-// modules that load on first use, so other commands never run their code.
+// user's install is sipwall alone); the ones only some commands need (js-yaml for --profile and
+// watch, zod for a refused profile, watch and lint, ora for a probe on a terminal, croner for
+// watch and exporter) sit in modules that load on first use, so other commands never run their
+// code (test/cli/lazy-imports.test.ts).
 // NOMINIFY=1 npm run build: a readable bundle, for CPU profiles.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,54 @@ for (const name of ${JSON.stringify(Object.keys(createRequire(import.meta.url)('
 Object.defineProperty(exports, 'strictEqual', { enumerable: true, value: (a, b, message) => { if (!Object.is(a, b)) load().strictEqual(a, b, message); } });
 Object.defineProperty(exports, 'notStrictEqual', { enumerable: true, value: (a, b, message) => { if (Object.is(a, b)) load().notStrictEqual(a, b, message); } });
 `;
+/**
+ * Edits to a library's text, each of which must apply (the build stops when one no longer does):
+ * yargs' shim reads process.stdout.columns at load, which makes process.stdout (2-4 ms: the stream
+ * modules) in every run, and sipwall writes through descriptors (src/cli/stdio.ts) and never
+ * wraps help (`.wrap(null)`), so the width becomes a getter that is read only if asked.
+ */
+const EDITS = [
+  {
+    file: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
+    from: "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null",
+    to: "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }",
+  },
+];
+/**
+ * zod as CommonJS (its `require` build): an ES module in the bundle has its whole namespace set
+ * up when the bundle loads, used or not (1,200 getters for zod's, 2-3 ms of every start, though
+ * only a bad profile, watch, lint and the report schemas ever run zod); a CommonJS module runs
+ * when first required. And zod re-exports all 50 of its message locales (`z.locales`, 265 KB of
+ * a 1.4 MB bundle read at every start): sipwall uses English only, which zod's classic schemas
+ * import themselves, so `z.locales` holds `en` alone.
+ */
+const zodCommonJs = {
+  name: 'zod-commonjs',
+  setup(b) {
+    b.onResolve({ filter: /^zod(\/.*)?$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir, pluginData: { real: true } });
+      if (!real.path.endsWith('.cjs')) throw new Error(`zod's require build for ${args.path} is not .cjs: ${real.path}`);
+      return { path: real.path };
+    });
+    b.onResolve({ filter: /^\.\.\/locales\/index\.cjs$/ }, ({ importer }) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(importer) ? { path: join(dirname(importer), '..', 'locales', 'en.cjs'), namespace: 'english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'english-only' }, ({ path }) => ({ contents: `exports.en = require(${JSON.stringify(path)}).default;\n`, loader: 'js', resolveDir: dirname(path) }));
+  },
+};
+const edits = {
+  name: 'edits',
+  setup(b) {
+    for (const edit of EDITS) {
+      b.onLoad({ filter: edit.file }, async ({ path }) => {
+        const text = await readFile(path, 'utf8');
+        if (!text.includes(edit.from)) throw new Error(`${path} no longer holds the text the build edits: ${edit.from}`);
+        return { contents: text.replace(edit.from, edit.to), loader: 'js', resolveDir: dirname(path) };
+      });
+    }
+  },
+};
 const lazy = {
   name: 'lazy',
   setup(b) {
@@ -68,11 +118,17 @@ await build({
   target: 'node20',
   minify: !process.env.NOMINIFY,
   logLevel: 'warning',
-  plugins: [lazy],
+  plugins: [lazy, edits, zodCommonJs],
   // yargs reads import.meta.url (ESM); in the CommonJS bundle it is this file's URL.
   define: { 'import.meta.url': '__sipwallUrl' },
   banner: { js: "var __sipwallUrl=require('url').pathToFileURL(__filename).href;" },
 });
+// bin/sipwall.cjs reads the bundle as latin1, which is UTF-8 only for ASCII: esbuild escapes
+// everything else in code (its default charset), and this says so before anything runs it.
+// (NOMINIFY keeps comments, some not ASCII; read as latin1 they stay comments.)
+const bundle = await readFile(join(root, 'dist/sipwall.cjs'));
+const wide = bundle.findIndex((byte) => byte > 0x7f);
+if (wide !== -1 && !process.env.NOMINIFY) throw new Error(`dist/sipwall.cjs holds a byte over 0x7f at ${wide}: bin/sipwall.cjs reads it as latin1`);
 // One run writes dist/sipwall.cjs.cache: finding none, bin/sipwall.cjs runs the warm-up render
 // (src/cli/entry.ts warm: a profile file with a list file too, so that the profile reader, js-yaml
 // and zod are in the cache) before it writes it, as it does for a user after a Node upgrade.

@@ -10,8 +10,8 @@ export interface Context {
   readonly io: Io;
   /** The command line as typed, shell-quoted, for the output header. */
   readonly command: string;
-  /** Parses a user profile (loaded lazily: yaml and zod cost start-up time). */
-  readonly parseProfile: (text: string, fileName: string, readFile: (name: string, where: string) => string) => Provider;
+  /** Parses a user profile (loaded lazily: js-yaml costs start-up time). */
+  readonly parseProfile: (text: string, fileName: string, readFile: (name: string, where: string) => string) => Promise<Provider>;
   /** A warning or note on stderr (`sipwall: …`), which --quiet leaves out; errors use io.stderr. */
   readonly note: (line: string) => void;
   /** --quiet: no warnings, notes or progress. */

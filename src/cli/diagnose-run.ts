@@ -67,7 +67,7 @@ export async function runDiagnose(args: DiagnoseArgs, ctx: Context): Promise<num
   const ruleset = rulesetFiles.length > 0 ? rulesetOf(rulesetFiles) : undefined;
   const rtpOverride = args.rtpPorts === undefined ? undefined : parseRtpPorts(args.rtpPorts);
   const sipPorts = args.sipPorts === undefined ? undefined : parseSipPorts(args.sipPorts);
-  const providers = named ? loadProviders(args, ctx) : [];
+  const providers = named ? await loadProviders(args, ctx) : [];
   const host = hostFor(args.pbx);
   if (args.part === 'call' && (args.capture ?? []).length === 0 && args.live === undefined) throw commandError('E_DIAGNOSE_NO_CAPTURE', {});
   // A live capture first: the user places the call while it runs.

@@ -1,6 +1,7 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
 import { readdirSync } from 'node:fs';
 import { readBounded } from './read.js';
+import { descriptorWriter } from './stdio.js';
 import { writeAll, type FileToWrite } from './write.js';
 
 export interface Io {
@@ -28,14 +29,14 @@ export interface Io {
 }
 
 export const nodeIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: descriptorWriter(1, () => process.stdout),
+  stderr: descriptorWriter(2, () => process.stderr),
   readFile: readBounded,
   listFolder: (path) => readdirSync(path),
   writeFiles: writeAll,
   now: () => new Date(),
   // Read when asked: process.stderr is made on first use (3-4 ms with the stream modules), and
-  // a run that writes nothing to it (--version, providers --json) need not make it.
+  // a run that writes nothing to a terminal need not make it (stdio.ts writes to descriptors).
   get stderrIsTTY() {
     return process.stderr.isTTY === true;
   },

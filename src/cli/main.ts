@@ -41,7 +41,7 @@ export async function main(argv: readonly string[], rawIo: Io, targets: readonly
   // (rawIo's other fields through the prototype: a spread would read them all, and reading
   // stderrIsTTY makes process.stderr, 3-4 ms of a run that writes nothing to it.)
   const io: Io = Object.create(rawIo, { stderr: { value: (text: string) => rawIo.stderr(terminalLines(text)) } }) as Io;
-  // yaml and zod are loaded only when a profile file is given: they cost start-up time.
+  // js-yaml is loaded only when a profile file is given: it costs start-up time.
   const profiles = argv.some((a) => a === '--profile' || a.startsWith('--profile='))
     ? await import('../providers/profile-file.js')
     : undefined;
@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], rawIo: Io, targets: readonly
     get quiet() {
       return quiet;
     },
-    parseProfile: (text, file, readFile): Provider => {
+    parseProfile: (text, file, readFile): Promise<Provider> => {
       if (!profiles) throw new Error('profile parser not loaded');
       return profiles.parseProfileText(text, file, readFile);
     },

@@ -211,7 +211,7 @@ export async function renderPlan(args: RenderArgs, ctx: Context) {
   const templates = args.templates === undefined ? undefined : await loadTemplates(ctx, args.templates);
   const baseConfig = args.pfsenseConfig === undefined ? undefined : readInput(ctx, '--pfsense-config', args.pfsenseConfig, 'give the path of a config.xml exported from Diagnostics > Backup & Restore');
   const maxAge = parseWhole('--max-age', args.maxAge, 0, 36500, 180);
-  const providers = loadProviders(args, ctx);
+  const providers = await loadProviders(args, ctx);
   for (const p of providers) checkNotFuture(p, ctx.io.now(), `provider ${p.id}`);
   const staleness = providers.map((p) => stalenessWarning(p, ctx.io.now(), maxAge)).filter((w): w is string => w !== undefined);
   const policy = buildPolicy({
@@ -379,13 +379,15 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 }
 
 /** The providers `--provider` and `--profile` name (shared by render and diagnose). */
-export function loadProviders(args: Pick<RenderArgs, 'provider' | 'profile' | 'maxProfileMib'>, ctx: Context): Provider[] {
+export async function loadProviders(args: Pick<RenderArgs, 'provider' | 'profile' | 'maxProfileMib'>, ctx: Context): Promise<Provider[]> {
   const builtins = (args.provider ?? []).flatMap((p) => p.split(',')).map((id) => findBuiltinProvider(id.trim()));
   const limit = parseWhole('--max-profile-mib', args.maxProfileMib, 1, 4096, 256) * 1024 * 1024;
   const raise = `raise the limit with --max-profile-mib ${Math.max(args.maxProfileMib * 4, 256)}`;
   const read = (file: string) => readInput(ctx, '--profile', file, 'give the path of a YAML or JSON profile (a regular file)', limit, raise);
   // A list file the profile names: relative to the profile's folder, under the same size limit.
   const list = (profile: string) => (name: string, where: string) => readInput(ctx, `${where}:`, isAbsolute(name) ? name : join(dirname(profile), name), 'give the path of an address list (a regular file), relative to the profile', limit, raise);
-  const files = (args.profile ?? []).map((file) => ctx.parseProfile(read(file), file, list(file)));
+  const files: Provider[] = [];
+  // One after the other: the first profile that fails is the one named.
+  for (const file of args.profile ?? []) files.push(await ctx.parseProfile(read(file), file, list(file)));
   return [...builtins, ...files];
 }

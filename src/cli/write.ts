@@ -84,11 +84,11 @@ let buffer: Buffer | undefined;
  * its own, touched page by page, and its pieces would cost a system call each. A piece must not
  * end between the two halves of a surrogate pair.
  */
-function writeText(fd: number, pieces: Iterable<string>): void {
+export function writeText(fd: number, pieces: Iterable<string>): void {
   const out = (buffer ??= Buffer.allocUnsafe(PIECE * 3));
   let used = 0;
   const flush = () => {
-    for (let done = 0; done < used; ) done += writeSync(fd, out, done, used - done);
+    for (let done = 0; done < used; ) done += writeWaiting(fd, out, done, used - done);
     used = 0;
   };
   for (const text of pieces) {
@@ -103,6 +103,24 @@ function writeText(fd: number, pieces: Iterable<string>): void {
     }
   }
   flush();
+}
+
+/** A pause while a descriptor cannot take more (1 ms: Atomics.wait blocks without spinning). */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * writeSync that waits where a descriptor someone else made non-blocking (stdout as a pipe that
+ * another process shares) says EAGAIN: a blocking write's behaviour, without spinning.
+ */
+function writeWaiting(fd: number, data: Buffer, offset: number, length: number): number {
+  for (;;) {
+    try {
+      return writeSync(fd, data, offset, length);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
 }
 
 /**

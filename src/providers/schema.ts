@@ -2,23 +2,15 @@
  * The schema of a user provider profile (YAML or JSON). Structural checks live here; addresses
  * and ports are checked by src/net when the raw profile is turned into a Provider.
  */
+import { DATE, NAME_MAX, PROVIDER_NAME, TEXT, TEXT_MAX } from './fields.js';
 import { PROVIDER_ID } from './id.js';
 import { z } from 'zod/mini';
 
-/**
- * No control characters (newlines, tabs, escapes): such a string could break out of a comment.
- * No noncharacters (U+FFFE, U+FFFF, U+FDD0-U+FDEF, …) and no lone surrogates either: XML 1.0
- * has no place for them (pfSense, OPNsense and firewalld files would not parse).
- */
-const TEXT = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Noncharacter_Code_Point}\u2028\u2029]*$/u;
 const text = (max: number) =>
   z.string().check(
     z.maxLength(max, `at most ${max} characters`),
     z.regex(TEXT, 'control characters (newlines, tabs, escapes), noncharacters (U+FFFE, U+FFFF) and lone surrogates are not allowed'),
   );
-
-/** Names reach rule comments in every target language: no quotes, `$`, backticks or `;`. */
-export const PROVIDER_NAME = /^[\p{L}\p{N} ._+/,()&-]+$/u;
 
 const portValue = z.union([z.number(), z.string()]);
 /** A list written in the profile, or a list file named by it (relative to the profile). */
@@ -27,13 +19,18 @@ const LIST_OR_FILE = 'give a list of addresses or prefixes, or { file: NAME } na
 const addressList = z.union([z.array(z.string()).check(z.minLength(1, 'list at least one address or prefix')), addressFile], { error: LIST_OR_FILE });
 export type AddressFileRef = z.infer<typeof addressFile>;
 
-/** zod/mini, not zod: the profile path's start-up (BENCHMARKS.md, issue 15). */
+/**
+ * What a profile may hold, and the words of every refusal. A profile that passes is accepted by
+ * profile-check.ts without this schema (zod's load and run were 5-6 ms of a 150 ms
+ * `render --profile`); this one is loaded to say what is wrong. test/providers/profile-check
+ * holds the two to the same verdict. zod/mini, not zod: smaller.
+ */
 export const rawProfileSchema = z.strictObject({
   id: z.string().check(z.regex(PROVIDER_ID, 'lower-case letters, digits and "-", starting with a letter, at most 31 characters')),
-  name: z.string().check(z.minLength(1), z.maxLength(60, 'at most 60 characters'), z.regex(PROVIDER_NAME, 'letters, digits, spaces and . _ - + / , ( ) & only')),
-  source: text(500).check(z.minLength(1)),
-  retrieved: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')),
-  notes: z.optional(text(500)),
+  name: z.string().check(z.minLength(1), z.maxLength(NAME_MAX, `at most ${NAME_MAX} characters`), z.regex(PROVIDER_NAME, 'letters, digits, spaces and . _ - + / , ( ) & only')),
+  source: text(TEXT_MAX).check(z.minLength(1)),
+  retrieved: z.string().check(z.regex(DATE, 'a date written YYYY-MM-DD')),
+  notes: z.optional(text(TEXT_MAX)),
   roles: z
     .strictObject({
       sip: z.optional(

@@ -32,20 +32,20 @@ describe('profiles naming list files', () => {
     return files[name]!;
   };
 
-  it('gives the same provider as the list written inline; one file for SIP and media is read once', () => {
+  it('gives the same provider as the list written inline; one file for SIP and media is read once', async () => {
     let reads = 0;
     const counted = (name: string) => (reads++, read(name));
-    const fromFile = parseProfileText(profile('{ file: a.txt }', '{ file: a.txt }'), 'p.yaml', counted);
-    expect(fromFile).toEqual(parseProfileText(profile('[203.0.113.0/24, 2001:db8::/32]', '[203.0.113.0/24, 2001:db8::/32]'), 'p.yaml'));
+    const fromFile = await parseProfileText(profile('{ file: a.txt }', '{ file: a.txt }'), 'p.yaml', counted);
+    expect(fromFile).toEqual(await parseProfileText(profile('[203.0.113.0/24, 2001:db8::/32]', '[203.0.113.0/24, 2001:db8::/32]'), 'p.yaml'));
     expect(fromFile.media!.addresses).toBe(fromFile.sip!.addresses);
     expect(reads).toBe(1);
-    expect(parseProfileText(profile('{ file: a.txt }', '{ file: b.txt }'), 'p.yaml', read).media!.addresses).toHaveLength(1);
+    expect((await parseProfileText(profile('{ file: a.txt }', '{ file: b.txt }'), 'p.yaml', read)).media!.addresses).toHaveLength(1);
   });
 
-  it('refuses a list file in a built-in-style call without a reader, and an empty file name', () => {
-    expect(() => parseProfileText(profile('{ file: a.txt }'), 'p.yaml')).toThrow('profile p.yaml: roles.sip.addresses: names a list file, which only a profile file may do');
-    expect(() => parseProfileText(profile('{ file: "" }'), 'p.yaml', read)).toThrow('profile p.yaml: roles.sip.addresses.file: name the list file');
-    expect(() => parseProfileText(profile('{ fiel: a.txt }'), 'p.yaml', read)).toThrow(/unknown field fiel; did you mean file\?/);
+  it('refuses a list file in a built-in-style call without a reader, and an empty file name', async () => {
+    await expect(parseProfileText(profile('{ file: a.txt }'), 'p.yaml')).rejects.toThrow('profile p.yaml: roles.sip.addresses: names a list file, which only a profile file may do');
+    await expect(parseProfileText(profile('{ file: "" }'), 'p.yaml', read)).rejects.toThrow('profile p.yaml: roles.sip.addresses.file: name the list file');
+    await expect(parseProfileText(profile('{ fiel: a.txt }'), 'p.yaml', read)).rejects.toThrow(/unknown field fiel; did you mean file\?/);
   });
 });
 

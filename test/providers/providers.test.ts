@@ -47,20 +47,20 @@ describe('staleness', () => {
 describe('user profiles', () => {
   const good = `id: my-trunk\nname: My Trunk\nsource: https://example.com\nretrieved: 2026-01-02\nroles:\n  sip:\n    addresses: [203.0.113.0/24]\n    transports: { udp: 5060 }\n`;
 
-  it('parses YAML and JSON', () => {
-    expect(parseProfileText(good, 'a.yaml').id).toBe('my-trunk');
+  it('parses YAML and JSON', async () => {
+    expect((await parseProfileText(good, 'a.yaml')).id).toBe('my-trunk');
     const json = JSON.stringify({ id: 'j', name: 'J', source: 's', retrieved: '2026-01-02', roles: { media: { addresses: 'any', providerPorts: '1000-2000' } } });
-    expect(parseProfileText(json, 'a.json').media!.providerPorts).toEqual([{ from: 1000, to: 2000 }]);
+    expect((await parseProfileText(json, 'a.json')).media!.providerPorts).toEqual([{ from: 1000, to: 2000 }]);
   });
 
-  it('reads JSON with JSON.parse, to the same profile as YAML; JSON-looking YAML flow style still reads', () => {
-    const yaml = parseProfileText(good, 'a.yaml');
+  it('reads JSON with JSON.parse, to the same profile as YAML; JSON-looking YAML flow style still reads', async () => {
+    const yaml = await parseProfileText(good, 'a.yaml');
     const data = { id: 'my-trunk', name: 'My Trunk', source: 'https://example.com', retrieved: '2026-01-02', roles: { sip: { addresses: ['203.0.113.0/24'], transports: { udp: 5060 } } } };
-    expect(parseProfileText(JSON.stringify(data, null, 2), 'a.json')).toEqual(yaml);
+    expect(await parseProfileText(JSON.stringify(data, null, 2), 'a.json')).toEqual(yaml);
     // Keys that only look alike, a ":" inside a string, and arrays of objects: none is a repeat.
     const tricky = { ...data, notes: 'a "b": c', roles: { sip: { ...data.roles.sip, gateways: ['203.0.113.1'] }, media: { addresses: 'any', providerPorts: 'any' } } };
-    expect(parseProfileText(JSON.stringify(tricky), 'a.json').notes).toBe('a "b": c');
-    expect(parseProfileText('{id: my-trunk, name: My Trunk, source: "https://example.com", retrieved: 2026-01-02, roles: {sip: {addresses: [203.0.113.0/24], transports: {udp: 5060}}}}', 'a.yaml')).toEqual(yaml);
+    expect((await parseProfileText(JSON.stringify(tricky), 'a.json')).notes).toBe('a "b": c');
+    expect(await parseProfileText('{id: my-trunk, name: My Trunk, source: "https://example.com", retrieved: 2026-01-02, roles: {sip: {addresses: [203.0.113.0/24], transports: {udp: 5060}}}}', 'a.yaml')).toEqual(yaml);
   });
 
   it.each([
@@ -82,7 +82,7 @@ describe('user profiles', () => {
     ['a key repeated in YAML', good.replace('name: My Trunk\n', 'name: My Trunk\nname: Other\n'), 'profile a.yaml: is not valid YAML or JSON (duplicated mapping key (3:1))'],
     ['a key repeated in JSON', '{"id": "j",\n "roles": {"sip": {}, "si\\u0070": {}}}', 'profile a.yaml: is not valid YAML or JSON (the key "sip" is repeated at line 2); keep one of them'],
     ['a JSON syntax error', '{"id": "j",\n "name": [}', 'profile a.yaml: is not valid YAML or JSON (missed comma between flow collection entries (2:11)); fix the syntax'],
-  ])('refuses %s with an error naming the field', (_, text, message) => {
-    expect(() => parseProfileText(text, 'a.yaml')).toThrow(message);
+  ])('refuses %s with an error naming the field', async (_, text, message) => {
+    await expect(parseProfileText(text, 'a.yaml')).rejects.toThrow(message);
   });
 });

@@ -1,7 +1,7 @@
-/** The repeated-key scan of the JSON fast path (src/text/structured.ts) against what JSON means. */
+/** The repeated-key scan of the JSON fast path (src/text/document.ts) against what JSON means. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { repeatedKey } from '../../src/text/structured.js';
+import { repeatedKey } from '../../src/text/document.js';
 
 /** Every character of `key` written as a \\u escape: the same key to JSON, other bytes in the text. */
 const escaped = (key: string) => `"${[...key].map((c) => [...c].map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')).join('')}"`;
