@@ -42,16 +42,34 @@ Object.defineProperty(exports, 'strictEqual', { enumerable: true, value: (a, b, 
 Object.defineProperty(exports, 'notStrictEqual', { enumerable: true, value: (a, b, message) => { if (Object.is(a, b)) load().notStrictEqual(a, b, message); } });
 `;
 /**
- * Edits to a library's text, each of which must apply (the build stops when one no longer does):
- * yargs' shim reads process.stdout.columns at load, which makes process.stdout (2-4 ms: the stream
- * modules) in every run, and sipwall writes through descriptors (src/cli/stdio.ts) and never
- * wraps help (`.wrap(null)`), so the width becomes a getter that is read only if asked.
+ * Edits to a library's text, each of which must apply (the build stops when one no longer does).
  */
 const EDITS = [
+  // yargs' shim reads process.stdout.columns at load, which makes process.stdout (2-4 ms: the
+  // stream modules) in every run; sipwall writes through descriptors (src/cli/stdio.ts) and never
+  // wraps help (`.wrap(null)`), so the width becomes a getter that is read only if asked.
   {
     file: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/,
     from: "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null",
     to: "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }",
+  },
+  // cliui (yargs' help layout) asks process.stdout for the terminal's width even when it does not
+  // wrap, and then never reads it (its rows are as wide as their text): 2-4 ms of every --help.
+  // sipwall's help does not wrap (`.wrap(null)`), so the width is asked for only when wrapping.
+  {
+    file: /cliui[\\/]build[\\/]lib[\\/]index\.js$/,
+    from: 'width: (opts === null || opts === void 0 ? void 0 : opts.width) || getWindowWidth(),',
+    to: 'width: (opts === null || opts === void 0 ? void 0 : opts.width) || ((opts === null || opts === void 0 ? void 0 : opts.wrap) === false ? 80 : getWindowWidth()),',
+  },
+  // yargs() guesses a version from the package.json nearest the working folder: it lists every
+  // folder from there up to the first that holds one (all of /tmp's 5,000 names, from /tmp) and
+  // reads it, however large, or blocks on it if it is a FIFO. sipwall gives its own version
+  // (.version(VERSION)), so the guess is skipped: version(false) sets no version option, and
+  // main.ts's .version(VERSION) then sets it as the guess would have.
+  {
+    file: /yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/,
+    from: 'yargs.version();',
+    to: 'yargs.version(false);',
   },
 ];
 /**
@@ -83,7 +101,7 @@ const edits = {
     for (const edit of EDITS) {
       b.onLoad({ filter: edit.file }, async ({ path }) => {
         const text = await readFile(path, 'utf8');
-        if (!text.includes(edit.from)) throw new Error(`${path} no longer holds the text the build edits: ${edit.from}`);
+        if (text.split(edit.from).length !== 2) throw new Error(`${path} no longer holds the text the build edits, once: ${edit.from}`);
         return { contents: text.replace(edit.from, edit.to), loader: 'js', resolveDir: dirname(path) };
       });
     }

@@ -23,7 +23,7 @@ function loaded(args: string[]): string[] {
 }
 
 describe('the modules a run loads', () => {
-  it.each([[['--version']], [['render', '-p', 'flynumber', '--target', 'nftables']], [['render', '--profile', 'examples/profiles/my-trunk.yaml', '--target', 'nftables']]])(
+  it.each([[['--version']], [['render', '-p', 'flynumber', '--target', 'nftables']], [['render', '--profile', 'examples/profiles/my-trunk.yaml', '--target', 'nftables']], [['render', '--help']]])(
     '%j loads neither node:assert, node:v8 nor node:stream (stdout and stderr are pipes)',
     (args) => {
       const modules = loaded(args);
