@@ -1,11 +1,12 @@
 /** What bin/sipwall.cjs calls: run the CLI with the process's arguments and streams. */
 import { isService, keepYoungGenerationSmall } from './heap.js';
-import { nodeIo, type Io } from './io.js';
+import { nodeIo, serviceIo, type Io } from './io.js';
 import { main } from './main.js';
 
 export function run(argv: readonly string[]): Promise<void> {
-  if (isService(argv)) keepYoungGenerationSmall();
-  return main(argv, nodeIo).then((code) => {
+  const service = isService(argv);
+  if (service) keepYoungGenerationSmall();
+  return main(argv, service ? serviceIo : nodeIo).then((code) => {
     process.exitCode = code;
   });
 }

@@ -10,9 +10,13 @@ import { createRequire } from 'node:module';
 
 const SERVICES = new Set(['exporter', 'watch', 'responder']);
 
-/** The command a process runs: its first argument that is not an option. */
+/**
+ * Whether a process runs a service: its command (the first argument that is not an option) is
+ * one, and it was not asked only for help or the version (a service's `--help` is a command that
+ * prints and exits: no flag to set, and its output goes to the descriptors, stdio.ts).
+ */
 export function isService(argv: readonly string[]): boolean {
-  return SERVICES.has(argv.find((a) => !a.startsWith('-')) ?? '');
+  return SERVICES.has(argv.find((a) => !a.startsWith('-')) ?? '') && !argv.some((a) => a === '--help' || a === '--version');
 }
 
 export function keepYoungGenerationSmall(): void {

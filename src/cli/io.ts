@@ -1,7 +1,7 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
 import { readdirSync } from 'node:fs';
 import { readBounded } from './read.js';
-import { descriptorWriter } from './stdio.js';
+import { descriptorWriter, streamWriter } from './stdio.js';
 import { writeAll, type FileToWrite } from './write.js';
 
 export interface Io {
@@ -77,3 +77,12 @@ export const nodeIo: Io = {
     });
   },
 };
+
+/**
+ * The Io of the services (responder, watch, exporter): their output through Node's streams, which
+ * a slow reader never blocks (stdio.ts).
+ */
+export const serviceIo: Io = Object.create(nodeIo, {
+  stdout: { value: streamWriter(() => process.stdout) },
+  stderr: { value: streamWriter(() => process.stderr) },
+}) as Io;

@@ -1,16 +1,22 @@
 /**
- * stdout and stderr written straight to their descriptors (write(2) through writeText), on
- * Linux and macOS. Node's process.stdout is a stream made on first use: 2 ms of a ~130 ms run
- * when stdout is a file, 4 ms when it is a pipe (its stream and net modules load), and it reports
- * a reader that went away (`sipwall render … | head`) as an unhandled EPIPE error with a stack
- * trace. Here a reader that went away ends the writing to that descriptor and nothing else: the
- * run goes on and exits with its own code, as `yes | head` does. On Windows the console wants
- * UTF-16 (WriteConsoleW), which Node's stream does: it stays in use there.
+ * How stdout and stderr are written. A command that does its job and exits writes straight to
+ * the descriptors (write(2) through writeText), on Linux and macOS: Node's process.stdout is a
+ * stream made on first use, 2 ms of a ~130 ms run when stdout is a file and 4 ms when it is a
+ * pipe (its stream and net modules load), and it reported a reader that went away
+ * (`sipwall render … | head`) as an unhandled EPIPE error with a stack trace. A service
+ * (responder, watch, exporter) keeps Node's stream, which queues what a slow reader has not taken
+ * yet: a blocking write to a pipe nobody reads would stop it answering. Either way a reader that
+ * goes away ends the writing to that output and nothing else: the run goes on and exits with its
+ * own code, as `yes | head` does.
  */
 import { writeText } from './write.js';
 
+/**
+ * A command's output, written to descriptor `fd`. On Windows the console wants UTF-16
+ * (WriteConsoleW), which Node's stream does: `stream` is written there.
+ */
 export function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WritableStream, platform: string = process.platform): (text: string) => void {
-  if (platform === 'win32') return (text) => void stream().write(text);
+  if (platform === 'win32') return streamWriter(stream);
   let open = true;
   return (text) => {
     if (!open || text === '') return;
@@ -20,5 +26,21 @@ export function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WritableStream,
       if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
       open = false;
     }
+  };
+}
+
+/** A service's output, written to Node's stream; an error of the stream (EPIPE) ends the writing. */
+export function streamWriter(stream: () => NodeJS.WritableStream): (text: string) => void {
+  let open = true;
+  let out: NodeJS.WritableStream | undefined;
+  return (text) => {
+    if (!open || text === '') return;
+    if (out === undefined) {
+      out = stream();
+      out.on('error', () => {
+        open = false;
+      });
+    }
+    out.write(text);
   };
 }

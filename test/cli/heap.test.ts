@@ -43,6 +43,6 @@ describe('the services keep the young generation small', () => {
 
   it('applies to exporter, watch and responder only', () => {
     for (const argv of [['exporter'], ['watch', '--config', 'x.yaml'], ['--no-color', 'responder']]) expect(isService(argv), argv.join(' ')).toBe(true);
-    for (const argv of [['render', '-p', 'flynumber'], ['probe', 'sip', 'exporter'], ['history'], [], ['--help']]) expect(isService(argv), argv.join(' ')).toBe(false);
+    for (const argv of [['render', '-p', 'flynumber'], ['probe', 'sip', 'exporter'], ['history'], [], ['--help'], ['responder', '--help'], ['exporter', '--version']]) expect(isService(argv), argv.join(' ')).toBe(false);
   });
 });

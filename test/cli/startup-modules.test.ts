@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sipwall.cjs');
 const preload = join(mkdtempSync(join(tmpdir(), 'sipwall-modules-')), 'list.cjs');
@@ -34,7 +35,13 @@ describe('the modules a run loads', () => {
     },
   );
 
-  it('a service loads node:v8 (its young-generation flag)', () => {
-    expect(loaded(['exporter', '--help'])).toContain('NativeModule v8');
+  it('a service loads node:v8 (its young-generation flag) and writes through a stream; its --help does neither', async () => {
+    const port = await freePort();
+    const service = loaded(['responder', '--bind', '127.0.0.1', '--sip', `udp:${port}`, '--duration', '1']);
+    expect(service).toContain('NativeModule v8');
+    expect(service).toContain('NativeModule stream');
+    const help = loaded(['responder', '--help']);
+    expect(help).not.toContain('NativeModule v8');
+    expect(help).not.toContain('NativeModule stream');
   });
 });

@@ -1,15 +1,18 @@
 /**
- * stdout and stderr written to their descriptors (src/cli/stdio.ts): a reader that goes away
- * ends the writing quietly (it was an unhandled EPIPE with a stack trace), a descriptor made
- * non-blocking by someone else is waited on rather than cut short, and nothing is lost.
- * Through the built CLI, as users run it, with their pipes.
+ * stdout and stderr (src/cli/stdio.ts). A command writes to the descriptors: a reader that goes
+ * away ends the writing quietly (it was an unhandled EPIPE with a stack trace), a descriptor made
+ * non-blocking by someone else is waited on rather than cut short, and nothing is lost. A
+ * service writes through Node's stream: a reader that stalls or goes away never stops it
+ * answering. Through the built CLI, as users run it, with their pipes.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { descriptorWriter } from '../../src/cli/stdio.js';
+import { freePort } from '../helpers/ports.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sipwall.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'sipwall-stdio-'));
@@ -62,10 +65,72 @@ describe('stdout and stderr', () => {
 
   it('on Windows the stream writes (its console wants UTF-16)', () => {
     const seen: string[] = [];
-    const write = descriptorWriter(1, () => ({ write: (t: string) => seen.push(t) }) as unknown as NodeJS.WritableStream, 'win32');
+    const write = descriptorWriter(1, () => ({ write: (t: string) => seen.push(t), on: () => undefined }) as unknown as NodeJS.WritableStream, 'win32');
     write('héllo\n');
     expect(seen).toEqual(['héllo\n']);
   });
 });
 
 writeFileSync(join(dir, 'nonblock.cjs'), 'process.stdout;\n');
+
+/** An OPTIONS request as a plain client sends it. */
+const OPTIONS = (n: number) =>
+  [`OPTIONS sip:probe@127.0.0.1 SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:1;branch=z9hG4bK${n};rport`, 'From: <sip:a@127.0.0.1>;tag=1', 'To: <sip:probe@127.0.0.1>', `Call-ID: ${n}@127.0.0.1`, 'CSeq: 1 OPTIONS', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n');
+
+/** Sends `count` requests in rounds of 100 and counts the answers; a round waits at most 5 s. */
+async function answered(port: number, count: number): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  let answers = 0;
+  socket.on('message', () => answers++);
+  await new Promise<void>((res) => socket.bind(0, '127.0.0.1', () => res()));
+  try {
+    for (let sent = 0; sent < count; ) {
+      const round = Math.min(100, count - sent);
+      for (let i = 0; i < round; i++) socket.send(OPTIONS(sent + i), port, '127.0.0.1');
+      sent += round;
+      for (let waited = 0; answers < sent && waited < 5000; waited += 10) await new Promise((res) => setTimeout(res, 10));
+      if (answers < sent) break;
+    }
+    return answers;
+  } finally {
+    socket.close();
+  }
+}
+
+describe("a service's output", () => {
+  const responder = async (): Promise<{ child: ChildProcess; port: number }> => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'responder', '--bind', '127.0.0.1', '--sip', `udp:${port}`, '--sip-rate', '1000000', '--duration', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((ready, fail) => {
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && ready());
+      child.on('exit', (code) => fail(new Error(`responder exited ${code}`)));
+    });
+    return { child, port };
+  };
+
+  it('a reader that stops reading never stops the responder answering (a line a request, 300 KB)', async () => {
+    const { child, port } = await responder();
+    try {
+      // No more reading: the pipe (64 KiB) fills after some 700 lines. A blocking write there
+      // would stop the responder at that request.
+      child.stdout!.pause();
+      expect(await answered(port, 3000)).toBe(3000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('a reader that goes away: the responder answers on, without a stack trace', async () => {
+    const { child, port } = await responder();
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      child.stdout!.destroy();
+      expect(await answered(port, 200)).toBe(200);
+      expect(child.exitCode).toBeNull();
+      expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
