@@ -62,7 +62,7 @@ const EDITS = [
     to: 'width: (opts === null || opts === void 0 ? void 0 : opts.width) || ((opts === null || opts === void 0 ? void 0 : opts.wrap) === false ? 80 : getWindowWidth()),',
   },
   // yargs() guesses a version from the package.json nearest the working folder: it lists every
-  // folder from there up to the first that holds one (all of /tmp's 5,000 names, from /tmp) and
+  // folder from there up to the first that holds one (all of /tmp's 5,500 names, from /tmp) and
   // reads it, however large, or blocks on it if it is a FIFO. sipwall gives its own version
   // (.version(VERSION)), so the guess is skipped: version(false) sets no version option, and
   // main.ts's .version(VERSION) then sets it as the guess would have.
@@ -148,6 +148,6 @@ const bundle = await readFile(join(root, 'dist/sipwall.cjs'));
 const wide = bundle.findIndex((byte) => byte > 0x7f);
 if (wide !== -1 && !process.env.NOMINIFY) throw new Error(`dist/sipwall.cjs holds a byte over 0x7f at ${wide}: bin/sipwall.cjs reads it as latin1`);
 // One run writes dist/sipwall.cjs.cache: finding none, bin/sipwall.cjs runs the warm-up render
-// (src/cli/entry.ts warm: a profile file with a list file too, so that the profile reader, js-yaml
-// and zod are in the cache) before it writes it, as it does for a user after a Node upgrade.
+// (src/cli/entry.ts warm: a profile file with a list file too, so that the profile reader and
+// js-yaml are in the cache) before it writes it, as it does for a user after a Node upgrade.
 execFileSync(process.execPath, [join(root, 'bin/sipwall.cjs'), '--version'], { stdio: 'ignore' });

@@ -97,6 +97,19 @@ describe('the profile check', () => {
     }
   });
 
+  it('refuses a __proto__ key, read from YAML or JSON, at any level, as the schema does', () => {
+    const head = 'id: a\nname: A\nsource: s\nretrieved: 2026-01-01\n';
+    for (const text of [
+      `${head}roles:\n  media: { addresses: any }\n__proto__: { x: 1 }\n`,
+      `${head}roles:\n  __proto__: { sip: 1 }\n  media: { addresses: any }\n`,
+      '{"id":"a","name":"A","source":"s","retrieved":"2026-01-01","roles":{"media":{"addresses":"any","__proto__":{"x":1}}}}',
+    ]) {
+      const data = parseDocument(text, 'test', 'docs');
+      expect(isRawProfile(data), text).toBe(false);
+      expect(safeParse(rawProfileSchema, data).success, text).toBe(false);
+    }
+  });
+
   it('accepts the built-in profiles and the example profile', () => {
     for (const raw of BUILTIN_PROFILES) expect(isRawProfile(raw), raw.id).toBe(true);
     expect(isRawProfile(parseDocument(readFileSync(join(ROOT, 'examples/profiles/my-trunk.yaml'), 'utf8'), 'example', 'docs'))).toBe(true);
