@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { descriptorWriter } from '../../src/cli/stdio.js';
+import { BACKLOG_BYTES, descriptorWriter, droppedLine, streamWriter } from '../../src/cli/stdio.js';
 import { freePort } from '../helpers/ports.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'sipwall.cjs');
@@ -65,7 +65,7 @@ describe('stdout and stderr', () => {
 
   it('on Windows the stream writes (its console wants UTF-16)', () => {
     const seen: string[] = [];
-    const write = descriptorWriter(1, () => ({ write: (t: string) => seen.push(t), on: () => undefined }) as unknown as NodeJS.WritableStream, 'win32');
+    const write = descriptorWriter(1, () => ({ write: (t: string) => seen.push(t), on: () => undefined, writableLength: 0 }) as never, 'win32');
     write('héllo\n');
     expect(seen).toEqual(['héllo\n']);
   });
@@ -98,6 +98,32 @@ async function answered(port: number, count: number): Promise<number> {
 }
 
 describe("a service's output", () => {
+  it('past the backlog a stalled reader leaves unread, lines are dropped and counted, then told once the reader catches up', () => {
+    const written: string[] = [];
+    const told: number[] = [];
+    const stream = { writableLength: 0, write: (t: string) => written.push(t), on: () => undefined };
+    const write = streamWriter(() => stream as never, (n) => told.push(n));
+    write('a\n');
+    stream.writableLength = BACKLOG_BYTES; // at the backlog: still written
+    write('b\n');
+    stream.writableLength = BACKLOG_BYTES + 1;
+    for (let i = 0; i < 1000; i++) write(`lost ${i}\n`);
+    expect([written, told]).toEqual([['a\n', 'b\n'], []]);
+    stream.writableLength = 0;
+    write('c\n');
+    write('d\n');
+    expect([written, told]).toEqual([['a\n', 'b\n', 'c\n', 'd\n'], [1000]]);
+    // Without a place to tell it, the count goes into the stream itself.
+    const own: string[] = [];
+    const full = { writableLength: BACKLOG_BYTES + 1, write: (t: string) => own.push(t), on: () => undefined };
+    const self = streamWriter(() => full as never);
+    self('x\n');
+    full.writableLength = 0;
+    self('y\n');
+    expect(own).toEqual([droppedLine(1), 'y\n']);
+    expect(droppedLine(1)).toBe('sipwall: 1 line of output dropped: the reader fell 4 MiB behind\n');
+  });
+
   const responder = async (): Promise<{ child: ChildProcess; port: number }> => {
     const port = await freePort();
     const child = spawn(process.execPath, [BIN, 'responder', '--bind', '127.0.0.1', '--sip', `udp:${port}`, '--sip-rate', '1000000', '--duration', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
