@@ -72,6 +72,8 @@ const EDITS = [
     to: 'yargs.version(false);',
   },
 ];
+/** The module `args` names as esbuild would resolve it without these plugins (as `kind`). */
+const resolvedAround = (b, args, kind = args.kind) => b.resolve(args.path, { kind, resolveDir: args.resolveDir, pluginData: { real: true } });
 /**
  * zod as CommonJS (its `require` build): an ES module in the bundle has its whole namespace set
  * up when the bundle loads, used or not (1,200 getters for zod's, 2-3 ms of every start, though
@@ -85,7 +87,7 @@ const zodCommonJs = {
   setup(b) {
     b.onResolve({ filter: /^zod(\/.*)?$/ }, async (args) => {
       if (args.pluginData?.real) return undefined;
-      const real = await b.resolve(args.path, { kind: 'require-call', resolveDir: args.resolveDir, pluginData: { real: true } });
+      const real = await resolvedAround(b, args, 'require-call');
       if (!real.path.endsWith('.cjs')) throw new Error(`zod's require build for ${args.path} is not .cjs: ${real.path}`);
       return { path: real.path };
     });
@@ -95,16 +97,21 @@ const zodCommonJs = {
     b.onLoad({ filter: /.*/, namespace: 'english-only' }, ({ path }) => ({ contents: `exports.en = require(${JSON.stringify(path)}).default;\n`, loader: 'js', resolveDir: dirname(path) }));
   },
 };
+/** The edits applied in this build: one that no file took (a library's file moved) stops it too. */
+const applied = new Set();
 const edits = {
   name: 'edits',
   setup(b) {
-    for (const edit of EDITS) {
-      b.onLoad({ filter: edit.file }, async ({ path }) => {
-        const text = await readFile(path, 'utf8');
+    // One loader for every edited file, so that two edits of one file both apply.
+    b.onLoad({ filter: new RegExp(EDITS.map((e) => e.file.source).join('|')) }, async ({ path }) => {
+      let text = await readFile(path, 'utf8');
+      for (const edit of EDITS.filter((e) => e.file.test(path))) {
         if (text.split(edit.from).length !== 2) throw new Error(`${path} no longer holds the text the build edits, once: ${edit.from}`);
-        return { contents: text.replace(edit.from, edit.to), loader: 'js', resolveDir: dirname(path) };
-      });
-    }
+        text = text.replace(edit.from, edit.to);
+        applied.add(edit);
+      }
+      return { contents: text, loader: 'js', resolveDir: dirname(path) };
+    });
   },
 };
 const lazy = {
@@ -112,7 +119,7 @@ const lazy = {
   setup(b) {
     b.onResolve({ filter: new RegExp(`^(${Object.keys(LAZY).join('|').replace(/[/]/g, '\\/')})$`) }, async (args) => {
       if (args.pluginData?.real) return undefined;
-      const real = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: { real: true } });
+      const real = await resolvedAround(b, args);
       return { path: real.path, namespace: 'lazy', pluginData: { kind: LAZY[args.path] } };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path, pluginData: { kind } }) => {
@@ -141,6 +148,7 @@ await build({
   define: { 'import.meta.url': '__sipwallUrl' },
   banner: { js: "var __sipwallUrl=require('url').pathToFileURL(__filename).href;" },
 });
+for (const edit of EDITS) if (!applied.has(edit)) throw new Error(`no bundled file matched ${edit.file}, which the build edits: ${edit.from}`);
 // bin/sipwall.cjs reads the bundle as latin1, which is UTF-8 only for ASCII: esbuild escapes
 // everything else in code (its default charset), and this says so before anything runs it.
 // (NOMINIFY keeps comments, some not ASCII; read as latin1 they stay comments.)

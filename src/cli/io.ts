@@ -1,7 +1,7 @@
 /** Everything the CLI does to the outside world, injectable for tests. */
 import { readdirSync } from 'node:fs';
 import { readBounded } from './read.js';
-import { descriptorWriter, droppedLine, streamWriter } from './stdio.js';
+import { BACKLOG_BYTES, descriptorWriter, droppedLine, streamWriter } from './stdio.js';
 import { writeAll, type FileToWrite } from './write.js';
 
 export interface Io {
@@ -82,8 +82,9 @@ export const nodeIo: Io = {
  * The Io of the services (responder, watch, exporter): their output through Node's streams, which
  * a slow reader never blocks (stdio.ts); stdout's dropped lines are told on stderr.
  */
-const serviceStderr = streamWriter(() => process.stderr);
+const backlog = { bytes: BACKLOG_BYTES, dropped: (count: number) => serviceStderr(droppedLine(count)) };
+const serviceStderr = streamWriter(() => process.stderr, backlog);
 export const serviceIo: Io = Object.create(nodeIo, {
-  stdout: { value: streamWriter(() => process.stdout, (count) => serviceStderr(droppedLine(count))) },
+  stdout: { value: streamWriter(() => process.stdout, backlog) },
   stderr: { value: serviceStderr },
 }) as Io;

@@ -32,14 +32,21 @@ export function descriptorWriter(fd: 1 | 2, stream: () => NodeJS.WritableStream 
 /** What a service's stream may hold that its reader has not taken yet: past it, lines are dropped. */
 export const BACKLOG_BYTES = 4 * 2 ** 20;
 
+/** How much a service's stream may hold unread, and whom to tell of the lines dropped past it. */
+export interface Backlog {
+  readonly bytes: number;
+  readonly dropped: (count: number) => void;
+}
+
 /**
- * A service's output, written to Node's stream. An error of the stream (EPIPE) ends the writing.
- * A reader that stalls would let the stream grow without end under a flood of requests (each
- * answer logs a line), until the service ran out of memory: past `backlog` bytes unread, lines
- * are dropped and counted, and once the reader catches up `dropped` is told how many (on stderr:
- * a line of its own in stdout would break the JSON lines of `watch --json`).
+ * Output written to Node's stream; an error of the stream (EPIPE) ends the writing. A service
+ * gives a `backlog`: a reader that stalls would let its stream grow without end under a flood of
+ * requests (each answer logs a line), until it ran out of memory, so past `backlog.bytes` unread,
+ * lines are dropped and counted, and once the reader catches up `backlog.dropped` is told how
+ * many (the services tell it on stderr: a line of its own in stdout would break the JSON lines of
+ * `watch --json`). A command's output (Windows) has none: it drops nothing.
  */
-export function streamWriter(stream: () => NodeJS.WritableStream & { readonly writableLength: number }, dropped?: (count: number) => void, backlog = BACKLOG_BYTES): (text: string) => void {
+export function streamWriter(stream: () => NodeJS.WritableStream & { readonly writableLength: number }, backlog?: Backlog): (text: string) => void {
   let open = true;
   let out: ReturnType<typeof stream> | undefined;
   let count = 0;
@@ -51,14 +58,17 @@ export function streamWriter(stream: () => NodeJS.WritableStream & { readonly wr
         open = false;
       });
     }
-    if (out.writableLength > backlog) {
-      count++;
-      return;
-    }
-    if (count > 0) {
-      const lost = count;
-      count = 0;
-      (dropped ?? ((n) => out!.write(droppedLine(n))))(lost);
+    if (backlog !== undefined) {
+      if (out.writableLength > backlog.bytes) {
+        count++;
+        return;
+      }
+      if (count > 0) {
+        // Counted back to 0 first: `dropped` may write through this very writer.
+        const lost = count;
+        count = 0;
+        backlog.dropped(lost);
+      }
     }
     out.write(text);
   };

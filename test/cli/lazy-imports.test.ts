@@ -14,16 +14,19 @@ const STATIC = /^(?:import|export)\s+(?!type\b)(?:[^;'"]*?\sfrom\s+)?'([^']+)';/
 /** Every package a module reaches through static imports, with the chain that reaches it. */
 function packagesFrom(entry: string): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  const seen = new Set<string>();
-  const visit = (file: string, chain: string[]) => {
-    if (seen.has(file)) return;
-    seen.add(file);
+  // Modules still to read, each with its chain; every module is read once.
+  const queue: Array<[string, string[]]> = [[join(SRC, entry), [entry]]];
+  const seen = new Set([queue[0]![0]]);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const [file, chain] = next;
     for (const [, spec] of readFileSync(file, 'utf8').matchAll(STATIC)) {
-      if (spec!.startsWith('.')) visit(resolve(dirname(file), spec!.replace(/\.js$/, '.ts')), [...chain, spec!]);
-      else if (!spec!.startsWith('node:') && !found.has(spec!)) found.set(spec!, chain);
+      const module = spec!.startsWith('.') ? resolve(dirname(file), spec!.replace(/\.js$/, '.ts')) : undefined;
+      if (module !== undefined && !seen.has(module)) {
+        seen.add(module);
+        queue.push([module, [...chain, spec!]]);
+      } else if (module === undefined && !spec!.startsWith('node:') && !found.has(spec!)) found.set(spec!, chain);
     }
-  };
-  visit(join(SRC, entry), [entry]);
+  }
   return found;
 }
 

@@ -63,11 +63,12 @@ describe('stdout and stderr', () => {
     expect(r.stdout).toBe(whole.stdout);
   });
 
-  it('on Windows the stream writes (its console wants UTF-16)', () => {
+  it('on Windows the stream writes (its console wants UTF-16), and drops nothing however much it holds', () => {
     const seen: string[] = [];
-    const write = descriptorWriter(1, () => ({ write: (t: string) => seen.push(t), on: () => undefined, writableLength: 0 }) as never, 'win32');
+    const write = descriptorWriter(1, () => ({ write: (t: string) => seen.push(t), on: () => undefined, writableLength: 2 * BACKLOG_BYTES }) as never, 'win32');
     write('héllo\n');
-    expect(seen).toEqual(['héllo\n']);
+    write('world\n');
+    expect(seen).toEqual(['héllo\n', 'world\n']);
   });
 });
 
@@ -102,7 +103,7 @@ describe("a service's output", () => {
     const written: string[] = [];
     const told: number[] = [];
     const stream = { writableLength: 0, write: (t: string) => written.push(t), on: () => undefined };
-    const write = streamWriter(() => stream as never, (n) => told.push(n));
+    const write = streamWriter(() => stream as never, { bytes: BACKLOG_BYTES, dropped: (n) => told.push(n) });
     write('a\n');
     stream.writableLength = BACKLOG_BYTES; // at the backlog: still written
     write('b\n');
@@ -113,10 +114,10 @@ describe("a service's output", () => {
     write('c\n');
     write('d\n');
     expect([written, told]).toEqual([['a\n', 'b\n', 'c\n', 'd\n'], [1000]]);
-    // Without a place to tell it, the count goes into the stream itself.
+    // Told through the writer itself (as the services' stderr does it): the count comes first.
     const own: string[] = [];
     const full = { writableLength: BACKLOG_BYTES + 1, write: (t: string) => own.push(t), on: () => undefined };
-    const self = streamWriter(() => full as never);
+    const self: (text: string) => void = streamWriter(() => full as never, { bytes: BACKLOG_BYTES, dropped: (n) => self(droppedLine(n)) });
     self('x\n');
     full.writableLength = 0;
     self('y\n');
