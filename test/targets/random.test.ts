@@ -103,6 +103,12 @@ interface Setup {
 const header = { version: 'test', command: 'sipwall render "$(x)"' };
 const plain = (form: string, runs: number, refusals?: Setup['refusals']): Setup => ({ runs, options: () => ({ mode: 'standalone', form, ipset: false, header }), ...(refusals ? { refusals } : {}) });
 const inboundOnly = (s: Scenario) => (s.direction === 'in' ? [] : ['E_DIRECTION_UNSUPPORTED']);
+/**
+ * Where a target filters inbound only, the two scenarios in three that go out are refused: 27 to
+ * 46 of 100 rendered for pfsense and opnsense in six runs here. A tenth must: a fifth failed a CI
+ * run by chance (18 of 100 for opnsense).
+ */
+const INBOUND_SHARE = 1 / 10;
 /** A PBX's configuration refuses SIP from any address or from no provider, and Asterisk more than one RTP range. */
 const pbxRefusals = () => ['E_TRUNK_ANY_SIP', 'E_TRUNK_NO_SIP', 'E_PBX_RTP_RANGES'];
 
@@ -137,7 +143,7 @@ const SPECIAL: Record<string, Setup> = {
   // One firewall-offline-cmd --check-config (~0.5 s) per case.
   firewalld: plain('xml', 40),
   // The rule model and the legacy <filter> form in turn, each read back.
-  opnsense: { runs: 100, options: (s) => ({ mode: 'standalone', form: s.shell ? 'legacy-xml' : 'xml', ipset: false, header }), refusals: inboundOnly },
+  opnsense: { runs: 100, options: (s) => ({ mode: 'standalone', form: s.shell ? 'legacy-xml' : 'xml', ipset: false, header }), refusals: inboundOnly, share: INBOUND_SHARE },
   // One python3 start (botocore) per case, ~0.3 s.
   // The EC2 API JSON (botocore), CloudFormation (JSON) and Terraform (HCL) in turn, each read back.
   aws: { runs: 30, options: (s) => ({ mode: 'standalone', form: s.shell ? 'api' : s.ipset ? 'cloudformation' : 'terraform', ipset: false, header }) },
@@ -157,7 +163,11 @@ const SPECIAL: Record<string, Setup> = {
  * in the property test without a line here.
  */
 const SETUPS: Record<string, Setup> = Object.fromEntries(
-  TARGETS.map((t) => [t.meta.id, SPECIAL[t.meta.id] ?? plain(t.meta.forms[0]!, 100, t.meta.kind === 'receiver' ? pbxRefusals : t.meta.capabilities.outbound ? undefined : inboundOnly)]),
+  TARGETS.map((t) => [
+    t.meta.id,
+    SPECIAL[t.meta.id] ??
+      (t.meta.kind === 'receiver' ? plain(t.meta.forms[0]!, 100, pbxRefusals) : t.meta.capabilities.outbound ? plain(t.meta.forms[0]!, 100) : { ...plain(t.meta.forms[0]!, 100, inboundOnly), share: INBOUND_SHARE }),
+  ]),
 );
 
 /**
